@@ -1,0 +1,3 @@
+"""orgtui: a terminal console for OpenAI organisations."""
+
+__version__ = "0.1.0"

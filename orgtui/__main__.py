@@ -1,0 +1,3 @@
+from orgtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,195 @@
+"""The one registry of user actions.
+
+Every action the console offers is declared here once: id, label, default key, the context
+(scope) it applies to, and whether it mutates the organisation. Key bindings, the command
+palette, the help screen and the footer are all built from this table, and read-only mode is
+enforced here, in `ActionRegistry.invoke`, not screen by screen.
+
+Mutating actions have a core handler (a coroutine in `orgtui.core.services`) registered with
+`@handler("id")`; the UI gathers the parameters (forms, confirmations) and then calls
+`registry.invoke(id, session, **params)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ReadOnlyRefusal(Exception):
+    """Raised when a mutating action is attempted in read-only mode."""
+
+    def __init__(self, spec: ActionSpec, reason: str) -> None:
+        self.spec = spec
+        self.reason = reason
+        super().__init__(f"{spec.label}: refused, {reason}")
+
+
+class UnknownAction(KeyError):
+    pass
+
+
+# Scopes say where an action applies; the UI binds an action on the widgets of its scope.
+GLOBAL = "global"
+TREE = "tree"
+PROJECT = "project"
+KEY = "key"
+SERVICE_ACCOUNT = "service_account"
+PROJECT_MEMBER = "project_member"
+ORG_MEMBER = "org_member"
+INVITE = "invite"
+ADMIN_KEY = "admin_key"
+LIMITS = "limits"
+SPEND = "spend"
+AUDIT = "audit"
+HEALTH = "health"
+MATRIX = "matrix"
+DIALOG = "dialog"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    label: str
+    key: str | None
+    scope: str
+    mutates: bool = False
+    description: str = ""
+    show_in_footer: bool = True
+    palette: bool = True
+
+
+_SPECS: tuple[ActionSpec, ...] = (
+    # -- global navigation and views
+    ActionSpec("app.quit", "Quit", "q", GLOBAL, description="Leave orgtui"),
+    ActionSpec("app.help", "Help", "question_mark", GLOBAL, description="Keys that work here"),
+    ActionSpec("app.palette", "Commands", "ctrl+p", GLOBAL, show_in_footer=False, palette=False),
+    ActionSpec("app.theme", "Next theme", "T", GLOBAL, show_in_footer=False,
+               description="Cycle dark, light and terminal-colour themes"),
+    ActionSpec("nav.back", "Back", "escape", GLOBAL, show_in_footer=False, palette=False),
+    ActionSpec("nav.filter", "Filter", "slash", GLOBAL, description="Filter the focused list as you type"),
+    ActionSpec("nav.jump", "Jump", "colon", GLOBAL, description="Jump to a project by name"),
+    ActionSpec("sync.refresh", "Refresh", "r", GLOBAL, description="Refresh what is focused"),
+    ActionSpec("sync.refresh_all", "Refresh all", "R", GLOBAL, show_in_footer=False,
+               description="Refresh the whole organisation"),
+    ActionSpec("view.spend", "Spend", "s", GLOBAL, description="Spend, limits and live usage"),
+    ActionSpec("view.health", "Health", "h", GLOBAL, description="Best-practice checks"),
+    ActionSpec("view.audit", "Audit log", "a", GLOBAL,
+               description="Audit log, filtered to the selected object"),
+    ActionSpec("view.matrix", "Access matrix", "M", GLOBAL, show_in_footer=False,
+               description="Organisation members by projects"),
+    ActionSpec("view.toggle_archived", "Show archived", "A", TREE, show_in_footer=False,
+               description="Show or hide archived projects"),
+    # -- projects
+    ActionSpec("project.create", "New project", "N", TREE, mutates=True,
+               description="Create a project (data residency is fixed at creation)"),
+    ActionSpec("project.rename", "Rename project", "e", PROJECT, mutates=True),
+    ActionSpec("project.archive", "Archive project", "X", PROJECT, mutates=True,
+               description="Archive a project (cannot be undone)"),
+    # -- keys and service accounts
+    ActionSpec("key.create", "New key", "n", PROJECT, mutates=True,
+               description="Create a service account with its own project key"),
+    ActionSpec("key.delete", "Delete key", "d", KEY, mutates=True),
+    ActionSpec("key.rotate", "Rotate key", "o", KEY, mutates=True,
+               description="Mint a replacement, overlap, then delete the old key"),
+    ActionSpec("service_account.mint", "New key for account", "n", SERVICE_ACCOUNT, mutates=True),
+    ActionSpec("service_account.role", "Change role", "e", SERVICE_ACCOUNT, mutates=True),
+    ActionSpec("service_account.delete", "Delete account", "d", SERVICE_ACCOUNT, mutates=True),
+    ActionSpec("admin_key.create", "New admin key", "n", ADMIN_KEY, mutates=True),
+    ActionSpec("admin_key.delete", "Delete admin key", "d", ADMIN_KEY, mutates=True),
+    # -- members
+    ActionSpec("org_member.role", "Change role", "e", ORG_MEMBER, mutates=True),
+    ActionSpec("org_member.remove", "Remove member", "d", ORG_MEMBER, mutates=True),
+    ActionSpec("invite.create", "Invite", "i", GLOBAL, mutates=True,
+               description="Invite people to the organisation"),
+    ActionSpec("invite.delete", "Delete invite", "d", INVITE, mutates=True),
+    ActionSpec("project_member.add", "Add member", "+", PROJECT_MEMBER, mutates=True),
+    ActionSpec("project_member.role", "Change role", "e", PROJECT_MEMBER, mutates=True),
+    ActionSpec("project_member.remove", "Remove member", "d", PROJECT_MEMBER, mutates=True),
+    ActionSpec("matrix.change", "Change membership", "e", MATRIX, mutates=True),
+    ActionSpec("matrix.remove", "Remove membership", "d", MATRIX, mutates=True),
+    # -- spend
+    ActionSpec("limit.set", "Set hard limit", "L", LIMITS, mutates=True,
+               description="Set or change a hard spend limit"),
+    ActionSpec("limit.remove", "Remove hard limit", "ctrl+x", LIMITS, mutates=True,
+               show_in_footer=False),
+    ActionSpec("alert.create", "Add alert", "+", LIMITS, mutates=True),
+    ActionSpec("alert.update", "Change alert", "e", LIMITS, mutates=True),
+    ActionSpec("alert.delete", "Delete alert", "d", LIMITS, mutates=True),
+    ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
+    ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
+    ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
+    # -- dialog
+    ActionSpec("secret.copy", "Copy", "c", DIALOG, palette=False),
+    ActionSpec("secret.reveal", "Reveal/hide", "v", DIALOG, palette=False),
+    ActionSpec("secret.stored", "I have stored it", "y", DIALOG, palette=False),
+)
+
+Handler = Callable[..., Awaitable[Any]]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(action_id: str) -> Callable[[Handler], Handler]:
+    """Register the core coroutine that carries out a mutating action."""
+
+    def register(fn: Handler) -> Handler:
+        if action_id not in _BY_ID:
+            raise UnknownAction(action_id)
+        _HANDLERS[action_id] = fn
+        return fn
+
+    return register
+
+
+_BY_ID: dict[str, ActionSpec] = {spec.id: spec for spec in _SPECS}
+
+
+@dataclass
+class ActionRegistry:
+    """The live registry: the table plus keymap overrides and the read-only switch."""
+
+    read_only: bool = False
+    read_only_reason: str = "read-only mode"
+    keymap: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.keymap) - set(_BY_ID))
+        if unknown:
+            raise UnknownAction(", ".join(unknown))
+
+    def specs(self) -> Iterable[ActionSpec]:
+        return _SPECS
+
+    def get(self, action_id: str) -> ActionSpec:
+        try:
+            return _BY_ID[action_id]
+        except KeyError:
+            raise UnknownAction(action_id) from None
+
+    def key_for(self, action_id: str) -> str | None:
+        return self.keymap.get(action_id, self.get(action_id).key)
+
+    def in_scope(self, scope: str) -> list[ActionSpec]:
+        return [spec for spec in _SPECS if spec.scope == scope]
+
+    def allowed(self, action_id: str) -> bool:
+        return not (self.read_only and self.get(action_id).mutates)
+
+    def ensure_allowed(self, action_id: str) -> ActionSpec:
+        """Refuse a mutating action in read-only mode, before any form is shown."""
+        spec = self.get(action_id)
+        if self.read_only and spec.mutates:
+            raise ReadOnlyRefusal(spec, self.read_only_reason)
+        return spec
+
+    def handler_for(self, action_id: str) -> Handler | None:
+        return _HANDLERS.get(action_id)
+
+    async def invoke(self, action_id: str, *args: Any, **params: Any) -> Any:
+        """Carry out a mutating action through its core handler (the central read-only gate)."""
+        self.ensure_allowed(action_id)
+        fn = _HANDLERS.get(action_id)
+        if fn is None:
+            raise UnknownAction(f"{action_id} has no handler")
+        return await fn(*args, **params)
