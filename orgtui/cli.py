@@ -1,0 +1,103 @@
+"""The command line. Commands that draw no screen never import textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from orgtui import __version__
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option in one line and exits 2, without a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--profile", metavar="NAME", help="profile from the config file")
+    group.add_argument("--demo", action="store_true", help="use the built-in sandbox organisation")
+    parser.add_argument("--base-url", metavar="URL", help="override the profile's API base URL")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="orgtui",
+        description="A terminal console for OpenAI organisations (Admin API).",
+        epilog="Run `orgtui --demo` to explore the built-in sandbox organisation.",
+    )
+    parser.add_argument("--version", action="version", version=f"orgtui {__version__}")
+    _add_target(parser)
+    parser.add_argument("--read-only", action="store_true", help="refuse every change")
+    parser.add_argument("--spend", action="store_true", help="start on the spend screen")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    locate = sub.add_parser("locate", help="print every path orgtui uses")
+    locate.add_argument("--profile", metavar="NAME")
+
+    check = sub.add_parser("check", help="best-practice health checks (exit 0/1/2)")
+    _add_target(check)
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+
+    spend = sub.add_parser("spend", help="month-to-date spend, limits and top keys")
+    _add_target(spend)
+    spend.add_argument("--once", action="store_true", help="print once and exit (no screen)")
+    spend.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sandbox = sub.add_parser("sandbox", help="the local Admin API sandbox (serve, reset)")
+    sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER, help="serve | reset [options]")
+    return parser
+
+
+def _locate(profile: str | None) -> int:
+    from orgtui import paths
+
+    for label, path in paths.all_paths(profile).items():
+        print(f"{label:<17} {path}")
+    return 0
+
+
+def _console(args: argparse.Namespace, start: str) -> int:
+    from orgtui.config import ConfigError
+    from orgtui.connect import open_connection
+
+    try:
+        connection = open_connection(
+            args.profile, demo=args.demo, base_url=args.base_url, read_only=args.read_only
+        )
+    except ConfigError as exc:
+        sys.stderr.write(f"orgtui: {exc}\n")
+        return EXIT_USAGE
+    from orgtui.ui import run_console
+
+    return run_console(connection, start=start)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "locate":
+            return _locate(args.profile)
+        if args.command == "check":
+            from orgtui.reports import run_check
+
+            return run_check(args)
+        if args.command == "spend":
+            if args.once or args.json:
+                from orgtui.reports import run_spend_once
+
+                return run_spend_once(args)
+            return _console(args, start="spend")
+        if args.command == "sandbox":
+            from orgtui.sandbox.cli import main as sandbox_main
+
+            return sandbox_main(list(args.sandbox_args))
+        return _console(args, start="spend" if args.spend else "main")
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,41 @@
+"""Shared test fixtures: every test runs with its own config, cache, data and state dirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# A fixed moment for snapshots and figures: Wednesday 2026-11-18 14:30:00 UTC.
+FROZEN_NOW = 1795012200.0
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+SPEC_PATH = SHARED_DIR / "openai-admin-openapi.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the developer's own config, cache and sandbox data out of every test."""
+    root = tmp_path_factory.mktemp("orgtui-home")
+    for kind in ("CONFIG", "CACHE", "DATA", "STATE"):
+        path = root / kind.lower()
+        path.mkdir()
+        monkeypatch.setenv(f"ORGTUI_{kind}_DIR", str(path))
+    for name in ("ORGTUI_CONFIG", "ORGTUI_PROFILE", "ORGTUI_READ_ONLY", "ORGTUI_THEME",
+                 "OPENAI_ADMIN_KEY", "TMUX", "STY"):
+        monkeypatch.delenv(name, raising=False)
+    return root
+
+
+@pytest.fixture
+def spec_path() -> Path:
+    if not SPEC_PATH.exists():
+        pytest.skip(f"the Admin API spec is not at {SPEC_PATH}")
+    return SPEC_PATH
+
+
+@pytest.fixture
+def frozen_now() -> float:
+    """The fixed moment (unix seconds) that snapshots and figures are computed at."""
+    return FROZEN_NOW
