@@ -1,1 +1,5 @@
-"""api"""
+"""HTTP access to the OpenAI Admin API; knows nothing of screens.
+
+`client.AdminClient` (engine in `transport`, pacing in `throttle`, paging in `paging`),
+`models` (pydantic resources), `errors` (typed errors). Import from those modules directly.
+"""

@@ -1,0 +1,383 @@
+"""The request engine under `AdminClient`: pacing, retries, error mapping, parsing.
+
+Retry policy (why: a create is not idempotent, and the Admin API is throttled):
+- 429: the server did nothing, so any method is retried after `Retry-After` (or back-off),
+  and the whole endpoint is held for that long so concurrent requests do not pile on.
+- a connect failure (nothing was sent) is retried for any method.
+- 5xx, timeouts and dropped connections are retried only for GET and DELETE. A DELETE that
+  may already have been applied and then answers 404 counts as success.
+- a create (POST that mints something) that may have reached the server is never re-sent:
+  `CreateOutcomeUnknownError` tells the caller to read back and reconcile.
+- any other POST reports its error as is.
+
+Errors are built from status, the API's error envelope and the path *template*; never from an
+httpx exception's text or request (which could carry the Authorization header), and they are
+raised outside `except` blocks so no httpx exception is left in `__context__`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from orgtui import __version__
+from orgtui.api.errors import (
+    ApiError,
+    CreateOutcomeUnknownError,
+    MalformedResponseError,
+    OfflineError,
+    RequestTimeoutError,
+    error_for_status,
+)
+from orgtui.api.models import DeletedObject, ListPage
+from orgtui.api.paging import iter_cursor_items
+from orgtui.api.throttle import BudgetState, Pacer, backoff_delay, parse_retry_after
+
+__all__ = ["ClientBase", "Params"]
+
+log = logging.getLogger("orgtui.api")
+
+M = TypeVar("M", bound=BaseModel)
+Params = Sequence[tuple[str, str | int | float | bool]]
+
+_RETRY_SAFE = frozenset({"GET", "DELETE"})
+# Raised before any byte of the request can have reached the server.
+_NOT_SENT: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+
+
+@dataclass
+class _Failure:
+    error: ApiError
+    sent: bool  # the request may have reached the server
+
+
+class ClientBase:
+    """Shared engine; domain methods live in the `client_*` mixins."""
+
+    def __init__(
+        self,
+        base_url: str,
+        admin_key: str | SecretStr,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 20.0,
+        max_concurrency: int = 4,
+        requests_per_minute: float | None = 60.0,
+        max_retries: int = 4,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        burst: int = 4,
+        max_retry_after: float = 120.0,
+    ) -> None:
+        key = admin_key if isinstance(admin_key, SecretStr) else SecretStr(str(admin_key))
+        raw = key.get_secret_value()
+        if not raw:
+            raise ValueError("admin key is empty")
+        if any(ch.isspace() or not ch.isprintable() for ch in raw):
+            raise ValueError("admin key contains whitespace or control characters")
+        self._key = key
+        self.base_url = str(base_url).rstrip("/")
+        self._timeout = float(timeout)
+        self._max_retries = max(0, int(max_retries))
+        self._max_retry_after = float(max_retry_after)
+        self._sleep = sleep
+        self._clock = clock
+        self._rand: Callable[[], float] = random.random
+        self._sem = asyncio.Semaphore(max(1, int(max_concurrency)))
+        self._pacer = Pacer(requests_per_minute, burst, clock=clock, sleep=sleep)
+        self._requests = 0
+        self._rate_limited = 0
+        self._retries = 0
+        self._in_flight = 0
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            transport=transport,
+            timeout=httpx.Timeout(self._timeout),
+            follow_redirects=False,
+            headers={"Accept": "application/json", "User-Agent": f"orgtui/{__version__}"},
+        )
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> ClientBase:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    @property
+    def budget(self) -> BudgetState:
+        waiting, wait_seconds, remaining = self._pacer.snapshot()
+        return BudgetState(
+            requests_made=self._requests,
+            rate_limited=self._rate_limited,
+            retries=self._retries,
+            in_flight=self._in_flight,
+            waiting=waiting,
+            wait_seconds=wait_seconds,
+            remaining=remaining,
+            requests_per_minute=self._pacer.requests_per_minute,
+            burst=self._pacer.burst,
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    def _redact(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        return text.replace(self._key.get_secret_value(), "[redacted]")
+
+    @staticmethod
+    def _url(template: str, path: Mapping[str, str] | None) -> str:
+        values: dict[str, str] = {}
+        for name, value in (path or {}).items():
+            text = str(value)
+            if not text:
+                raise ValueError(f"empty {name}")
+            values[name] = quote(text, safe="")
+        return template.lstrip("/").format(**values)
+
+    def _parse(self, model: type[M], data: Any, method: str, template: str) -> M:
+        problem: str | None = None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            errs = exc.errors(include_url=False, include_input=False, include_context=False)
+            first = errs[0] if errs else {"loc": (), "msg": "invalid"}
+            loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
+            problem = (
+                f"unexpected {model.__name__} shape: {len(errs)} problem(s), "
+                f"first at {loc}: {first.get('msg', 'invalid')}"
+            )
+        raise MalformedResponseError(problem, method=method, path=template)
+
+    def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
+        fields: dict[str, Any] = {}
+        try:
+            data = json.loads(resp.content)
+        except ValueError:
+            data = None
+        err = data.get("error") if isinstance(data, dict) else None
+        if isinstance(err, dict):
+            fields = {k: err.get(k) for k in ("message", "type", "param", "code")}
+        elif isinstance(err, str):
+            fields = {"message": err}
+        clean = {k: self._redact(str(v)) for k, v in fields.items() if v is not None}
+        return error_for_status(
+            resp.status_code,
+            clean.pop("message", None) or f"HTTP {resp.status_code} {resp.reason_phrase}".strip(),
+            **clean,
+            method=method,
+            path=template,
+            retry_after=self._retry_after(resp),
+        )
+
+    @staticmethod
+    def _retry_after(resp: httpx.Response) -> float | None:
+        return parse_retry_after(
+            resp.headers.get("retry-after"), ms_value=resp.headers.get("retry-after-ms")
+        )
+
+    # ------------------------------------------------------------ the engine
+
+    async def _send_once(
+        self, method: str, url: str, template: str, params: Params | None, body: Any
+    ) -> httpx.Response | _Failure:
+        headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"}
+        content = None
+        if body is not None:
+            content = json.dumps(body, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+        # Built outside the try: a bad argument is a programming error, not a network failure.
+        request = self._http.build_request(
+            method, url, params=params, content=content, headers=headers
+        )
+        deadline = self._timeout + min(1.0, self._timeout * 0.5)  # ASGI transports ignore httpx's
+        failure: _Failure | None = None
+        started = time.perf_counter()
+        async with self._sem:
+            self._requests += 1
+            self._in_flight += 1
+            try:
+                async with asyncio.timeout(deadline):
+                    resp = await self._http.send(request)
+            except _NOT_SENT as exc:
+                failure = _Failure(OfflineError(f"cannot connect ({type(exc).__name__})"), False)
+            except (httpx.TimeoutException, TimeoutError):
+                failure = _Failure(
+                    RequestTimeoutError(f"no response within {self._timeout:g}s"), True
+                )
+            except Exception as exc:  # noqa: BLE001 - any transport failure means a dropped connection
+                failure = _Failure(OfflineError(f"connection dropped ({type(exc).__name__})"), True)
+            finally:
+                self._in_flight -= 1
+        ms = (time.perf_counter() - started) * 1000
+        if failure is not None:
+            failure.error.method, failure.error.path = method, template
+            log.info("%s %s -> %s after %.0fms", method, template, type(failure.error).__name__, ms)
+            return failure
+        log.debug("%s %s -> %s in %.0fms", method, template, resp.status_code, ms)
+        return resp
+
+    async def _request(
+        self,
+        method: str,
+        template: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Params | None = None,
+        body: Any = None,
+        create: bool = False,
+        not_found_ok: bool = False,
+    ) -> Any:
+        """Send one logical request; returns decoded JSON, or None for an accepted 404."""
+        key = f"{method} {template}"
+        url = self._url(template, path)
+        attempt = 0
+        maybe_applied = False
+        while True:
+            await self._pacer.acquire(key)
+            outcome = await self._send_once(method, url, template, params, body)
+            retry_delay: float | None = None
+            error: ApiError | None = None
+            if isinstance(outcome, _Failure):
+                error = outcome.error
+                maybe_applied = maybe_applied or outcome.sent
+                if outcome.sent and create:
+                    raise self._unknown(error, method, template)
+                if not outcome.sent or method in _RETRY_SAFE:
+                    retry_delay = backoff_delay(attempt, rand=self._rand)
+            elif outcome.is_success:
+                return self._decode(outcome, method, template, create)
+            elif outcome.status_code == 429:
+                self._rate_limited += 1
+                error = self._api_error(outcome, method, template)
+                ra = getattr(error, "retry_after", None)
+                if ra is None or ra <= self._max_retry_after:
+                    retry_delay = ra if ra is not None else backoff_delay(attempt, rand=self._rand)
+            elif outcome.status_code == 404 and (
+                not_found_ok or (method == "DELETE" and maybe_applied)
+            ):
+                return None
+            else:
+                error = self._api_error(outcome, method, template)
+                if outcome.status_code >= 500:
+                    maybe_applied = True
+                    if create:
+                        raise self._unknown(error, method, template)
+                    if method in _RETRY_SAFE:
+                        ra = self._retry_after(outcome)
+                        if ra is None or ra > self._max_retry_after:
+                            ra = backoff_delay(attempt, rand=self._rand)
+                        retry_delay = ra
+            if error is None:  # unreachable: every branch above returns or sets an error
+                raise RuntimeError("request outcome not classified")
+            if retry_delay is None or attempt >= self._max_retries:
+                raise error
+            attempt += 1
+            self._retries += 1
+            log.info(
+                "%s %s: %s; retry %d in %.2fs", method, template, error.label, attempt, retry_delay
+            )
+            if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
+                self._pacer.block(key, retry_delay)  # acquire() sleeps it, for every caller
+            else:
+                await self._sleep(retry_delay)
+
+    def _decode(self, resp: httpx.Response, method: str, template: str, create: bool) -> Any:
+        problem: str | None = None
+        try:
+            return json.loads(resp.content) if resp.content else None
+        except ValueError:
+            problem = f"response is not valid JSON ({len(resp.content)} bytes)"
+        error = MalformedResponseError(
+            problem, status=resp.status_code, method=method, path=template
+        )
+        if create:
+            raise self._unknown(error, method, template)
+        raise error
+
+    @staticmethod
+    def _unknown(cause: ApiError, method: str, template: str) -> CreateOutcomeUnknownError:
+        return CreateOutcomeUnknownError(
+            "the request may have been applied; read back before retrying",
+            cause=cause,
+            status=cause.status,
+            method=method,
+            path=template,
+        )
+
+    async def _call(
+        self,
+        model: type[M],
+        method: str,
+        template: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Params | None = None,
+        body: Any = None,
+        create: bool = False,
+    ) -> M:
+        data = await self._request(
+            method, template, path=path, params=params, body=body, create=create
+        )
+        if not create:
+            return self._parse(model, data, method, template)
+        try:
+            return self._parse(model, data, method, template)
+        except MalformedResponseError as exc:
+            error = self._unknown(exc, method, template)
+        raise error
+
+    def _iter_list(
+        self,
+        model: type[M],
+        template: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Params = (),
+        limit: int = 100,
+    ) -> AsyncIterator[M]:
+        page_model = ListPage[model]  # type: ignore[valid-type]
+
+        async def fetch(after: str | None) -> ListPage[M]:
+            query = [*params, ("limit", limit)]
+            if after is not None:
+                query.append(("after", after))
+            return await self._call(page_model, "GET", template, path=path, params=query)
+
+        return iter_cursor_items(fetch, path=template)
+
+    async def _delete(
+        self, template: str, path: Mapping[str, str], obj: str, *, with_id: bool = True
+    ) -> DeletedObject:
+        data = await self._request("DELETE", template, path=path)
+        if data is None:  # 404 after an attempt that may have deleted it: it is gone
+            rid = list(path.values())[-1] if with_id and path else None
+            return DeletedObject(object=obj, id=rid, deleted=True)
+        return self._parse(DeletedObject, data, "DELETE", template)
