@@ -1,0 +1,382 @@
+"""The local cache: the last snapshot of each profile's organisation, in one SQLite file.
+
+Why it is shaped like this:
+
+- One row per snapshot part (JSON of the list-shape models), so a refresh of one part rewrites
+  one row, and loading a large organisation is one query plus one fast `validate_json` per row.
+- Writes happen in one transaction (WAL journal): a process killed mid-write leaves the previous
+  consistent state behind.
+- The file is created 0600 before SQLite touches it; it holds organisation data, never a secret.
+  Parts are serialised through the list-shape models (a create response's `value`/`api_key`
+  fields are not part of them), and every row is scanned for anything that looks like an
+  unredacted key before it is written: such a part is refused, not stored.
+- A damaged file (garbage, truncated, undecodable rows) is moved aside and rebuilt, and the
+  cache says so in `notice`; an old or unknown schema version is silently rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import sqlite3
+import stat
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from orgtui import paths
+from orgtui.api.models import (
+    Project,
+)
+from orgtui.core.cache_codec import decode_part, encode_part, find_secret, gc_paused, parse_quietly
+from orgtui.core.snapshot import (
+    PROJECT_PART_FIELDS,
+    PROJECTS,
+    LazyPart,
+    OrgSnapshot,
+    PartStatus,
+    ProjectView,
+    split_part,
+)
+
+__all__ = ["SCHEMA_VERSION", "Cache", "CacheError", "find_secret"]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+# Project parts bigger than this are parsed on first use rather than in load().
+LAZY_BYTES = 64 * 1024
+_APP_ID = "orgtui-cache"
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+class CacheError(Exception):
+    """The cache could not be used (never raised for damage: that is repaired instead)."""
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE parts (
+    part_id TEXT PRIMARY KEY,
+    pid TEXT,
+    data BLOB NOT NULL,
+    fetched_at REAL,
+    error TEXT
+);
+"""
+
+
+def _is_damage(exc: BaseException) -> bool:
+    if isinstance(exc, (ValidationError, ValueError, UnicodeDecodeError)):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    # Misuse (closed connection, ...) is a bug or a shutdown, not damage to the file.
+    return type(exc) is sqlite3.DatabaseError
+
+
+def _create_private(path: Path) -> None:
+    """Create (or tighten) the file as 0600 before SQLite opens it, whatever the umask."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("cache file %s is mode %o, not 0600 (filesystem ignores chmod?)", path, mode)
+
+
+class Cache:
+    """One profile's cache file. Thread-safe; every method is quick and synchronous."""
+
+    def __init__(self, path: Path | None, profile: str, conn: sqlite3.Connection) -> None:
+        self.path = path  # None: a private in-memory cache (the file could not be used)
+        self.profile = profile
+        self.notice: str | None = None
+        self.refused: dict[str, str] = {}  # part id -> why it was not stored
+        self._conn = conn
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, profile: Any, *, path: Path | str | None = None) -> Cache:
+        """Open (creating or repairing as needed) the cache of `profile` (a name or a Profile)."""
+        name = profile if isinstance(profile, str) else str(profile.name)
+        target = Path(path) if path is not None else paths.cache_file(name)
+        notice = None
+        for attempt in (1, 2):
+            conn: sqlite3.Connection | None = None
+            try:
+                paths.ensure_private_dir(target.parent)
+                conn = cls._connect(target)
+                cache = cls(target, name, conn)
+                cache._prepare()
+                cache.notice = notice
+                return cache
+            except Exception as exc:  # noqa: BLE001 - damage is repaired, anything else degrades
+                if conn is not None:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.close()
+                if attempt == 2 or not _is_damage(exc):
+                    return cls._fallback(name, target, exc)
+                notice = _damage_notice(cls._move_aside(target))
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        _create_private(path)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5.0)
+        return conn
+
+    @classmethod
+    def _fallback(cls, name: str, target: Path, exc: BaseException) -> Cache:
+        log.warning("cache %s unusable (%s); using memory only", target, exc)
+        cache = cls(
+            None, name, sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        )
+        cache._prepare()
+        cache.notice = (
+            f"The cache could not be opened ({type(exc).__name__}: {exc}); working without it"
+        )
+        return cache
+
+    def _prepare(self) -> None:
+        conn = self._conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        app = None
+        if "meta" in tables and version == SCHEMA_VERSION:
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key='app'").fetchone()
+                app = row[0] if row else None
+            except sqlite3.OperationalError:  # someone else's "meta" table: not ours, rebuild
+                app = None
+        if version != SCHEMA_VERSION or app != _APP_ID or not {"meta", "parts"} <= tables:
+            if tables or version:
+                log.info(
+                    "cache %s: schema %s is not %s, rebuilding", self.path, version, SCHEMA_VERSION
+                )
+            self._rebuild(tables)
+        if self.path is not None:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a crash can lose the last commit, never consistency.
+            conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _rebuild(self, tables: Iterable[str]) -> None:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in tables:
+                if not table.startswith("sqlite_"):
+                    conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO meta VALUES ('app', ?)", (_APP_ID,))
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _move_aside(path: Path) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        if path.exists():
+            os.replace(path, aside)
+        # A stale WAL would be replayed into the new file: it goes with the damaged one.
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
+        log.warning("cache %s was damaged; moved to %s", path, aside)
+        return aside
+
+    def _repair(self) -> None:
+        """Damage found after opening: move the file aside and start again, with a notice."""
+        if self.path is None:
+            raise CacheError("in-memory cache damaged")
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        aside = self._move_aside(self.path)
+        self._conn = self._connect(self.path)
+        self._prepare()
+        self.notice = _damage_notice(aside)
+
+    # ------------------------------------------------------------------ reading
+
+    def load(self) -> OrgSnapshot | None:
+        """The cached snapshot, or None when nothing is cached (or the file was damaged)."""
+        with self._lock, gc_paused():
+            try:
+                return self._load()
+            except Exception as exc:
+                if not _is_damage(exc):
+                    raise
+                log.warning("cache %s unreadable (%s)", self.path, exc)
+                self._repair()
+                return None
+
+    def _load(self) -> OrgSnapshot | None:
+        conn = self._conn
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        rows = conn.execute("SELECT part_id, pid, data, fetched_at, error FROM parts").fetchall()
+        if not rows:
+            return None
+        statuses: dict[str, PartStatus] = {}
+        org_fields: dict[str, Any] = {}
+        project_fields: dict[str, dict[str, Any]] = {}
+        project_lazy: dict[str, dict[str, LazyPart]] = {}
+        project_list: list[Project] = []
+        for part_id, pid, data, fetched_at, error in rows:
+            if fetched_at is not None or error is not None:
+                statuses[part_id] = PartStatus(fetched_at, error)
+            if part_id == PROJECTS:
+                project_list = decode_part(part_id, data)[PROJECTS]
+            elif pid is None:
+                org_fields.update(decode_part(part_id, data))
+            elif len(data) > LAZY_BYTES:
+                # Parsing 10,000 keys takes longer than the whole first paint may: defer it.
+                lazy = LazyPart(functools.partial(parse_quietly, part_id, data))
+                names = PROJECT_PART_FIELDS[split_part(part_id)[1]]
+                project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
+            else:
+                project_fields.setdefault(pid, {}).update(decode_part(part_id, data))
+        projects = {
+            p.id: ProjectView.lazy(p, project_fields.get(p.id, {}), project_lazy.get(p.id, {}))
+            for p in project_list
+        }
+        # Project parts of projects no longer listed (or of a list never fetched) are dropped.
+        parts = {
+            part_id: status
+            for part_id, status in statuses.items()
+            if (pid := split_part(part_id)[0]) is None or pid in projects
+        }
+        return OrgSnapshot(
+            profile=self.profile,
+            org_name=meta.get("org_name") or self.profile,
+            projects=projects,
+            parts=parts,
+            **org_fields,
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def save_parts(self, snapshot: OrgSnapshot, parts: Iterable[str]) -> None:
+        """Store the listed parts of `snapshot` in one transaction (all or nothing)."""
+        with self._lock:
+            wanted = list(dict.fromkeys(parts))
+            try:
+                self._save(snapshot, wanted)
+            except Exception as exc:
+                if not _is_damage(exc) or isinstance(exc, (ValidationError, ValueError)):
+                    raise
+                self._repair()
+                # The new file starts empty: give it everything we know, not just the changes.
+                self._save(snapshot, list(snapshot.all_part_ids()))
+
+    def save(self, snapshot: OrgSnapshot) -> None:
+        """Store the whole snapshot, replacing whatever was cached."""
+        with self._lock:
+            self.save_parts(snapshot, snapshot.all_part_ids())
+
+    def _save(self, snapshot: OrgSnapshot, wanted: list[str]) -> None:
+        upserts: list[tuple[str, str | None, bytes, float | None, str | None]] = []
+        deletes: list[str] = []
+        for part_id in wanted:
+            pid, _ = split_part(part_id)
+            data = snapshot.part_data(part_id)
+            status = snapshot.parts.get(part_id)
+            if data is None:
+                deletes.append(part_id)
+                continue
+            blob, reason = encode_part(part_id, data)
+            if blob is None:
+                log.error("refusing to cache part %s: %s", part_id, reason)
+                self.refused[part_id] = reason or "refused"
+                deletes.append(part_id)
+                continue
+            self.refused.pop(part_id, None)
+            fetched_at = status.fetched_at if status else None
+            upserts.append((part_id, pid, blob, fetched_at, status.error if status else None))
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._write(snapshot, upserts, deletes, prune=PROJECTS in wanted)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    def _write(
+        self,
+        snapshot: OrgSnapshot,
+        upserts: list[tuple[str, str | None, bytes, float | None, str | None]],
+        deletes: list[str],
+        *,
+        prune: bool,
+    ) -> None:
+        conn = self._conn
+        conn.executemany(
+            "INSERT INTO parts (part_id, pid, data, fetched_at, error) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(part_id) DO UPDATE SET pid=excluded.pid, data=excluded.data, "
+            "fetched_at=excluded.fetched_at, error=excluded.error",
+            upserts,
+        )
+        conn.executemany("DELETE FROM parts WHERE part_id = ?", [(p,) for p in deletes])
+        if prune:
+            cached = {
+                row[0]
+                for row in conn.execute("SELECT DISTINCT pid FROM parts WHERE pid IS NOT NULL")
+            }
+            gone = [(pid,) for pid in cached - set(snapshot.projects)]
+            conn.executemany("DELETE FROM parts WHERE pid = ?", gone)
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [("org_name", snapshot.org_name), ("profile", snapshot.profile)],
+        )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("DELETE FROM parts")
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Cache({self.profile!r}, path={str(self.path)!r})"
+
+
+def _damage_notice(aside: Path) -> str:
+    return f"The cache was damaged and has been rebuilt; the old file is at {aside}"
