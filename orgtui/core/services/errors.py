@@ -1,0 +1,84 @@
+"""Refusals: a service declines a mutation before calling the API, and says why.
+
+Each is an `Exception` whose `str()` is one short sentence for the status line. API failures
+are not wrapped: the client's typed `ApiError` propagates (its `str()` is the API's message).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AcceptedInviteError",
+    "ArchivedProjectError",
+    "DefaultProjectError",
+    "InvalidInput",
+    "LastOwnerError",
+    "RotationError",
+    "ServiceAccountKeyError",
+    "ServiceRefusal",
+]
+
+
+class ServiceRefusal(Exception):
+    """A mutation refused before any request was sent (nothing changed)."""
+
+    suggested_action: str | None = None
+
+    def __init__(self, message: str, *, suggested_action: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if suggested_action is not None:
+            self.suggested_action = suggested_action
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(ServiceRefusal):
+    """A parameter failed validation (the message names the field and the problem)."""
+
+
+class ArchivedProjectError(ServiceRefusal):
+    """Archived projects cannot be used or updated (and hold no members or service accounts)."""
+
+
+class DefaultProjectError(ServiceRefusal):
+    """The API refuses to modify the organisation's default project."""
+
+
+class LastOwnerError(ServiceRefusal):
+    """Demoting or removing the only organisation owner would leave nobody able to manage it."""
+
+
+class AcceptedInviteError(ServiceRefusal):
+    """An accepted invite cannot be deleted (the person is a member: remove them instead)."""
+
+    suggested_action = "org_member.remove"
+
+
+class ServiceAccountKeyError(ServiceRefusal):
+    """A key owned by a service account cannot be deleted through the API keys endpoint.
+
+    The API answers 400; the only way to revoke it is to delete its service account, which
+    deletes every key of that account. The UI offers `service_account.delete`.
+    """
+
+    suggested_action = "service_account.delete"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        project_id: str,
+        key_id: str,
+        service_account_id: str | None,
+        service_account_name: str | None,
+    ) -> None:
+        super().__init__(message)
+        self.project_id = project_id
+        self.key_id = key_id
+        self.service_account_id = service_account_id
+        self.service_account_name = service_account_name
+
+
+class RotationError(ServiceRefusal):
+    """A rotation step cannot proceed now (already running, old key still in use, ...)."""
