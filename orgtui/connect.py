@@ -7,6 +7,8 @@ imports it.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +18,10 @@ from orgtui.config import ConfigError, Profile, demo_profile, load_config, resol
 
 if TYPE_CHECKING:
     from orgtui.api.client import AdminClient
+
+# The sandbox's documented fixed key (orgtui.sandbox.SANDBOX_ADMIN_KEY), spelt here so a lazy
+# demo connection need not import the sandbox package; the demo app is built with this key.
+DEMO_ADMIN_KEY = "sk-admin-sandbox-FAKE-KEY-not-real-0000"
 
 
 @dataclass
@@ -42,6 +48,44 @@ def demo_sandbox_app(clock: Callable[[], float] | None = None, **options: Any) -
     return create_app(data / "demo.sqlite3", clock=clock, **options)
 
 
+class LazySandboxApp:
+    """An ASGI app that builds the demo sandbox on its first request, not before the first paint.
+
+    Building the demo organisation costs a few hundred milliseconds (imports, seeding SQLite);
+    the console paints from its cache first, so that cost moves after the first frame. The build
+    runs in a thread (the event loop keeps drawing) under a thread lock (the client may send
+    several requests at once, possibly from different event loops: the console, `asyncio.run`).
+    """
+
+    def __init__(
+        self, build: Callable[[], Any], on_built: Callable[[Any], None] | None = None
+    ) -> None:
+        self._build = build
+        self._on_built = on_built
+        self._app: Any | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> Any | None:
+        """The sandbox's Starlette app once a request has needed it, else None."""
+        return self._app
+
+    def build_now(self) -> Any:
+        with self._lock:
+            if self._app is None:
+                app = self._build()
+                if self._on_built is not None:
+                    self._on_built(app)
+                self._app = app
+        return self._app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        app = self._app
+        if app is None:
+            app = await asyncio.to_thread(self.build_now)
+        await app(scope, receive, send)
+
+
 def connection_for_app(
     app: Any,
     profile: Profile,
@@ -50,26 +94,36 @@ def connection_for_app(
     keymap: Mapping[str, str] | None = None,
     requests_per_minute: float | None = None,
 ) -> Connection:
-    """A Connection to a sandbox app in-process, through httpx.ASGITransport."""
+    """A Connection to a sandbox app in-process, through httpx.ASGITransport.
+
+    `app` may be a `LazySandboxApp`: then `Connection.sandbox` stays None until it is built.
+    """
     import httpx
 
     from orgtui.api.client import AdminClient
-    from orgtui.sandbox import SANDBOX_ADMIN_KEY
 
+    lazy = isinstance(app, LazySandboxApp)
+    if lazy:
+        admin_key = DEMO_ADMIN_KEY
+    else:
+        from orgtui.sandbox import SANDBOX_ADMIN_KEY as admin_key
     client = AdminClient(
         profile.base_url,
-        SANDBOX_ADMIN_KEY,
+        admin_key,
         transport=httpx.ASGITransport(app=app),
         timeout=profile.thresholds.timeout_seconds,
         requests_per_minute=requests_per_minute or profile.requests_per_minute,
     )
-    return Connection(
+    connection = Connection(
         profile=profile,
         client=client,
-        sandbox=app.state.sandbox,
+        sandbox=None if lazy else app.state.sandbox,
         read_only=read_only or profile.read_only,
         keymap=dict(keymap or {}),
     )
+    if lazy:
+        app._on_built = lambda built: setattr(connection, "sandbox", built.state.sandbox)
+    return connection
 
 
 def open_connection(
@@ -87,9 +141,11 @@ def open_connection(
         if profile_name and profile_name in config.profiles:
             # Keep the user's display preferences, never their URL or key.
             chosen = config.profiles[profile_name]
-            profile = profile.model_copy(update={"theme": chosen.theme, "read_only": chosen.read_only})
+            profile = profile.model_copy(
+                update={"theme": chosen.theme, "read_only": chosen.read_only}
+            )
         # The sandbox does not throttle unless asked, so the demo need not pace itself.
-        app = demo_sandbox_app(clock=clock)
+        app = LazySandboxApp(lambda: demo_sandbox_app(clock=clock, admin_key=DEMO_ADMIN_KEY))
         return connection_for_app(
             app, profile, read_only=read_only, keymap=config.keymap, requests_per_minute=6000
         )

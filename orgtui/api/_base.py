@@ -33,7 +33,7 @@ class ApiModel(BaseModel):
     any field and secret-named values inside unexpected extra fields (the API may grow some).
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     def __repr_args__(self) -> Any:
         extras = self.__pydantic_extra__ or {}

@@ -34,7 +34,14 @@ from orgtui import paths
 from orgtui.api.models import (
     Project,
 )
-from orgtui.core.cache_codec import decode_part, encode_part, find_secret, gc_paused, parse_quietly
+from orgtui.core.cache_codec import (
+    count_items,
+    decode_part,
+    encode_part,
+    find_secret,
+    gc_paused,
+    parse_quietly,
+)
 from orgtui.core.snapshot import (
     PROJECT_PART_FIELDS,
     PROJECTS,
@@ -258,7 +265,10 @@ class Cache:
                 org_fields.update(decode_part(part_id, data))
             elif len(data) > LAZY_BYTES:
                 # Parsing 10,000 keys takes longer than the whole first paint may: defer it.
-                lazy = LazyPart(functools.partial(parse_quietly, part_id, data))
+                lazy = LazyPart(
+                    functools.partial(parse_quietly, part_id, data),
+                    count=functools.partial(count_items, data),
+                )
                 names = PROJECT_PART_FIELDS[split_part(part_id)[1]]
                 project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
             else:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
+import sqlite3
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +33,14 @@ from orgtui.api.models import (
 )
 from orgtui.core.snapshot import PROJECTS, split_part
 
-__all__ = ["decode_part", "encode_part", "find_secret", "gc_paused", "parse_quietly"]
+__all__ = [
+    "count_items",
+    "decode_part",
+    "encode_part",
+    "find_secret",
+    "gc_paused",
+    "parse_quietly",
+]
 
 # A key value: "sk-" then 20+ key characters, no "..." (redacted values look like "sk-abc...def").
 # The look-behind keeps words such as "task-..." from matching.
@@ -170,3 +179,27 @@ def gc_paused() -> Iterator[None]:
 def parse_quietly(part_id: str, blob: bytes) -> dict[str, Any]:
     with gc_paused():
         return decode_part(part_id, blob)
+
+
+_counter = threading.local()
+
+
+def count_items(blob: bytes, name: str) -> int | None:
+    """How many items the list field `name` of a stored part holds (None when it is null).
+
+    SQLite's JSON functions (C) count 10,000 keys in a few milliseconds without building a
+    model per key, so the summary can show counts of a part that is still unparsed.
+    Raises ValueError when the field is missing or not a list.
+    """
+    conn = getattr(_counter, "conn", None)
+    if conn is None:
+        conn = _counter.conn = sqlite3.connect(":memory:")
+    path = "$." + name
+    kind, count = conn.execute(
+        "SELECT json_type(?1, ?2), json_array_length(?1, ?2)", (blob, path)
+    ).fetchone()
+    if kind == "null":
+        return None
+    if kind != "array":
+        raise ValueError(f"{name} is not a list in the stored part")
+    return int(count)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = [
     "MAX_CENTS",
@@ -25,7 +25,7 @@ __all__ = [
 MAX_CENTS = 10_000_000 * 100
 _CENT = Decimal("0.01")
 # Thousands separators are accepted only in their proper places ("1,250", not "12,50").
-_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?$")
+_AMOUNT = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?$")
 
 
 def parse_dollars(text: str) -> tuple[int | None, str | None]:
@@ -59,20 +59,22 @@ def parse_dollars(text: str) -> tuple[int | None, str | None]:
     if cents <= 0:
         return None, "Amount must be more than $0"
     if cents > MAX_CENTS:
-        return None, f"Amount {format_cents(cents)} is above the {format_cents(MAX_CENTS)} ceiling"
+        what = f"Amount {format_cents(cents)}" if cents < 10**15 else "The amount"
+        return None, f"{what} is above the {format_cents(MAX_CENTS)} ceiling"
     return cents, None
 
 
 def cents_to_dollars(cents: int) -> Decimal:
-    """Exact dollars for an integer number of cents."""
-    return (Decimal(int(cents)) / 100).quantize(_CENT)
+    """Exact dollars for an integer number of cents (exact at any size: no rounding context)."""
+    return Decimal(int(cents)).scaleb(-2)
 
 
 def dollars_to_cents(dollars: float) -> int:
     """Round float dollars (Costs API) to the nearest cent, halves away from zero."""
     if not math.isfinite(dollars):
         raise ValueError(f"not a finite amount: {dollars!r}")
-    return int(Decimal(repr(float(dollars))).quantize(_CENT, rounding=ROUND_HALF_UP) * 100)
+    with localcontext(prec=400):  # floats reach 1e308: quantize needs room for every digit
+        return int(Decimal(repr(float(dollars))).quantize(_CENT, rounding=ROUND_HALF_UP) * 100)
 
 
 def format_cents(cents: int) -> str:

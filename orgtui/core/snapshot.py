@@ -13,6 +13,7 @@ ask `is_fetched(...)` for the difference.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -105,11 +106,29 @@ class LazyPart:
     shown. A part that cannot be parsed reads as "not fetched" (None) and is logged.
     """
 
-    __slots__ = ("_load", "_values")
+    __slots__ = ("_count", "_counts", "_load", "_values")
 
-    def __init__(self, load: Callable[[], Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        load: Callable[[], Mapping[str, Any]],
+        count: Callable[[str], int | None] | None = None,
+    ) -> None:
         self._load: Callable[[], Mapping[str, Any]] | None = load
         self._values: Mapping[str, Any] | None = None
+        # How many items a list field holds, without parsing them (None: unknown, so parse).
+        self._count = count
+        self._counts: dict[str, int | None] = {}
+
+    def count(self, name: str) -> int | None:
+        """`len()` of list field `name` (None when it is None), parsing only if need be."""
+        if self._values is None and self._count is not None:
+            if name in self._counts:
+                return self._counts[name]
+            with contextlib.suppress(Exception):  # unreadable: fall back to parsing
+                self._counts[name] = self._count(name)
+                return self._counts[name]
+        value = self.get(name)
+        return None if value is None else len(value)
 
     def get(self, name: str) -> Any:
         if self._values is None:
@@ -162,6 +181,20 @@ class ProjectView:
             object.__setattr__(self, name, value)
             return value
         raise AttributeError(name)
+
+    def count(self, name: str) -> int | None:
+        """`len()` of list field `name` (None = not fetched), without parsing an unparsed part.
+
+        The organisation summary shows key counts on the first frame: counting 10,000 cached
+        keys costs a few milliseconds, parsing them a hundred or more.
+        """
+        state = self.__dict__
+        if name not in state:
+            lazy = state.get("_lazy")
+            if lazy is not None and name in lazy:
+                return lazy[name].count(name)
+        value = getattr(self, name)
+        return None if value is None else len(value)
 
     def evolve(self, **changes: Any) -> ProjectView:
         """A copy with `changes`, leaving unparsed fields unparsed."""

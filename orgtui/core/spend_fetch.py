@@ -212,8 +212,25 @@ def _periods(start: int, w: SpendWindows) -> list[str]:
     return found
 
 
-def cost_sums(data: SpendData) -> tuple[Sums, Sums, Sums, dict[str, str | None]]:
+_CostSums = tuple[Sums, Sums, Sums, dict[str, str | None]]
+# The sums of the last SpendData seen (by identity): the alerts watch re-summarises the same
+# costs each time limits change, and with 10,000 keys the sums take a second or more. Callers
+# only read them.
+_last_sums: tuple[SpendData, _CostSums] | None = None
+
+
+def cost_sums(data: SpendData) -> _CostSums:
     """(org sums keyed by None, per project, per key, key id -> project id)."""
+    global _last_sums
+    last = _last_sums
+    if last is not None and last[0] is data:
+        return last[1]
+    sums = _cost_sums(data)
+    _last_sums = (data, sums)
+    return sums
+
+
+def _cost_sums(data: SpendData) -> _CostSums:
     org, projects, keys = Sums(), Sums(), Sums()
     key_project: dict[str, str | None] = {}
     for bucket in data.costs:

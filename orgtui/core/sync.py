@@ -246,7 +246,7 @@ class Syncer:
                 group.create_task(worker())
 
     async def _run_one(self, run: _Run, part_id: str) -> None:
-        label = self._label(part_id)
+        label = self.label(part_id)
         try:
             values = await self._fetch(part_id)
         except ApiError as exc:
@@ -283,7 +283,8 @@ class Syncer:
             self._mark_failed(run, rest, run.fatal)
             run.progress("Stopped")
 
-    def _label(self, part_id: str) -> str:
+    def label(self, part_id: str) -> str:
+        """A part's name for people: "search-prod: keys", not its internal id."""
         pid, kind = split_part(part_id)
         if pid is None:
             return _ORG_LABELS[kind]

@@ -163,10 +163,15 @@ def make_snapshot(
 # ---------------------------------------------------------------- fixtures
 
 
+# Captured now: every directory's conftest is named "conftest", so sys.modules["conftest"]
+# points at another one by the time a fixture runs in a full-suite session.
+_THIS_MODULE = sys.modules[__name__]
+
+
 @pytest.fixture
 def factories() -> ModuleType:
     """This module, for its factories (test files cannot import a conftest)."""
-    return sys.modules[__name__]
+    return _THIS_MODULE
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from tests.sandbox.spec_walk import (
     response_validator,
     template_of,
 )
-from tests.sandbox.test_errors import not_emulated
+from tests.sandbox.test_sandbox_errors import not_emulated
 
 pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason="spec file not available")
 

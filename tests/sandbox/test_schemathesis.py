@@ -16,7 +16,7 @@ from orgtui.sandbox import SANDBOX_ADMIN_KEY, create_app
 from orgtui.sandbox.spec_paths import SPEC_PATHS
 from tests.sandbox.conftest import FROZEN_NOW
 from tests.sandbox.spec_walk import SPEC_PATH
-from tests.sandbox.test_errors import not_emulated
+from tests.sandbox.test_sandbox_errors import not_emulated
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.checks import not_a_server_error  # noqa: E402

@@ -6,12 +6,15 @@ are not wrapped: the client's typed `ApiError` propagates (its `str()` is the AP
 
 from __future__ import annotations
 
+from orgtui.api.errors import ApiError
+
 __all__ = [
     "AcceptedInviteError",
     "ArchivedProjectError",
     "DefaultProjectError",
     "InvalidInput",
     "LastOwnerError",
+    "OutcomeUnknown",
     "RotationError",
     "ServiceAccountKeyError",
     "ServiceRefusal",
@@ -82,3 +85,9 @@ class ServiceAccountKeyError(ServiceRefusal):
 
 class RotationError(ServiceRefusal):
     """A rotation step cannot proceed now (already running, old key still in use, ...)."""
+
+
+class OutcomeUnknown(ApiError):
+    """A mutation's answer was lost and reading back failed too: the user must look."""
+
+    label = "Outcome unknown"

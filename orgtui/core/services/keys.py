@@ -10,9 +10,16 @@ Rotation lives in `rotation.py`, admin keys in `admin_keys.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
+from orgtui.api.errors import (
+    ApiError,
+    NotFoundError,
+    OfflineError,
+    RequestTimeoutError,
+    ServerError,
+)
 from orgtui.core.services._common import (
     apply,
     display,
@@ -23,7 +30,7 @@ from orgtui.core.services._common import (
     require_choice,
     update_project_list,
 )
-from orgtui.core.services.errors import InvalidInput, ServiceAccountKeyError
+from orgtui.core.services.errors import InvalidInput, OutcomeUnknown, ServiceAccountKeyError
 from orgtui.core.services.minting import (
     SA_ROLES,
     mint_for_account,
@@ -131,9 +138,36 @@ async def delete_key(session: Session, *, project_id: str, key_id: str) -> Done:
             service_account_id=account.id if account else None,
             service_account_name=account.name if account else None,
         )
-    await session.client.delete_project_api_key(project_id, key_id)
+    await delete_then_confirm(
+        session.client.delete_project_api_key(project_id, key_id),
+        lambda: session.client.get_project_api_key(project_id, key_id),
+    )
     drop_key(session, project_id, key_id)
     return Done(f"Deleted key {display(key.name, key.id)}")
+
+
+async def delete_then_confirm(
+    delete: Awaitable[object], read_back: Callable[[], Awaitable[object]]
+) -> None:
+    """Send a delete; if its answer was lost, read back instead of guessing.
+
+    A delete may reach the server even when the answer does not (a timeout, a dropped
+    connection, a 5xx). Then a 404 on read-back means it is gone (success); the object still
+    being there means it was not deleted (the original error stands); a failed read-back
+    leaves the outcome unknown, and the error says to refresh and look.
+    """
+    try:
+        await delete
+    except (OfflineError, RequestTimeoutError, ServerError) as lost:
+        try:
+            await read_back()
+        except NotFoundError:
+            return
+        except ApiError:
+            raise OutcomeUnknown(
+                f"{lost}. The delete may have been applied: refresh and look before trying again."
+            ) from None
+        raise
 
 
 def drop_service_account(session: Session, pid: str, sid: str) -> int:
@@ -174,7 +208,10 @@ async def delete_service_account(
     project = await project_of(session, project_id)
     refuse_if_archived(project, "deleting a service account")
     account = await find_service_account(session, project_id, service_account_id)
-    await session.client.delete_service_account(project_id, service_account_id)
+    await delete_then_confirm(
+        session.client.delete_service_account(project_id, service_account_id),
+        lambda: session.client.get_service_account(project_id, service_account_id),
+    )
     gone_keys = drop_service_account(session, project_id, service_account_id)
     keys_note = f" and its {gone_keys} key(s)" if gone_keys else " and its keys"
     return Done(f"Deleted service account {display(account.name, account.id)}{keys_note}")

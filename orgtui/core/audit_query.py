@@ -1,0 +1,410 @@
+"""The audit log's filters, pure: time ranges, event types, and the client's filter arguments.
+
+The UI collects five texts (event types, actor, project, object, time range) and
+`parse_filters` turns them into the keyword arguments of `AdminClient.audit_log_page`, so the
+API does the filtering (`event_types[]`, `actor_emails[]`/`actor_ids[]`, `project_ids[]`,
+`resource_ids[]`, `effective_at[gte|lt]`); nothing is fetched to be filtered here. Each field
+that does not parse gets its own one-line message, so the screen can mark that field.
+
+Time ranges (`parse_time_range`), in the local time zone unless one is given:
+
+* `30m`, `1h`, `24h`, `7d`, `2w`: the last N minutes/hours/days/weeks up to now;
+* `today`, `yesterday`, `2026-11-01`: that whole day;
+* `2026-11-01..2026-11-15`: from the start of the first day to the end of the last (both
+  included); either side may be left out (`2026-11-01..` = since, `..2026-11-15` = until);
+* empty: no time limit.
+
+`Directory` holds the names the console already knows (projects, keys, accounts, users,
+invites), from a snapshot: it resolves names typed into the filters to ids, and names rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+__all__ = [
+    "EVENT_TYPES",
+    "AuditFilters",
+    "Directory",
+    "FilterTexts",
+    "TimeRange",
+    "expand_event_types",
+    "parse_filters",
+    "parse_time_range",
+]
+
+# Generated from the spec's `components.schemas.AuditLogEventType` enum (145 values, in the
+# spec's order); the spec is not shipped, so the list lives here.
+_EVENT_TYPES_TEXT = """
+api_key.created api_key.updated api_key.deleted certificate.created certificate.updated
+certificate.deleted certificates.activated certificates.deactivated
+checkpoint.permission.created checkpoint.permission.deleted external_key.registered
+external_key.removed group.created group.updated group.deleted invite.sent invite.accepted
+invite.deleted ip_allowlist.created ip_allowlist.updated ip_allowlist.deleted
+ip_allowlist.config.activated ip_allowlist.config.deactivated login.succeeded login.failed
+logout.succeeded logout.failed organization.updated project.created project.updated
+project.archived project.deleted rate_limit.updated rate_limit.deleted resource.deleted
+tunnel.created tunnel.updated tunnel.deleted workload_identity_provider.created
+workload_identity_provider.updated workload_identity_provider.deleted
+workload_identity_provider_mapping.created workload_identity_provider_mapping.updated
+workload_identity_provider_mapping.deleted role.created role.updated role.deleted
+role.assignment.created role.assignment.deleted role.bound_to_resource
+role.unbound_from_resource scim.enabled scim.disabled service_account.created
+service_account.updated service_account.deleted user.added user.updated user.deleted
+tenant.metadata.updated tenant.microsoft_entra_mapping.upserted
+tenant.microsoft_entra_mapping.deleted tenant.workload_identity.provider.created
+tenant.workload_identity.provider.updated tenant.workload_identity.provider.archived
+tenant.workload_identity.mapping.created tenant.workload_identity.mapping.updated
+tenant.workload_identity.mapping.archived tenant.workload_identity.binding.created
+tenant.workload_identity.principal.provisioned tenant.workload_identity.access_token.issued
+tenant.admin_api_key.created tenant.admin_api_key.updated tenant.admin_api_key.deleted
+tenant.project_api_key.created tenant.chatgpt_access_token.revoked tenant.migration.completed
+tenant.sso.migrated tenant.domains.migrated tenant.sso_connection.created
+tenant.sso_connection.updated tenant.sso_connection.deleted tenant.sso_connection.setup.started
+tenant.policy.created tenant.policy.updated tenant.policy.deleted tenant.policy.attached
+tenant.policy.detached tenant.principal_authentication_policy.resolved
+tenant.scim.setup.started tenant.scim.deletion.requested tenant.scim.directory.created
+tenant.product_access_policy.updated tenant.resource_share_grant.created
+tenant.resource_share_grant.updated tenant.resource_share_grant.accepted
+tenant.resource_share_grant.declined tenant.resource_share_grant.revoked
+tenant.resource_share_grant.deleted tenant.service_account.updated
+tenant.service_account.deleted tenant.service_account.token.revoked
+tenant.billing.overage_limit.updated tenant.billing.alerts.updated tenant.billing.info.updated
+tenant.usage_limit.workspace.updated tenant.usage_limit.group.updated
+tenant.usage_limit.user.updated tenant.usage_limit.increase_request.updated
+tenant.usage_limit.increase_request.resolved tenant.group.created tenant.group.updated
+tenant.group.deleted tenant.group.member.added tenant.group.member.removed
+tenant.migration_rollout.status.updated tenant.migration_rollout.tier.updated
+tenant.role.metadata.updated tenant.custom_role.created tenant.custom_role.updated
+tenant.custom_role.deleted tenant.role_assignment.created tenant.role_assignment.deleted
+tenant.resource_role_assignment.created tenant.resource_role_assignment.deleted
+tenant.resource_access.updated tenant.resource_access.deleted
+tenant.ads_account.onboarding.redemption tenant.session_policy.created
+tenant.session_policy.updated tenant.session_policy.deleted tenant.session_revocation.started
+tenant.third_party_app_policy.updated tenant.user.added tenant.user.updated tenant.user.removed
+tenant.user.looked_up tenant.user.invited tenant.membership.revoked
+tenant.api_organization_invite.upserted tenant.api_organization_invite.deleted
+tenant.chatgpt_workspace_invite.upserted tenant.membership.accepted tenant.membership.declined
+tenant.workspace_invite_email_settings.updated
+"""
+EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_TYPES_TEXT.split())
+_EVENT_SET = frozenset(EVENT_TYPES)
+
+DAY = 86_400
+_UNITS = {"m": 60, "min": 60, "h": 3_600, "d": DAY, "w": 7 * DAY}
+_UNIT_WORDS = {"m": " min", "min": " min", "h": "h", "d": "d", "w": "w"}
+_RELATIVE = re.compile(r"^(\d{1,6})\s*(min|m|h|d|w)$")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+TIME_HELP = "use 1h, 24h, 7d, a date (2026-11-01) or two (2026-11-01..2026-11-15)"
+_SHOWN = 40  # how much of a typed value an error message repeats
+
+
+def _quote(text: str) -> str:
+    # Echoed input stays one printable line, whatever was typed or pasted.
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    text = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+    return f"“{text}”"
+
+
+# ---------------------------------------------------------------- time ranges
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """`effective_at` bounds in unix seconds: `gte <= t < lt`; None = unbounded."""
+
+    gte: int | None = None
+    lt: int | None = None
+    label: str = "any time"
+
+
+def _today(now: float, tz: tzinfo | None) -> date:
+    return datetime.fromtimestamp(now, tz).date()
+
+
+def _midnight(day: date, tz: tzinfo | None) -> int:
+    # A naive datetime's timestamp() is taken in local time, DST included.
+    return int(datetime(day.year, day.month, day.day, tzinfo=tz).timestamp())
+
+
+def _day(
+    text: str, now: float, tz: tzinfo | None, what: str = "a time range"
+) -> tuple[date | None, str | None]:
+    word = text.casefold()
+    if word == "today":
+        return _today(now, tz), None
+    if word == "yesterday":
+        return _today(now, tz) - timedelta(days=1), None
+    if not _DATE.match(text):
+        return None, f"{_quote(text)} is not {what}: {TIME_HELP}"
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None, f"{_quote(text)} is not a valid date (YYYY-MM-DD)"
+    # Unix seconds start in 1970; the far end keeps `day + 1` and timestamps in range.
+    if not date(1970, 1, 2) <= day <= date(9998, 12, 30):
+        return None, f"{_quote(text)} is out of range: use a date from 1970-01-02 to 9998-12-30"
+    return day, None
+
+
+def parse_time_range(
+    text: str, now: float, *, tz: tzinfo | None = None
+) -> tuple[TimeRange | None, str | None]:
+    """`(TimeRange, None)` or `(None, message)`; `tz` None = the local time zone."""
+    raw = text.strip()
+    if not raw:
+        return TimeRange(), None
+    relative = _RELATIVE.match(raw.casefold())
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        if amount == 0:
+            return None, f"{_quote(raw)} is an empty range: use at least 1{unit}"
+        start = max(int(now) - amount * _UNITS[unit], 0)
+        return TimeRange(start, None, f"last {amount}{_UNIT_WORDS[unit]}"), None
+    if ".." not in raw:
+        day, error = _day(raw, now, tz)
+        if day is None:
+            return None, error
+        start = _midnight(day, tz)
+        return TimeRange(start, _midnight(day + timedelta(days=1), tz), day.isoformat()), None
+    first_text, _, last_text = (part.strip() for part in raw.partition(".."))
+    if ".." in last_text:
+        return None, f"{_quote(raw)} has more than one “..”: {TIME_HELP}"
+    if not first_text and not last_text:
+        return None, f"“..” needs a date on at least one side: {TIME_HELP}"
+    first = last = None
+    if first_text:
+        first, error = _day(first_text, now, tz, "a date")
+        if first is None:
+            return None, error
+    if last_text:
+        last, error = _day(last_text, now, tz, "a date")
+        if last is None:
+            return None, error
+    if first is not None and last is not None and last < first:
+        return None, f"The range ends ({last}) before it starts ({first})"
+    gte = _midnight(first, tz) if first is not None else None
+    lt = _midnight(last + timedelta(days=1), tz) if last is not None else None
+    if first is not None and last is not None:
+        label = f"{first} to {last}"
+    elif first is not None:
+        label = f"since {first}"
+    else:
+        label = f"until {last}"
+    return TimeRange(gte, lt, label), None
+
+
+# ---------------------------------------------------------------- event types
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in re.split(r"[\s,]+", text.strip()) if part]
+
+
+def expand_event_types(text: str) -> tuple[tuple[str, ...] | None, str | None]:
+    """Comma-separated event types; `project.*` (or `project*`) means every `project.` type."""
+    found: list[str] = []
+    for name in _split(text):
+        key = name.casefold()
+        if key.endswith("*"):
+            prefix = key.rstrip("*")
+            matches = [t for t in EVENT_TYPES if t.startswith(prefix)]
+            if not matches:
+                return None, f"No event type starts with {_quote(prefix)}"
+            found += matches
+            continue
+        if key in _EVENT_SET:
+            found.append(key)
+            continue
+        near = [t for t in EVENT_TYPES if t.startswith(key)]
+        if len(near) == 1:
+            hint = f"; did you mean {near[0]}?"
+        elif near:
+            hint = f"; {key}* means all {len(near)} of them"
+        else:
+            hint = " (→ completes as you type)"
+        return None, f"Unknown event type {_quote(name)}{hint}"
+    return tuple(dict.fromkeys(found)), None
+
+
+# ---------------------------------------------------------------- names known to the console
+
+
+@dataclass(frozen=True)
+class Named:
+    kind: str  # project | api_key | service_account | user | invite | admin_key
+    name: str
+    project_id: str | None = None
+
+
+def _add(objects: dict[str, Named], items: Any, kind: str, pid: str | None, *fields: str) -> None:
+    for item in items or ():
+        ident = getattr(item, "id", None)
+        if not ident or ident in objects:
+            continue
+        name = next((getattr(item, f, None) for f in fields if getattr(item, f, None)), None)
+        if name:
+            objects[ident] = Named(kind, str(name), pid)
+
+
+@dataclass
+class Directory:
+    """Ids and names the console already holds (from the snapshot)."""
+
+    objects: dict[str, Named] = field(default_factory=dict)
+    projects: dict[str, str] = field(default_factory=dict)  # id -> name
+    emails: tuple[str, ...] = ()
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Any) -> Directory:
+        objects: dict[str, Named] = {}
+        projects: dict[str, str] = {}
+        _add(objects, getattr(snapshot, "users", None), "user", None, "email", "name")
+        admin_keys = getattr(snapshot, "admin_keys", None)
+        _add(objects, admin_keys, "admin_key", None, "name", "redacted_value")
+        _add(objects, getattr(snapshot, "invites", None), "invite", None, "email")
+        for pid, view in (getattr(snapshot, "projects", None) or {}).items():
+            projects[pid] = view.project.name or pid
+            objects.setdefault(pid, Named("project", projects[pid], pid))
+            _add(objects, view.api_keys, "api_key", pid, "name", "redacted_value")
+            _add(objects, view.service_accounts, "service_account", pid, "name")
+            _add(objects, view.users, "user", pid, "email", "name")
+        emails = [u.email for u in getattr(snapshot, "users", None) or () if u.email]
+        return cls(objects, projects, tuple(sorted(set(emails), key=str.casefold)))
+
+    def name_of(self, ident: str | None) -> str | None:
+        named = self.objects.get(ident or "")
+        return named.name if named else None
+
+    def _by_name(self, text: str, ids: Iterable[str]) -> list[str]:
+        wanted = text.casefold()
+        return [
+            i for i in ids if (self.name_of(i) or self.projects.get(i, "")).casefold() == wanted
+        ]
+
+    def resolve_project(self, text: str) -> tuple[str | None, str | None]:
+        value = text.strip()
+        if value in self.projects:
+            return value, None
+        matches = [
+            pid for pid, name in self.projects.items() if name.casefold() == value.casefold()
+        ]
+        if len(matches) == 1:
+            return matches[0], None
+        if matches:
+            return None, f"{len(matches)} projects are named {_quote(value)}: type the project id"
+        return None, f"No project {_quote(value)} in this organisation"
+
+    def resolve_object(self, text: str) -> tuple[str | None, str | None]:
+        """An id as typed (ids are opaque: a deleted object's id is still worth asking for),
+        or the id of the one object with that name."""
+        value = text.strip()
+        if value in self.objects:
+            return value, None
+        matches = self._by_name(value, self.objects)
+        if len(matches) > 1:
+            return None, f"{len(matches)} objects are named {_quote(value)}: type an id"
+        return (matches[0] if matches else value), None
+
+    def resolve_actor(self, text: str) -> tuple[tuple[str, str] | None, str | None]:
+        """("email", address) or ("id", user or key id)."""
+        value = text.strip()
+        if "@" in value:
+            return ("email", value), None
+        ident, error = self.resolve_object(value)
+        if ident is None:
+            return None, error
+        return ("id", ident), None
+
+
+# ---------------------------------------------------------------- all filters
+
+
+@dataclass(frozen=True)
+class FilterTexts:
+    """What the person typed in each filter field."""
+
+    event: str = ""
+    actor: str = ""
+    project: str = ""
+    object: str = ""
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    event_types: tuple[str, ...] = ()
+    actor_ids: tuple[str, ...] = ()
+    actor_emails: tuple[str, ...] = ()
+    project_ids: tuple[str, ...] = ()
+    resource_ids: tuple[str, ...] = ()
+    time: TimeRange = TimeRange()
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `AdminClient.audit_log_page` (only the filters in use)."""
+        out: dict[str, Any] = {}
+        for name in ("event_types", "actor_ids", "actor_emails", "project_ids", "resource_ids"):
+            values = getattr(self, name)
+            if values:
+                out[name] = list(values)
+        if self.time.gte is not None:
+            out["effective_at_gte"] = self.time.gte
+        if self.time.lt is not None:
+            out["effective_at_lt"] = self.time.lt
+        return out
+
+    @property
+    def active(self) -> bool:
+        return bool(self.client_kwargs())
+
+
+def parse_filters(
+    texts: FilterTexts, now: float, directory: Directory, *, tz: tzinfo | None = None
+) -> tuple[AuditFilters | None, dict[str, str]]:
+    """`(filters, {})`, or `(None, {field: message})` naming every field that does not parse."""
+    errors: dict[str, str] = {}
+    events, error = expand_event_types(texts.event)
+    if error:
+        errors["event"] = error
+    actor_ids: list[str] = []
+    actor_emails: list[str] = []
+    for part in [p.strip() for p in texts.actor.split(",") if p.strip()]:
+        actor, error = directory.resolve_actor(part)
+        if actor is None:
+            errors["actor"] = error or "Unknown actor"
+            break
+        (actor_emails if actor[0] == "email" else actor_ids).append(actor[1])
+    if actor_ids and actor_emails:
+        # The API ANDs the two lists: one event has one actor, so nothing would match.
+        errors["actor"] = "Give emails or ids, not both"
+    project_ids: tuple[str, ...] = ()
+    if texts.project.strip():
+        pid, error = directory.resolve_project(texts.project)
+        if pid is None:
+            errors["project"] = error or "Unknown project"
+        else:
+            project_ids = (pid,)
+    resource_ids: tuple[str, ...] = ()
+    if texts.object.strip():
+        oid, error = directory.resolve_object(texts.object)
+        if oid is None:
+            errors["object"] = error or "Unknown object"
+        else:
+            resource_ids = (oid,)
+    span, error = parse_time_range(texts.time, now, tz=tz)
+    if span is None:
+        errors["time"] = error or "Not a time range"
+    if errors:
+        return None, errors
+    return AuditFilters(
+        event_types=events or (),
+        actor_ids=tuple(actor_ids),
+        actor_emails=tuple(actor_emails),
+        project_ids=project_ids,
+        resource_ids=resource_ids,
+        time=span or TimeRange(),
+    ), {}

@@ -1,0 +1,377 @@
+"""Spend alerts in the console: notify once when an alert is crossed or a limit enforces.
+
+`SpendWatch` (one per app, `spend_watch(app)`) keeps the latest spend figures of each
+organisation and re-evaluates them whenever the session's limits or alerts change (a refresh,
+an edit). Costs are fetched again only when the cached ones are older than the usage poll
+interval, so a full refresh of 500 projects costs one request, not 500.
+
+A crossed alert or an enforcing limit produces exactly one toast and one terminal bell, then a
+badge ("⚠ 1 alert") stays until the user has seen it (opening the spend screen). It notifies
+again only after the condition cleared (next month, a raised threshold) and came back.
+
+For the header (integrator): `alert_badge(app) -> str | None`, and screens receive
+`SpendAlertsChanged` whenever the badge changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+from orgtui.core.money import format_cents, format_usd
+from orgtui.core.spend import SpendData, SpendSummary, fetch_spend_data, summarise
+from orgtui.core.usage_series import poll_interval
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from orgtui.core.session import Session
+
+__all__ = [
+    "AlertMemory",
+    "Finding",
+    "SpendAlertsChanged",
+    "SpendUpdated",
+    "SpendWatch",
+    "alert_badge",
+    "findings",
+    "spend_watch",
+]
+
+ORG = "org"
+
+
+class SpendUpdated(Message):
+    """New spend figures for one organisation (profile)."""
+
+    def __init__(self, profile: str, summary: SpendSummary | None, error: str | None) -> None:
+        self.profile = profile
+        self.summary = summary
+        self.error = error
+        super().__init__()
+
+
+class SpendAlertsChanged(Message):
+    """The number of unseen spend alerts changed (`badge` is None when there are none)."""
+
+    def __init__(self, unseen: int, badge: str | None) -> None:
+        self.unseen = unseen
+        self.badge = badge
+        super().__init__()
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: tuple[str, ...]  # stable identity: (profile, kind, scope, id)
+    scope: str  # ORG or a project id
+    text: str
+    enforcing: bool = False
+
+
+def findings(summary: SpendSummary, profile: str) -> tuple[list[Finding], set[str]]:
+    """(what is crossed or enforcing now, the scopes whose limits and alerts were known)."""
+    found: list[Finding] = []
+    known: set[str] = set()
+    scopes: list[tuple[str, str, Any]] = [(ORG, "Organisation", summary.org)]
+    scopes += [(p.id, p.name, p) for p in summary.projects]
+    for scope, name, figures in scopes:
+        if figures.limit_known:
+            known.add(f"{scope}:limit")
+            limit = figures.limit
+            if limit is not None and limit.enforcing:
+                found.append(
+                    Finding(
+                        (profile, "limit", scope),
+                        scope,
+                        f"{name}: hard limit {format_cents(limit.threshold_cents)} is ENFORCING "
+                        "(API calls are being rejected)",
+                        enforcing=True,
+                    )
+                )
+        if figures.alerts_known:
+            known.add(f"{scope}:alerts")
+            for alert in figures.alerts:
+                if alert.crossed:
+                    found.append(
+                        Finding(
+                            (profile, "alert", scope, alert.id),
+                            scope,
+                            f"{name}: {format_usd(alert.spent_usd)} this month crossed the "
+                            f"{format_cents(alert.threshold_cents)} alert",
+                        )
+                    )
+    return found, known
+
+
+def _evaluated(key: tuple[str, ...], known: set[str]) -> bool:
+    scope = key[2]
+    return f"{scope}:{'limit' if key[1] == 'limit' else 'alerts'}" in known
+
+
+@dataclass
+class AlertMemory:
+    """The once-only rule, free of any UI: which findings were told, which are still unseen."""
+
+    notified: set[tuple[str, ...]] = field(default_factory=set)
+    unseen: set[tuple[str, ...]] = field(default_factory=set)
+
+    def observe(
+        self, found: Iterable[Finding], known: set[str], profile: str | None = None
+    ) -> list[Finding]:
+        """The findings not told before. A condition that cleared is forgotten, so it is told
+        again if it comes back; a scope that was not evaluated keeps what it had."""
+        found = list(found)
+        current = {f.key for f in found}
+        for key in list(self.notified):
+            mine = profile is None or key[0] == profile
+            if mine and key not in current and _evaluated(key, known):
+                self.notified.discard(key)
+                self.unseen.discard(key)
+        new = [f for f in found if f.key not in self.notified]
+        for finding in new:
+            self.notified.add(finding.key)
+            self.unseen.add(finding.key)
+        return new
+
+    def mark_seen(self) -> bool:
+        had = bool(self.unseen)
+        self.unseen.clear()
+        return had
+
+
+def badge_text(unseen: int) -> str | None:
+    if unseen <= 0:
+        return None
+    return f"⚠ {unseen} alert" + ("s" if unseen != 1 else "")
+
+
+@dataclass
+class _Figures:
+    data: SpendData | None = None
+    fetched_at: float | None = None  # app clock
+    summary: SpendSummary | None = None
+    error: str | None = None
+    fetching: bool = False
+    fetching_usage: bool = False
+    again: bool = False  # fetch once more when this one ends
+    generation: int = 0
+    check_pending: bool = False  # a coalesced check is scheduled
+    evaluate_seconds: float = 0.0  # how long the last evaluation took
+
+
+class SpendWatch:
+    """The latest spend figures per organisation, and the alert notifications."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self._app = weakref.ref(app)
+        self.memory = AlertMemory()
+        self._figures: dict[str, _Figures] = {}
+        self._unsubscribe: list[Any] = []
+        self.usage_wanted = 0  # >0 while a spend screen shows burn rates
+        self.installed = False
+
+    @property
+    def app(self) -> Any:
+        app = self._app()
+        if app is None:
+            raise RuntimeError("the app is gone")
+        return app
+
+    # ------------------------------------------------------------------ wiring
+
+    def install(self) -> SpendWatch:
+        """Follow every session's limit and alert changes (idempotent)."""
+        if self.installed:
+            return self
+        self.installed = True
+        for session in getattr(self.app, "sessions", ()):
+            self._unsubscribe.append(session.subscribe(self._listener(session)))
+        return self
+
+    def uninstall(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        self.installed = False
+
+    def _listener(self, session: Session) -> Any:
+        def on_change(snapshot: Any, parts: tuple[str, ...]) -> None:
+            if any(p == "org_limits" or p.endswith(":limits") or p == "projects" for p in parts):
+                self._call_in_app(self._check_soon, session)
+
+        return on_change
+
+    def _check_soon(self, session: Session) -> None:
+        """`check`, coalesced: a refresh lands every project's limits part one by one, and a
+        large organisation's evaluation is not free, so at most one check is pending and the
+        next waits a few times the last evaluation's duration (none when evaluations are quick).
+        """
+        figures = self.figures(session.profile.name)
+        if figures.check_pending:
+            return
+        figures.check_pending = True
+
+        def run() -> None:
+            figures.check_pending = False
+            self.check(session)
+
+        delay = min(2.0, 4 * figures.evaluate_seconds)
+        if delay < 0.005:
+            self.app.call_later(run)
+        else:
+            self.app.set_timer(delay, run, name="spend-watch-check")
+
+    def _call_in_app(self, fn: Any, *args: Any) -> None:
+        app = self._app()
+        if app is None or not app.is_running:
+            return
+        if threading.get_ident() != app._thread_id:
+            app.call_from_thread(fn, *args)
+        else:
+            fn(*args)
+
+    # ------------------------------------------------------------------ state
+
+    def figures(self, profile: str) -> _Figures:
+        return self._figures.setdefault(profile, _Figures())
+
+    def summary(self, profile: str) -> SpendSummary | None:
+        return self.figures(profile).summary
+
+    @property
+    def unseen(self) -> int:
+        return len(self.memory.unseen)
+
+    def badge(self) -> str | None:
+        return badge_text(self.unseen)
+
+    def mark_seen(self) -> None:
+        if self.memory.mark_seen():
+            self._broadcast(SpendAlertsChanged(0, None))
+
+    def max_age(self, session: Session) -> float:
+        budget = getattr(session.client, "budget", None)
+        rpm = getattr(budget, "requests_per_minute", None)
+        return poll_interval(getattr(session.profile, "usage_poll_seconds", 60), rpm)
+
+    # ------------------------------------------------------------------ refresh
+
+    def check(self, session: Session) -> None:
+        """Re-evaluate from cached costs, or fetch them first when they are too old."""
+        figures = self.figures(session.profile.name)
+        now = session.clock.now()
+        stale = figures.fetched_at is None or now - figures.fetched_at >= self.max_age(session)
+        if stale:
+            self.request(session)
+        elif figures.data is not None:
+            self.evaluate(session)
+
+    def request(self, session: Session, *, force: bool = False) -> Any:
+        """Fetch the spend figures in a worker (skipped when a fetch is already running)."""
+        figures = self.figures(session.profile.name)
+        if figures.fetching and not force:
+            if self.usage_wanted > 0 and not figures.fetching_usage:
+                figures.again = True  # a spend screen opened meanwhile: it wants burn rates
+            return None
+        return self.app.run_worker(
+            partial(self.refresh, session),  # not a coroutine: a cancelled start leaks none
+            group=f"spend-watch:{session.profile.name}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def refresh(self, session: Session) -> SpendSummary | None:
+        from orgtui.api.errors import ApiError
+
+        profile = session.profile.name
+        figures = self.figures(profile)
+        figures.generation += 1
+        mine = figures.generation
+        figures.fetching, figures.fetching_usage = True, self.usage_wanted > 0
+        now = session.clock.now()
+        try:
+            data = await fetch_spend_data(session.client, now, include_usage=figures.fetching_usage)
+        except ApiError as error:
+            figures.error = str(error)
+            self._broadcast(SpendUpdated(profile, figures.summary, figures.error))
+            return figures.summary
+        finally:
+            if figures.generation == mine:  # a newer fetch (force) owns the flag now
+                figures.fetching = False
+        figures.data, figures.fetched_at, figures.error = data, now, None
+        summary = self.evaluate(session)
+        if figures.again:
+            figures.again = False
+            self.request(session)
+        return summary
+
+    def evaluate(self, session: Session) -> SpendSummary | None:
+        profile = session.profile.name
+        figures = self.figures(profile)
+        if figures.data is None:
+            return None
+        started = time.perf_counter()
+        summary = summarise(session.snapshot, figures.data)
+        figures.evaluate_seconds = time.perf_counter() - started
+        figures.summary = summary
+        self._broadcast(SpendUpdated(profile, summary, figures.error))
+        found, known = findings(summary, profile)
+        new = self.memory.observe(found, known, profile)
+        if new:
+            self._tell(new)
+        return summary
+
+    def _tell(self, new: list[Finding]) -> None:
+        app = self.app
+        lines = [f.text for f in new[:4]]
+        if len(new) > 4:
+            lines.append(f"…and {len(new) - 4} more (press s for Spend)")
+        app.notify(
+            "\n".join(lines),
+            title="Spend alert",
+            severity="error" if any(f.enforcing for f in new) else "warning",
+            markup=False,
+            timeout=20,
+        )
+        app.bell()
+        self._broadcast(SpendAlertsChanged(self.unseen, self.badge()))
+
+    def _broadcast(self, message: Message) -> None:
+        app = self._app()
+        if app is None:
+            return
+        for screen in list(app.screen_stack):
+            screen.post_message(_copy(message))
+
+
+def _copy(message: Message) -> Message:
+    """A fresh message per screen (a message object is delivered once)."""
+    if isinstance(message, SpendUpdated):
+        return SpendUpdated(message.profile, message.summary, message.error)
+    if isinstance(message, SpendAlertsChanged):
+        return SpendAlertsChanged(message.unseen, message.badge)
+    return message
+
+
+_WATCHES: weakref.WeakKeyDictionary[Any, SpendWatch] = weakref.WeakKeyDictionary()
+
+
+def spend_watch(app: App[Any]) -> SpendWatch:
+    """The app's watch, created and installed on first use."""
+    watch = _WATCHES.get(app)
+    if watch is None:
+        watch = _WATCHES[app] = SpendWatch(app)
+    return watch.install()
+
+
+def alert_badge(app: App[Any]) -> str | None:
+    """ "⚠ 2 alerts" while alerts are unseen, else None (for the header)."""
+    watch = _WATCHES.get(app)
+    return watch.badge() if watch is not None else None

@@ -1,0 +1,304 @@
+"""The console application: sessions, sync workers, dispatch, themes and keymap.
+
+Data flow: `Session.apply` (from a sync or a mutation) -> subscriber -> `SnapshotChanged`
+message -> screens repaint. Nothing waits on the network before the first paint: sessions load
+the cache synchronously (fast), the screen paints it, and `refresh_all` runs in a worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import BindingType
+from textual.message import Message
+from textual.worker import Worker
+
+from orgtui.core.actions import ActionRegistry
+from orgtui.core.clock import Clock, SystemClock
+from orgtui.core.session import Session
+from orgtui.core.sync import Syncer, SyncResult
+from orgtui.ui import themes
+from orgtui.ui.bindings import global_bindings
+from orgtui.ui.commands import OrgCommands
+from orgtui.ui.dispatch import ActionContext, context_from_focus, has_ui_handler, run_registered
+from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
+from orgtui.ui.text import safe_str
+
+if TYPE_CHECKING:
+    from orgtui.connect import Connection
+    from orgtui.core.snapshot import OrgSnapshot
+
+_NATIVE = frozenset({"app.palette"})
+
+
+class SyncState:
+    """Per-profile refresh state for the header."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.progress: tuple[int, int] | None = None
+        self.label = ""
+        self.offline = False
+        self.last_errors: dict[str, str] = {}
+
+
+class OrgTuiApp(App[int]):
+    """orgtui's console. `OrgTuiApp(connection | [connections], start="main", clock=None)`."""
+
+    CSS_PATH = "orgtui.tcss"
+    TITLE = "orgtui"
+    BINDINGS: ClassVar[list[BindingType]] = global_bindings()
+    COMMANDS: ClassVar[set[Any]] = {OrgCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        connection: Connection | Sequence[Connection],
+        *,
+        start: str = "main",
+        clock: Clock | None = None,
+        cache_path: Path | None = None,
+    ) -> None:
+        self.connections: list[Connection] = (
+            list(connection) if isinstance(connection, Sequence) else [connection]
+        )
+        if not self.connections:
+            raise ValueError("OrgTuiApp needs at least one connection")
+        import orgtui.ui.features  # noqa: F401  (registers handlers; lazy to avoid import cycles)
+
+        self.clock: Clock = clock or SystemClock()
+        self.start = start
+        self.sessions: list[Session] = [
+            self._open_session(conn, self.clock, cache_path if i == 0 else None)
+            for i, conn in enumerate(self.connections)
+        ]
+        self.syncers: dict[str, Syncer] = {s.profile.name: Syncer(s) for s in self.sessions}
+        self.sync_states: dict[str, SyncState] = {
+            s.profile.name: SyncState() for s in self.sessions
+        }
+        self.active_profile = self.sessions[0].profile.name
+        self._unsubscribe: list[Callable[[], None]] = []
+        self.owns_connections = False
+        super().__init__()
+        for theme in themes.custom_themes():
+            self.register_theme(theme)
+        self.theme = themes.theme_for_setting(self.sessions[0].profile.theme)
+        keymap = dict(self.connections[0].keymap or {})
+        self.keymap_overrides: dict[str, str] = keymap
+        if keymap:
+            self.set_keymap(keymap)
+
+    @staticmethod
+    def _open_session(connection: Connection, clock: Clock, cache_path: Path | None) -> Session:
+        from orgtui.core.cache import Cache
+
+        profile = connection.profile
+        registry = ActionRegistry(
+            read_only=connection.read_only, keymap=dict(connection.keymap or {})
+        )
+        cache = Cache.open(profile, path=cache_path)
+        return Session(
+            profile, connection.client, cache, clock, registry, read_only=connection.read_only
+        )
+
+    # ------------------------------------------------------------------ sessions
+
+    @property
+    def session(self) -> Session:
+        """The session of the organisation selected in the tree."""
+        return self.session_for(self.active_profile)
+
+    def session_for(self, profile: str | None) -> Session:
+        for session in self.sessions:
+            if session.profile.name == profile:
+                return session
+        return self.sessions[0]
+
+    @property
+    def registry(self) -> ActionRegistry:
+        return self.session.registry
+
+    @property
+    def syncer(self) -> Syncer:
+        return self.syncers[self.session.profile.name]
+
+    def registry_for(self, ctx: ActionContext) -> ActionRegistry:
+        return (ctx.session or self.session).registry
+
+    def is_syncing(self, profile: str) -> bool:
+        return self.sync_states[profile].running
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        for session in self.sessions:
+            profile = session.profile.name
+            self._unsubscribe.append(session.subscribe(self._subscriber(profile)))
+        from orgtui.ui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        for session in self.sessions:
+            if session.notice:
+                self.notify(
+                    safe_str(session.notice, 400),
+                    title="Cache",
+                    severity="warning",
+                    markup=False,
+                    timeout=12,
+                )
+        from orgtui.ui.alerts_watch import spend_watch
+
+        spend_watch(self)  # alerts are watched from the start, not only once a graph is shown
+        # After the first frame: the cached organisation is on screen before any request.
+        self.call_after_refresh(self._initial_refresh)
+        seconds = min(s.profile.refresh_seconds for s in self.sessions)
+        self.set_interval(seconds, self._periodic_refresh, name="periodic-refresh")
+        if self.start not in ("main", ""):
+            action_id = f"view.{self.start}"
+            self.call_after_refresh(self.start_action, action_id, ActionContext())
+
+    def _initial_refresh(self) -> None:
+        # Someone (a test, a start action) may have asked for a refresh already: keep theirs.
+        if not any(w.group == "sync" and not w.is_finished for w in self.workers):
+            self.refresh_all()
+        from orgtui.ui.keys_actions import resume_rotations
+
+        resume_rotations(self)  # an interrupted key rotation is offered, never lost
+
+    def _periodic_refresh(self) -> None:
+        if not any(state.running for state in self.sync_states.values()):
+            self.refresh_all()
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        for session in self.sessions:
+            session.close()
+        if self.owns_connections:  # run_console's: close the HTTP clients on this loop
+            for connection in self.connections:
+                with contextlib.suppress(Exception):
+                    await connection.aclose()
+
+    # ------------------------------------------------------------------ data flow
+
+    def _subscriber(self, profile: str) -> Callable[[OrgSnapshot, tuple[str, ...]], None]:
+        def on_change(snapshot: OrgSnapshot, parts: tuple[str, ...]) -> None:
+            self._broadcast(lambda: SnapshotChanged(profile, snapshot, parts))
+
+        return on_change
+
+    def _broadcast(self, make: Callable[[], Message]) -> None:
+        """Post a fresh message to every screen on the stack (from any thread)."""
+        if threading.get_ident() != self._thread_id:
+            self.call_from_thread(self._broadcast, make)
+            return
+        for screen in self.screen_stack:
+            screen.post_message(make())
+
+    @work(exclusive=True, group="sync")
+    async def refresh_all(self, profile: str | None = None) -> None:
+        """`R`: refresh every part of one organisation (or all of them)."""
+        import asyncio
+
+        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
+        await asyncio.gather(*(self._run_sync(s, "all") for s in sessions))
+
+    def refresh_scope(self, session: Session, part_ids: Sequence[str]) -> Worker[None]:
+        """`r`: refresh some parts, in their own worker (does not cancel a full refresh)."""
+        group = f"refresh:{session.profile.name}:{','.join(part_ids)}"
+
+        async def run() -> None:
+            await self._run_sync(session, list(part_ids))
+
+        return self.run_worker(run(), group=group, exclusive=True, exit_on_error=False)
+
+    async def _run_sync(self, session: Session, parts: str | list[str]) -> SyncResult:
+        from orgtui.api.errors import OfflineError
+
+        profile = session.profile.name
+        state = self.sync_states[profile]
+        syncer = self.syncers[profile]
+        state.running = True
+        state.progress = (0, 0)
+
+        def progress(done: int, total: int, label: str) -> None:
+            state.progress = (done, total)
+            state.label = label
+            self._broadcast(lambda: SyncProgress(profile, done, total, label))
+
+        self._broadcast(lambda: SyncProgress(profile, 0, 0, "starting"))
+        try:
+            if parts == "all":
+                result = await syncer.refresh_all(on_progress=progress)
+            else:
+                result = await syncer.refresh_parts(parts, on_progress=progress)
+        finally:
+            state.running = False
+            state.progress = None
+        offline = not result.fetched and any(
+            error.startswith(OfflineError.label) for error in result.errors.values()
+        )
+        if result.fetched:
+            state.offline = False
+        elif offline:
+            state.offline = True
+        state.last_errors = dict(result.errors)
+        self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
+        return result
+
+    # ------------------------------------------------------------------ actions
+
+    def action_available(self, action_id: str) -> bool:
+        return action_id in _NATIVE or has_ui_handler(action_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "orgtui" and parameters:
+            return self.action_available(str(parameters[0]))
+        return True
+
+    def action_orgtui(self, action_id: str) -> None:
+        """A global binding: the context comes from whatever is focused."""
+        self.start_action(action_id, context_from_focus(self))
+
+    def start_action(self, action_id: str, ctx: ActionContext | None = None) -> Worker[bool]:
+        """Run an action (gate + UI handler) in a worker, so handlers can wait for dialogs."""
+        context = ctx if ctx is not None else context_from_focus(self)
+        return self.run_worker(
+            self.run_registered(action_id, context),
+            group=f"action:{action_id}",
+            exit_on_error=False,
+        )
+
+    async def run_registered(self, action_id: str, ctx: ActionContext) -> bool:
+        """Refuse in read-only mode (with a message), else run the action's UI handler."""
+        return await run_registered(self, action_id, ctx)
+
+    def main_screen_goto(self, profile: str, project_id: str) -> bool:
+        """Show a project in the tree of the main screen (closing screens above it)."""
+        from orgtui.ui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                while self.screen is not screen and len(self.screen_stack) > 1:
+                    self.pop_screen()
+                return screen.goto(profile, project_id)
+        return False
+
+    def get_key_display_for(self, key: str) -> str:
+        from textual.binding import Binding
+
+        return self.get_key_display(Binding(key, ""))
+
+    def cycle_theme(self) -> str:
+        self.theme = themes.next_theme(self.theme)
+        return self.theme

@@ -1,0 +1,113 @@
+"""The command palette (`ctrl+p`): orgtui's own commands, from the action registry.
+
+Lists the actions that work where the user is (global ones, plus those of the focused
+widget's scopes), each with its current key, and "Go to project X" for every project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from orgtui.core.actions import GLOBAL, ActionSpec
+from orgtui.ui.text import safe_str
+
+if TYPE_CHECKING:
+    from orgtui.ui.dispatch import ActionContext
+
+
+Command = tuple[str, str, Callable[[], Any]]  # (text, help, callback)
+
+
+class OrgCommands(Provider):
+    """Registry actions available here, and jumps to projects."""
+
+    async def startup(self) -> None:
+        self._commands = self._build()
+
+    def _scope_contexts(self) -> dict[str, tuple[Any, ActionContext]]:
+        from orgtui.ui.bindings import ScopedActions
+
+        found: dict[str, tuple[Any, ActionContext]] = {}
+        focused = self.focused
+        if focused is None:
+            return found
+        for node in focused.ancestors_with_self:
+            if isinstance(node, ScopedActions):
+                for scope in node.scopes():
+                    found.setdefault(scope, (node, node.action_context()))
+        return found
+
+    def _build(self) -> list[Command]:
+        from orgtui.ui.bindings import effective_key
+        from orgtui.ui.dispatch import context_from_focus
+
+        app: Any = self.app
+        if not hasattr(app, "sessions"):
+            return []
+        scoped = self._scope_contexts()
+        commands: list[Command] = []
+        keymap = getattr(app, "keymap_overrides", {})
+        for spec in app.registry.specs():
+            if not spec.palette or not app.action_available(spec.id):
+                continue
+            if spec.scope == GLOBAL:
+                ctx = context_from_focus(app)
+            elif spec.scope in scoped:
+                widget, ctx = scoped[spec.scope]
+                if not widget.applies(spec.id):
+                    continue
+            else:
+                continue
+            key = effective_key(spec, keymap)
+            commands.append(
+                (
+                    _title(spec, key, app),
+                    spec.description or spec.label,
+                    partial(app.start_action, spec.id, ctx),
+                )
+            )
+        for session in app.sessions:
+            many = len(app.sessions) > 1
+            for view in session.snapshot.projects.values():
+                name = safe_str(view.project.name or view.project.id, 80)
+                text = f"Go to project {name}"
+                if view.archived:
+                    text += " (archived)"
+                if many:
+                    text += f" [{safe_str(session.profile.name, 30)}]"
+                commands.append(
+                    (
+                        text,
+                        view.project.id,
+                        partial(app.main_screen_goto, session.profile.name, view.project.id),
+                    )
+                )
+        return commands
+
+    async def discover(self) -> Hits:
+        for text, help_text, callback in self._commands:
+            if not text.startswith("Go to project"):
+                yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._commands:
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+
+def _title(spec: ActionSpec, key: str | None, app: Any) -> str:
+    if not key:
+        return spec.label
+    shown = ", ".join(app.get_key_display_for(k) for k in key.split(","))
+    return f"{spec.label} ({shown})"
+
+
+def key_label(app: Any, key: str) -> Text:
+    return Text(", ".join(app.get_key_display_for(k) for k in key.split(",")))

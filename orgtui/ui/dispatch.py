@@ -1,0 +1,134 @@
+"""UI action dispatch: the one path from a key press (or palette pick) to an action.
+
+Feature modules register a UI handler per action id::
+
+    from orgtui.ui.dispatch import ActionContext, ui_action
+
+    @ui_action("key.delete")
+    async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
+        ...  # ask (ConfirmScreen), then: await app.registry.invoke("key.delete", app.session, ...)
+
+Handlers run in a worker, so they may `await app.push_screen(..., wait_for_dismiss=True)`.
+`run_registered` refuses mutating actions in read-only mode *before* the handler runs (so no
+form is ever shown for a refused action) and turns API errors into a notification.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from orgtui.core.actions import GLOBAL, ActionRegistry, ReadOnlyRefusal, UnknownAction
+from orgtui.ui.text import safe_str
+
+if TYPE_CHECKING:
+    from orgtui.core.session import Session
+    from orgtui.ui.app import OrgTuiApp
+
+log = logging.getLogger(__name__)
+
+_TABLE = ActionRegistry()
+
+
+@dataclass
+class ActionContext:
+    """What an action applies to: where the user is and what is selected."""
+
+    scope: str = GLOBAL
+    project_id: str | None = None
+    item: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    # The organisation (profile) the selection belongs to; None = the app's active session.
+    session: Session | None = None
+
+
+UiHandler = Callable[["OrgTuiApp", ActionContext], Awaitable[None]]
+_UI_HANDLERS: dict[str, UiHandler] = {}
+
+
+def ui_action(action_id: str) -> Callable[[UiHandler], UiHandler]:
+    """Register the UI handler of an action id from the registry table."""
+    _TABLE.get(action_id)  # raises UnknownAction for a typo at import time
+
+    def register(fn: UiHandler) -> UiHandler:
+        _UI_HANDLERS[action_id] = fn
+        return fn
+
+    return register
+
+
+def ui_handler_for(action_id: str) -> UiHandler | None:
+    return _UI_HANDLERS.get(action_id)
+
+
+def has_ui_handler(action_id: str) -> bool:
+    return action_id in _UI_HANDLERS
+
+
+@runtime_checkable
+class ContextSource(Protocol):
+    """A widget that knows what the user has selected in it."""
+
+    def action_context(self) -> ActionContext: ...
+
+
+def context_from_focus(app: OrgTuiApp) -> ActionContext:
+    """The context of the focused widget (or its nearest ancestor that knows one)."""
+    focused = app.screen.focused
+    if focused is not None:
+        for node in focused.ancestors_with_self:
+            if isinstance(node, ContextSource):
+                return node.action_context()
+    screen = app.screen
+    if isinstance(screen, ContextSource):
+        return screen.action_context()
+    return ActionContext(scope=GLOBAL)
+
+
+async def run_registered(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> bool:
+    """Gate, then run the UI handler. Returns True when the handler ran to the end."""
+    from orgtui.api.errors import ApiError
+    from orgtui.core.services.errors import ServiceRefusal
+
+    try:
+        spec = app.registry_for(ctx).ensure_allowed(action_id)
+    except ReadOnlyRefusal as refusal:
+        app.notify(
+            f"{refusal.spec.label} is not allowed: {refusal.reason}.",
+            title="Read-only",
+            severity="warning",
+            markup=False,
+        )
+        return False
+    except UnknownAction:
+        app.notify(f"Unknown action {action_id}", severity="error", markup=False)
+        return False
+    fn = _UI_HANDLERS.get(action_id)
+    if fn is None:
+        app.notify(f"{spec.label} is not available in this build.", markup=False)
+        return False
+    try:
+        await fn(app, ctx)
+    except ReadOnlyRefusal as refusal:  # a handler that invokes a second mutating action
+        app.notify(refusal.reason, title="Read-only", severity="warning", markup=False)
+        return False
+    except ServiceRefusal as refusal:  # declined before any request: nothing changed
+        app.notify(safe_str(refusal, 300), title=spec.label, severity="warning", markup=False)
+        return False
+    except ApiError as error:
+        app.notify(
+            safe_str(error, 300), title=spec.label, severity="error", markup=False, timeout=10
+        )
+        return False
+    except Exception as error:  # a bug must not take the console down with it
+        log.exception("action %s failed", action_id)
+        app.notify(
+            safe_str(f"{type(error).__name__}: {error}", 300),
+            title=spec.label,
+            severity="error",
+            markup=False,
+        )
+        return False
+    return True

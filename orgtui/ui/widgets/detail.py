@@ -1,0 +1,231 @@
+"""The right-hand side: the detail of the selected tree node.
+
+A ContentSwitcher holds one pane per node kind (organisation summary, projects, members,
+invites, admin keys, project). Panes paint from the snapshot they are given; a note line above
+each list says when its data is missing, loading, or stale (last refresh failed).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Static
+
+from orgtui.ui.text import clock_time, relative_time, safe_text
+from orgtui.ui.widgets import rows as R
+from orgtui.ui.widgets.org_tree import ADMIN_KEYS, INVITES, MEMBERS, ORG, PROJECT, PROJECTS, NodeRef
+from orgtui.ui.widgets.project_detail import ProjectDetail
+from orgtui.ui.widgets.tables import (
+    AdminKeysTable,
+    InvitesTable,
+    OrgMembersTable,
+    ProjectsTable,
+    ResourceTable,
+)
+
+if TYPE_CHECKING:
+    from orgtui.core.session import Session
+    from orgtui.core.snapshot import OrgSnapshot
+
+
+def part_note(
+    snapshot: OrgSnapshot, part_id: str, now: float, syncing: bool
+) -> tuple[Text, bool] | None:
+    """A one-line note about a part's freshness (text, is a warning), or None when it is fine."""
+    status = snapshot.part(part_id)
+    if status is None or status.fetched_at is None:
+        if status is not None and status.error:
+            return safe_text(f"! Could not load: {status.error}", 300), True
+        return Text("Loading…" if syncing else "Not loaded yet: press r to load"), False
+    if status.error:
+        when = clock_time(status.fetched_at)
+        return safe_text(f"! Refresh failed ({status.error}); showing data from {when}", 300), True
+    return None
+
+
+class PartNote(Static):
+    """The freshness note above a list (hidden when there is nothing to say)."""
+
+    DEFAULT_CSS = """
+    PartNote { height: auto; max-height: 2; padding: 0 1; display: none; color: $text-muted; }
+    PartNote.-shown { display: block; }
+    PartNote.-warn { color: $text-warning; text-style: bold; }
+    """
+
+    def show_note(self, note: tuple[Text, bool] | None) -> None:
+        self.set_class(note is not None, "-shown")
+        if note is not None:
+            text, warn = note
+            self.set_class(warn, "-warn")
+            self.update(text)
+
+
+class ListPane(Vertical):
+    """A note line and one resource table."""
+
+    def __init__(self, table: ResourceTable, part_id: str, *, id: str) -> None:
+        super().__init__(id=id, classes="list-pane")
+        self.table = table
+        self.part_id = part_id
+        self._source: Any = object()
+
+    def compose(self) -> ComposeResult:
+        yield PartNote()
+        yield self.table
+
+    def show(self, session: Session, items: Any, build: Any, now: float, syncing: bool) -> None:
+        snapshot = session.snapshot
+        self.table.session = session
+        self.query_one(PartNote).show_note(part_note(snapshot, self.part_id, now, syncing))
+        if items is not self._source:  # snapshots are immutable: same list, same rows
+            self._source = items
+            self.table.set_rows(build(items or []))
+        if items is None:
+            self.table.set_empty_message("Loading…" if syncing else "Not loaded yet")
+        else:
+            self.table.set_empty_message(type(self.table).EMPTY)
+
+
+class OrgSummary(VerticalScroll):
+    """Counts and the organisation limit, for the organisation node."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="org-summary-body")
+
+    def show(self, session: Session, now: float) -> None:
+        from orgtui.core.money import format_cents
+
+        snap = session.snapshot
+        views = list(snap.projects.values())
+        archived = sum(1 for v in views if v.archived)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+
+        def count(items: list[Any] | None, what: str = "") -> str:
+            return "…" if items is None else f"{len(items)}{what}"
+
+        grid.add_row("Organisation", safe_text(snap.org_name, 80))
+        grid.add_row("Profile", safe_text(session.profile.name, 40))
+        grid.add_row(
+            "Projects",
+            f"{len(views) - archived} active, {archived} archived"
+            if snap.is_fetched("projects")
+            else "…",
+        )
+        owners = None if snap.users is None else sum(1 for u in snap.users if u.role == "owner")
+        grid.add_row(
+            "Members",
+            count(snap.users)
+            + ("" if owners is None else f" ({owners} owner{'s' * (owners != 1)})"),
+        )
+        pending = (
+            None if snap.invites is None else [i for i in snap.invites if i.status == "pending"]
+        )
+        grid.add_row("Invites", count(pending, " pending"))
+        grid.add_row("Admin keys", count(snap.admin_keys))
+        counts = (v.count("api_keys") for v in views)  # counts, not parsing big cached parts
+        keys = [n for n in counts if n is not None]
+        grid.add_row("Project keys", f"{sum(keys)} in {len(keys)} loaded projects")
+        if not snap.is_fetched("org_limits"):
+            limit = Text("…")
+        elif snap.org_spend_limit is None:
+            limit = Text("none set", style="italic")
+        else:
+            lim = snap.org_spend_limit
+            limit = Text(
+                f"{format_cents(lim.threshold_amount)} / {lim.interval} ({lim.enforcement.status})"
+            )
+        grid.add_row("Org hard limit", limit)
+        alerts = snap.org_spend_alerts
+        grid.add_row("Org alerts", count(alerts))
+        oldest = snap.oldest_fetch()
+        grid.add_row(
+            "Data from",
+            "never loaded"
+            if oldest is None
+            else f"{clock_time(oldest)} ({relative_time(oldest, now)})",
+        )
+        stale = snap.stale_parts()
+        body: list[Any] = [grid]
+        if stale:
+            body.append(
+                Text(f"\n! {len(stale)} part(s) failed to refresh; press R to retry", style="bold")
+            )
+        self.query_one("#org-summary-body", Static).update(Group(*body))
+
+
+def _project_rows(projects: dict[str, Any]) -> list[Any]:
+    return R.project_rows(
+        (v.project, None if v.api_keys is None else len(v.api_keys)) for v in projects.values()
+    )
+
+
+class DetailPane(ContentSwitcher):
+    """Switches between the panes of the node kinds."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, initial="pane-org")
+        self.ref: NodeRef | None = None
+        self.session: Session | None = None
+
+    def compose(self) -> ComposeResult:
+        yield OrgSummary(id="pane-org")
+        yield ListPane(ProjectsTable(id="projects-table"), "projects", id="pane-projects")
+        yield ListPane(OrgMembersTable(id="members-table"), "users", id="pane-members")
+        yield ListPane(InvitesTable(id="invites-table"), "invites", id="pane-invites")
+        yield ListPane(AdminKeysTable(id="admin-keys-table"), "admin_keys", id="pane-admin_keys")
+        yield ProjectDetail(id="pane-project")
+
+    def show(self, ref: NodeRef, session: Session, *, syncing: bool) -> None:
+        self.ref = ref
+        self.session = session
+        now = self.app.clock.now()
+        thresholds = session.profile.thresholds
+        snap = session.snapshot
+        pane_id = f"pane-{ref.kind}"
+        if self.current != pane_id:
+            self.current = pane_id
+        if ref.kind == ORG:
+            self.query_one(OrgSummary).show(session, now)
+        elif ref.kind == PROJECTS:
+            pane = self.query_one("#pane-projects", ListPane)
+            source = snap.projects if snap.is_fetched("projects") or snap.projects else None
+            pane.show(session, source, _project_rows, now, syncing)
+        elif ref.kind == MEMBERS:
+            self.query_one("#pane-members", ListPane).show(
+                session, snap.users, R.member_rows, now, syncing
+            )
+        elif ref.kind == INVITES:
+            self.query_one("#pane-invites", ListPane).show(
+                session, snap.invites, lambda items: R.invite_rows(items, now), now, syncing
+            )
+        elif ref.kind == ADMIN_KEYS:
+            self.query_one("#pane-admin_keys", ListPane).show(
+                session,
+                snap.admin_keys,
+                lambda items: R.admin_key_rows(items, now, thresholds),
+                now,
+                syncing,
+            )
+        elif ref.kind == PROJECT and ref.project_id:
+            self.query_one(ProjectDetail).show(session, ref.project_id, now, syncing)
+
+    def focus_content(self) -> bool:
+        """Focus the main list of the visible pane (enter from the tree)."""
+        pane = self.visible_content
+        if pane is None:
+            return False
+        if isinstance(pane, ProjectDetail):
+            return pane.focus_table()
+        target: Widget | None = next(iter(pane.query(ResourceTable)), None)
+        if target is None:
+            return False
+        target.focus()
+        return True

@@ -1,0 +1,125 @@
+"""The console header: organisation, profile, RO badge, cache age, request budget, sync progress.
+
+    Acme Robotics (sandbox) · demo  RO     updated 2 min ago · 42 req · syncing 12/40
+
+At 80 columns the right side drops its least important parts first (budget, then progress).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from orgtui.ui.text import clock_time, relative_time, safe_text
+
+
+@dataclass(frozen=True)
+class HeaderState:
+    org_name: str = ""
+    profile: str = ""
+    read_only: bool = False
+    fetched_at: float | None = None  # oldest successful fetch shown
+    offline: bool = False
+    syncing: tuple[int, int] | None = None  # (done, total) while a refresh runs
+    sync_label: str = ""
+    requests: int = 0
+    rate_limited: int = 0
+    wait_seconds: float = 0.0
+    stale_parts: int = 0
+    profiles: int = 1
+    position: int = 1  # which of the organisations (profiles) is selected, from 1
+    alerts: str | None = None  # e.g. "⚠ 1 alert" until the spend screen has been seen
+
+
+def freshness(state: HeaderState, now: float) -> tuple[str, str]:
+    """(text, style class) for the cache age part."""
+    if state.offline:
+        if state.fetched_at is None:
+            return "offline, nothing cached yet", "bad"
+        return f"offline, showing data from {clock_time(state.fetched_at)}", "bad"
+    if state.fetched_at is None:
+        return ("loading…" if state.syncing else "not loaded yet"), "dim"
+    if state.stale_parts:
+        return (
+            f"updated {relative_time(state.fetched_at, now)}, {state.stale_parts} part(s) failed"
+        ), "warn"
+    return f"updated {relative_time(state.fetched_at, now)}", "dim"
+
+
+class ConsoleHeader(Widget):
+    DEFAULT_CSS = """
+    ConsoleHeader { dock: top; height: 1; background: $panel; color: $foreground; }
+    ConsoleHeader > .header--org { color: $text-primary; text-style: bold; }
+    ConsoleHeader > .header--ro { color: $text-warning; text-style: bold reverse; }
+    ConsoleHeader > .header--warn { color: $text-warning; text-style: bold; }
+    ConsoleHeader > .header--bad { color: $text-error; text-style: bold; }
+    ConsoleHeader > .header--sync { color: $text-accent; }
+    ConsoleHeader > .header--dim { color: $text-muted; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "header--org",
+        "header--ro",
+        "header--warn",
+        "header--bad",
+        "header--sync",
+        "header--dim",
+    }
+
+    state: reactive[HeaderState] = reactive(HeaderState, layout=False)
+
+    def on_mount(self) -> None:
+        # Relative ages move on by themselves; the clock is the app's (frozen in tests).
+        self.set_interval(30, self.refresh, name="header-age")
+
+    def render(self) -> Text:
+        state = self.state
+        now = self.app.clock.now()
+
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(f"header--{name}")
+
+        left = Text(no_wrap=True, overflow="ellipsis", end="")
+        left.append(" ")
+        left.append_text(safe_text(state.org_name or state.profile, 60, style=style("org")))
+        if state.profile and state.profile != state.org_name:
+            left.append(" · ", style="dim")
+            left.append_text(safe_text(state.profile, 30))
+        if state.profiles > 1:
+            left.append(f" ({state.position} of {state.profiles})", style="dim")
+        if state.read_only:
+            left.append(" ")
+            left.append(" RO ", style=style("ro"))
+        if state.alerts:
+            left.append(" ")
+            left.append(f" {state.alerts} ", style=style("bad"))
+        parts: list[Text] = []
+        text, kind = freshness(state, now)
+        parts.append(Text(text, style=style(kind)))
+        if state.syncing is not None:
+            done, total = state.syncing
+            parts.append(Text(f"syncing {done}/{total}", style=style("sync")))
+        budget = f"{state.requests} req"
+        if state.rate_limited:
+            budget += f", {state.rate_limited}×429"
+        if state.wait_seconds >= 1:
+            budget += f", wait {state.wait_seconds:.0f}s"
+        parts.append(Text(budget, style=style("warn" if state.rate_limited else "dim")))
+        width = self.size.width
+        # Drop the budget, then the progress, until the right side fits beside the name.
+        while len(parts) > 1:
+            right = Text(" · ", style="dim").join(parts)
+            if left.cell_len + right.cell_len + 3 <= width:
+                break
+            parts.pop()
+        right = Text(" · ", style="dim").join(parts)
+        right.append(" ")
+        gap = max(width - left.cell_len - right.cell_len, 1)
+        if left.cell_len + right.cell_len + 1 > width:
+            left.truncate(max(width - right.cell_len - 1, 10), overflow="ellipsis")
+            gap = max(width - left.cell_len - right.cell_len, 1)
+        return Text.assemble(left, " " * gap, right, no_wrap=True, end="")

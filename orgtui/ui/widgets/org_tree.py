@@ -1,0 +1,246 @@
+"""The org tree: one root per organisation (profile), its projects and org-level nodes.
+
+    Acme Robotics (sandbox)
+    ├── Projects 12
+    │   ├── Default project
+    │   └── Old thing (archived)      <- dimmed; hidden unless view.toggle_archived
+    ├── Members 8
+    ├── Invites 2
+    └── Admin keys 3
+
+The tree is rebuilt from snapshots (`sync_session`), keeping the cursor on the same node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.binding import BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from orgtui.core import actions as A
+from orgtui.ui.bindings import VI_MOVES, ScopedActions, scope_bindings
+from orgtui.ui.dispatch import ActionContext
+from orgtui.ui.text import safe_text
+
+if TYPE_CHECKING:
+    from orgtui.core.session import Session
+    from orgtui.core.snapshot import OrgSnapshot, ProjectView
+
+ORG = "org"
+PROJECTS = "projects"
+PROJECT = "project"
+MEMBERS = "members"
+INVITES = "invites"
+ADMIN_KEYS = "admin_keys"
+ORG_LEAVES = (
+    (MEMBERS, "Members", "users"),
+    (INVITES, "Invites", "invites"),
+    (ADMIN_KEYS, "Admin keys", "admin_keys"),
+)
+TREE_NAME_MAX = 60
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """What a tree node stands for: (profile, kind, project id)."""
+
+    profile: str
+    kind: str
+    project_id: str | None = None
+
+
+def _count(items: list[object] | None) -> str:
+    return "…" if items is None else str(len(items))
+
+
+def project_label(view: ProjectView) -> Text:
+    text = safe_text(view.project.name or view.project.id, TREE_NAME_MAX)
+    if view.archived:
+        text.stylize("dim italic")
+        text.append(" (archived)", style="dim italic")
+    return text
+
+
+class OrgTree(ScopedActions, Tree[NodeRef]):
+    """Organisations, their projects and org-level lists."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *VI_MOVES,
+        *scope_bindings(A.TREE, A.PROJECT),
+    ]
+    SCOPES = (A.TREE, A.PROJECT)
+    ICON_NODE = "▸ "
+    ICON_NODE_EXPANDED = "▾ "
+
+    def __init__(self, sessions: list[Session], *, id: str | None = None) -> None:
+        super().__init__("organisations", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.auto_expand = False
+        self.sessions = {s.profile.name: s for s in sessions}
+        self.show_archived = False
+        self._filter = ""
+        self._ref_nodes: dict[NodeRef, TreeNode[NodeRef]] = {}
+        self._project_keys: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+        self._first_sync = True
+
+    # ------------------------------------------------------------------ building
+
+    def on_mount(self) -> None:
+        for session in self.sessions.values():
+            self.sync_session(session.profile.name, session.snapshot)
+        self._select_start()
+
+    def _select_start(self) -> None:
+        profiles = list(self.sessions)
+        if not profiles:
+            return
+        node = self._ref_nodes.get(NodeRef(profiles[0], ORG))
+        if node is not None:
+            self.move_cursor(node)
+
+    def _org_node(self, profile: str, snapshot: OrgSnapshot) -> TreeNode[NodeRef]:
+        ref = NodeRef(profile, ORG)
+        node = self._ref_nodes.get(ref)
+        label = safe_text(snapshot.org_name or profile, TREE_NAME_MAX, style="bold")
+        if len(self.sessions) > 1 and snapshot.org_name != profile:
+            label.append(f"  {profile}", style="dim")
+        if node is None:
+            node = self.root.add(label, ref, expand=True)
+            self._ref_nodes[ref] = node
+            projects = node.add(Text("Projects"), NodeRef(profile, PROJECTS), expand=True)
+            self._ref_nodes[projects.data] = projects  # type: ignore[index]
+            for kind, _title, _field in ORG_LEAVES:
+                leaf = node.add_leaf(Text(_title), NodeRef(profile, kind))
+                self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
+        elif node.label != label:
+            node.set_label(label)
+        return node
+
+    def visible_projects(self, snapshot: OrgSnapshot) -> list[ProjectView]:
+        needle = self._filter
+        out = []
+        for view in snapshot.projects.values():
+            if view.archived and not self.show_archived:
+                continue
+            if needle and needle not in (view.project.name or view.project.id).casefold():
+                continue
+            out.append(view)
+        # Active projects first, archived (when shown) after them.
+        return sorted(out, key=lambda v: v.archived)
+
+    def sync_session(self, profile: str, snapshot: OrgSnapshot) -> None:
+        """Bring one organisation's subtree in line with a snapshot."""
+        keep = self.cursor_node.data if self.cursor_node is not None else None
+        self._org_node(profile, snapshot)
+        projects_node = self._ref_nodes[NodeRef(profile, PROJECTS)]
+        views = self.visible_projects(snapshot)
+        archived = sum(1 for v in snapshot.projects.values() if v.archived)
+        label = Text("Projects ")
+        label.append(
+            "…"
+            if not snapshot.is_fetched("projects") and not views
+            else str(len(snapshot.projects) - archived),
+            style="dim",
+        )
+        if archived and not self.show_archived:
+            label.append(f" +{archived} archived", style="dim italic")
+        if self._filter:
+            label.append(f" /{self._filter}", style="italic")
+        projects_node.set_label(label)
+        wanted = tuple((v.id, v.project.name or "", v.archived) for v in views)
+        if self._project_keys.get(profile) != wanted:
+            self._project_keys[profile] = wanted
+            for ref in [r for r in self._ref_nodes if r.profile == profile and r.kind == PROJECT]:
+                del self._ref_nodes[ref]
+            projects_node.remove_children()
+            for view in views:
+                ref = NodeRef(profile, PROJECT, view.id)
+                self._ref_nodes[ref] = projects_node.add_leaf(project_label(view), ref)
+        counts = {
+            "users": snapshot.users,
+            "invites": snapshot.invites,
+            "admin_keys": snapshot.admin_keys,
+        }
+        for kind, title, field in ORG_LEAVES:
+            text = Text(f"{title} ")
+            text.append(_count(counts[field]), style="dim")  # type: ignore[arg-type]
+            self._ref_nodes[NodeRef(profile, kind)].set_label(text)
+        if keep is not None:
+            self.select_ref(keep, fallback=True)
+
+    def set_show_archived(self, show: bool) -> None:
+        self.show_archived = show
+        self._resync()
+
+    def set_filter(self, text: str) -> None:
+        self._filter = text.casefold()
+        self._resync()
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    def _resync(self) -> None:
+        for profile, session in self.sessions.items():
+            self.sync_session(profile, session.snapshot)
+
+    def select_ref(self, ref: NodeRef, *, fallback: bool = False) -> bool:
+        """Put the cursor on a node; with fallback, on its parent when it is gone."""
+        node = self._ref_nodes.get(ref)
+        if node is None and fallback:
+            kind = PROJECTS if ref.kind == PROJECT else ORG
+            node = self._ref_nodes.get(NodeRef(ref.profile, kind))
+        if node is None:
+            return False
+        if self.cursor_node is not node:
+            self._tree_lines  # noqa: B018  (rebuild line numbers of nodes added just now)
+            self.move_cursor(node, animate=False)
+        return True
+
+    # ------------------------------------------------------------------ context
+
+    @property
+    def current(self) -> NodeRef | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def session_of(self, ref: NodeRef | None) -> Session | None:
+        if ref is None:
+            return next(iter(self.sessions.values()), None)
+        return self.sessions.get(ref.profile)
+
+    def action_context(self) -> ActionContext:
+        ref = self.current
+        session = self.session_of(ref)
+        if ref is not None and ref.kind == PROJECT and session is not None and ref.project_id:
+            view = session.snapshot.project(ref.project_id)
+            return ActionContext(
+                scope=A.PROJECT,
+                project_id=ref.project_id,
+                item=view.project if view else None,
+                extra={"node": ref.kind},
+                session=session,
+            )
+        return ActionContext(
+            scope=A.TREE, extra={"node": ref.kind if ref else None}, session=session
+        )
+
+    def applies(self, action_id: str) -> bool:
+        spec = A.ActionRegistry().get(action_id)
+        if spec.scope != A.PROJECT:
+            return True
+        ref = self.current
+        if ref is None or ref.kind != PROJECT:
+            return False
+        session = self.session_of(ref)
+        view = session.snapshot.project(ref.project_id or "") if session else None
+        return view is not None and not view.archived
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        self.refresh_bindings()

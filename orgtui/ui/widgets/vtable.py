@@ -1,0 +1,409 @@
+"""A line-API virtual table: renders only the rows on screen, so 10,000 rows cost nothing.
+
+Textual's DataTable spends ~0.2 s adding 10,000 rows and slows every key press after that
+(measured in tests/perf/bench_console.py), so resource lists use this instead. It also fits
+its columns to the width: low-priority columns are dropped first, the name column (flex)
+takes what is left, so nothing essential is cut at 80 columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Span, Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+GAP = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    flex: bool = False  # takes the remaining width (one per table: the name)
+    priority: int = 0  # higher numbers are dropped first when the table is narrow
+    justify: Literal["left", "right"] = "left"
+
+
+def _plain_of(cells: Sequence[Text | str]) -> str:
+    return " ".join(cell.plain if isinstance(cell, Text) else str(cell) for cell in cells)
+
+
+class Row:
+    """One row: its key, the object it shows, and its cells.
+
+    Cells may be given, or made on first render by `make(item)`: with 10,000 rows only the
+    ones on screen are ever built. A lazy row needs `search` (its filterable text) up front.
+    """
+
+    __slots__ = ("_cells", "_make", "_search", "item", "key", "style")
+
+    def __init__(
+        self,
+        key: str,
+        cells: Sequence[Text | str] | None = None,
+        item: Any = None,
+        style: str = "",
+        search: str = "",
+        *,
+        make: Callable[[Any], Sequence[Text | str]] | None = None,
+    ) -> None:
+        self.key = key
+        self.item = item
+        self.style = style  # e.g. "dim" for archived rows, or a semantic name ("warn")
+        self._cells = cells
+        self._make = make
+        self._search = search.casefold() if search else ""
+
+    @property
+    def cells(self) -> Sequence[Text | str]:
+        if self._cells is None:
+            self._cells = tuple(self._make(self.item)) if self._make is not None else ()
+        return self._cells
+
+    @property
+    def search(self) -> str:
+        if not self._search and self._cells is not None:
+            self._search = _plain_of(self._cells).casefold()
+        return self._search
+
+    def __repr__(self) -> str:
+        return f"Row({self.key!r})"
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows of cells with a cursor, a fixed header line and a filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "vtable--header",
+        "vtable--cursor",
+        "vtable--empty",
+        "vtable--warn",
+        "vtable--error",
+        "vtable--ok",
+        "vtable--muted",
+    }
+    DEFAULT_CSS = """
+    VirtualTable { height: 1fr; background: $surface; overflow-x: hidden;
+        scrollbar-size-vertical: 1; }
+    VirtualTable > .vtable--header { text-style: bold; color: $text-accent; background: $panel; }
+    VirtualTable > .vtable--cursor { background: $surface-lighten-1; }
+    VirtualTable:focus > .vtable--cursor { background: $block-cursor-background;
+        color: $block-cursor-foreground; text-style: $block-cursor-text-style; }
+    VirtualTable > .vtable--empty { color: $text-muted; text-style: italic; }
+    VirtualTable > .vtable--warn { color: $text-warning; text-style: bold; }
+    VirtualTable > .vtable--error { color: $text-error; text-style: bold; }
+    VirtualTable > .vtable--ok { color: $text-success; }
+    VirtualTable > .vtable--muted { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: VirtualTable, row: Row | None) -> None:
+            self.table = table
+            self.row = row
+            super().__init__()
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Selected(Highlighted):
+        pass
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        empty: str = "Nothing here",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns = list(columns)
+        self.empty_message = empty
+        self._all: list[Row] = []
+        self._rows: list[Row] = []
+        self._filter = ""
+        self._columns_cache: tuple[int, list[tuple[int, int]]] | None = None
+        self._strip_cache: dict[tuple[int, bool], Strip] = {}
+        self._semantic: dict[str, Style] | None = None
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows shown (after the filter)."""
+        return self._rows
+
+    @property
+    def all_rows(self) -> list[Row]:
+        return self._all
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def current(self) -> Row | None:
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace the rows, keeping the cursor on the same key when it is still there."""
+        keep = self.current.key if self.current else None
+        self._all = list(rows)
+        self._apply(keep)
+
+    def set_filter(self, text: str) -> None:
+        keep = self.current.key if self.current else None
+        self._filter = text.casefold()
+        self._apply(keep)
+
+    def set_empty_message(self, message: str) -> None:
+        if message != self.empty_message:
+            self.empty_message = message
+            self._invalidate()
+
+    def _apply(self, keep: str | None) -> None:
+        needle = self._filter
+        self._rows = [row for row in self._all if needle in row.search] if needle else self._all
+        index = 0
+        if keep is not None:
+            for position, row in enumerate(self._rows):
+                if row.key == keep:
+                    index = position
+                    break
+            else:
+                index = min(self.cursor, max(len(self._rows) - 1, 0))
+        self.virtual_size = Size(self.size.width, len(self._rows) + 1)
+        self._invalidate()
+        self.cursor = index
+
+    def select_key(self, key: str) -> bool:
+        for position, row in enumerate(self._rows):
+            if row.key == key:
+                self.cursor = position
+                return True
+        return False
+
+    def _invalidate(self) -> None:
+        self._strip_cache.clear()
+        self.refresh()
+
+    # ------------------------------------------------------------------ cursor
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._strip_cache.pop((old, True), None)
+        self._strip_cache.pop((new, False), None)
+        self._scroll_cursor_visible()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _page(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _scroll_cursor_visible(self) -> None:
+        page = self._page()
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + page:
+            self.scroll_to(y=self.cursor - page + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page()
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self, self.current))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        index = round(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self._rows):
+            self.cursor = index
+            if event.chain > 1:
+                self.action_select()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._rows) + 1)
+        self._invalidate()
+
+    # ------------------------------------------------------------------ layout
+
+    def column_layout(self, width: int) -> list[tuple[int, int]]:
+        """(column index, width) of the columns that fit, in display order."""
+        if self._columns_cache and self._columns_cache[0] == width:
+            return self._columns_cache[1]
+        order = sorted(range(len(self.columns)), key=lambda i: self.columns[i].priority)
+        chosen: list[int] = []
+        used = 0
+        for index in order:
+            need = self.columns[index].width + (GAP if chosen else 0)
+            if used + need <= width or not chosen:
+                chosen.append(index)
+                used += need
+        chosen.sort()
+        spare = max(width - used, 0)
+        flex = [i for i in chosen if self.columns[i].flex] or chosen[:1]
+        layout = []
+        for index in chosen:
+            extra = spare if index == flex[0] else 0
+            layout.append((index, self.columns[index].width + extra))
+        if used > width:  # not even one column fits: squeeze the first
+            layout = [(layout[0][0], width)]
+        self._columns_cache = (width, layout)
+        return layout
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(width)
+        if not self._rows:
+            if y == 1:
+                style = self.get_component_rich_style("vtable--empty")
+                message = self.empty_message
+                if self._filter and self._all:
+                    message = f"Nothing matches the filter “{self._filter}” (escape clears it)"
+                text = Text(" " + message, style=style, no_wrap=True, overflow="ellipsis")
+                return self._text_strip(text, width, base)
+            return Strip.blank(width, base)
+        index = round(self.scroll_y) + y - 1
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        is_cursor = index == self.cursor
+        key = (index, is_cursor)
+        strip = self._strip_cache.get(key)
+        if strip is None or strip.cell_length != width:
+            strip = self._row_strip(self._rows[index], width, is_cursor)
+            if len(self._strip_cache) > 2000:
+                self._strip_cache.clear()
+            self._strip_cache[key] = strip
+        return strip
+
+    def _cells_text(self, cells: Sequence[Text | str], width: int, row_style: str) -> Text:
+        line = Text(no_wrap=True, end="")
+        for position, (index, col_width) in enumerate(self.column_layout(width)):
+            if position:
+                line.append(" " * GAP)
+            cell = cells[index] if index < len(cells) else ""
+            piece = self._resolve(cell.copy()) if isinstance(cell, Text) else Text(str(cell))
+            piece.no_wrap = True
+            piece.end = ""
+            if self.columns[index].justify == "right":
+                piece.truncate(col_width, overflow="ellipsis")
+                piece.pad_left(col_width - piece.cell_len)
+            else:
+                piece.truncate(col_width, overflow="ellipsis", pad=True)
+            line.append_text(piece)
+        if row_style:
+            line.stylize_before(self._semantic_styles().get(row_style, row_style))
+        return line
+
+    def _semantic_styles(self) -> dict[str, Style]:
+        """Row and cell styles named by meaning ("warn", "muted"...) resolved for the theme."""
+        if self._semantic is None:
+            self._semantic = {
+                name: self.get_component_rich_style(f"vtable--{name}")
+                for name in ("warn", "error", "ok", "muted")
+            }
+        return self._semantic
+
+    def _resolve(self, text: Text) -> Text:
+        styles = self._semantic_styles()
+        if isinstance(text.style, str) and text.style in styles:
+            text.style = styles[text.style]
+        if text.spans:
+            text.spans = [
+                Span(span.start, span.end, styles[span.style])
+                if isinstance(span.style, str) and span.style in styles
+                else span
+                for span in text.spans
+            ]
+        return text
+
+    def _text_strip(self, text: Text, width: int, style: Style) -> Strip:
+        segments = list(text.render(self.app.console, end=""))
+        return Strip(segments).adjust_cell_length(width, style).apply_style(style)
+
+    def _header_strip(self, width: int) -> Strip:
+        style = self.get_component_rich_style("vtable--header")
+        labels = [Text(column.label) for column in self.columns]
+        text = self._cells_text(labels, width, "")
+        return (
+            Strip(list(text.render(self.app.console, end="")))
+            .adjust_cell_length(width, style)
+            .apply_style(style)
+        )
+
+    def _row_strip(self, row: Row, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        text = self._cells_text(row.cells, width, row.style)
+        strip = self._text_strip(text, width, base)
+        if is_cursor:
+            cursor = self.get_component_rich_style("vtable--cursor")
+            strip = Strip(
+                [Segment(seg.text, (seg.style or Style()) + cursor, seg.control) for seg in strip],
+                strip.cell_length,
+            )
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._semantic = None
+        self._strip_cache.clear()
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._strip_cache.clear()
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._strip_cache.clear()
+        self.refresh()

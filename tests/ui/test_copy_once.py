@@ -1,0 +1,231 @@
+"""The copy-once dialog on its own, in a tiny host app."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from orgtui.core.secret import OneTimeSecret
+from orgtui.ui.screens.copy_once import ClipboardIO, CopyOnceScreen, KeyFacts, SecretArea
+
+FAKE = "sk-svcacct-SANDBOX-FAKE-" + "0123456789abcdef" * 6
+OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+
+
+class Capture:
+    """Stands in for the terminal and the native clipboard tools."""
+
+    def __init__(self, tools: dict[str, str] | None = None, fail: bool = False) -> None:
+        self.written: list[str] = []
+        self.runs: list[tuple[list[str], bytes]] = []
+        self.tools = tools or {}
+        self.fail = fail
+
+    def io(self, env: dict[str, str] | None = None) -> ClipboardIO:
+        return ClipboardIO(
+            writer_for=lambda app: self.written.append,
+            env=env or {},
+            runner=self.run,
+            which=self.tools.get,
+            use_native=True,
+        )
+
+    def run(self, argv: list[str], *, input: bytes, **kw: Any) -> None:
+        if self.fail:
+            raise OSError("no display")
+        self.runs.append((argv, input))
+
+    def decoded(self) -> list[str]:
+        out = []
+        for chunk in self.written:
+            # tmux doubles inner ESCs; screen splits the sequence into DCS pieces.
+            flat = chunk.replace("\x1b\x1b", "\x1b")
+            flat = re.sub(r"\x1bP(?:tmux;)?|\x1b\\", "", flat)
+            out.extend(base64.b64decode(m).decode() for m in OSC52.findall(flat))
+        return out
+
+
+class Host(App[None]):
+    def __init__(self, screen: CopyOnceScreen) -> None:
+        super().__init__()
+        self.dialog = screen
+        self.result: list[bool | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.result.append)
+
+
+def make(capture: Capture, env: dict[str, str] | None = None, **kw: Any) -> CopyOnceScreen:
+    facts = KeyFacts(
+        title="New project key",
+        key_id="key_abc123",
+        key_name="robotics-ingest",
+        project="Robotics",
+        account="robotics-ingest",
+    )
+    return CopyOnceScreen(OneTimeSecret(FAKE, label="test"), facts, io=capture.io(env), **kw)
+
+
+async def test_shows_value_and_facts() -> None:
+    cap = Capture()
+    dialog = make(cap)
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert dialog.query_one(SecretArea).text == FAKE
+        shown = " ".join(str(s.render()) for s in dialog.query(Static))
+        assert "key_abc123" in shown and "Robotics" in shown
+        assert "only time" in shown
+
+
+async def test_copy_emits_plain_osc52() -> None:
+    cap = Capture()
+    dialog = make(cap)
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert cap.written == [f"\x1b]52;c;{base64.b64encode(FAKE.encode()).decode()}\x07"]
+        status = str(dialog.query_one("#status", Static).render())
+        assert "OSC 52" in status and "cannot confirm" in status
+
+
+async def test_copy_wraps_for_tmux() -> None:
+    cap = Capture()
+    dialog = make(cap, env={"TMUX": "/tmp/tmux-1000/default,1,0"})
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        (seq,) = cap.written
+        assert seq.startswith("\x1bPtmux;\x1b\x1b]52;c;") and seq.endswith("\x1b\\")
+        assert cap.decoded() == [FAKE]
+        assert "tmux" in str(dialog.query_one("#status", Static).render())
+
+
+async def test_copy_wraps_for_screen() -> None:
+    cap = Capture()
+    dialog = make(cap, env={"STY": "1234.pts-0.host"})
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        (seq,) = cap.written
+        assert seq.startswith("\x1bP\x1b]52;c;")
+        assert cap.decoded() == [FAKE]
+
+
+async def test_native_tool_used_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    cap = Capture(tools={"xclip": "/usr/bin/xclip"})
+    dialog = make(cap, env={"DISPLAY": ":0"})
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cap.runs and cap.runs[0][1] == FAKE.encode()
+        assert "-in" in cap.runs[0][0]  # the value goes on stdin, never in argv
+        status = str(dialog.query_one("#status", Static).render())
+        assert "xclip" in status
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        # Closing overwrote the native clipboard with nothing.
+        assert cap.runs[-1][1] == b""
+
+
+async def test_native_tool_failing_falls_back_to_osc52() -> None:
+    cap = Capture(tools={"xclip": "/usr/bin/xclip"}, fail=True)
+    dialog = make(cap, env={"DISPLAY": ":0"})
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(dialog.query_one("#status", Static).render())
+        assert "xclip" not in status and "OSC 52" in status
+
+
+async def test_reveal_toggle_masks_value() -> None:
+    cap = Capture()
+    dialog = make(cap)
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        area = dialog.query_one(SecretArea)
+        assert FAKE not in area.text and area.text.endswith(FAKE[-4:])
+        # Copy still copies the real value while hidden.
+        await pilot.press("c")
+        assert cap.decoded() == [FAKE]
+        await pilot.press("v")
+        await pilot.pause()
+        assert area.text == FAKE
+
+
+async def test_stored_closes_and_destroys() -> None:
+    cap = Capture()
+    dialog = make(cap)
+    host = Host(dialog)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        host.copy_to_clipboard(FAKE)  # as Textual's own selection copy would have done
+        cap.written.clear()
+        await pilot.press("enter")  # the key that submitted the form does not close it
+        await pilot.pause()
+        assert host.screen is dialog
+        await pilot.press("y")
+        await pilot.pause()
+        assert host.result == [True]
+        assert host.screen is not dialog
+        assert not dialog.secret_alive
+        assert host.clipboard == ""
+        # The terminal clipboard was overwritten with an empty OSC 52.
+        assert cap.written == ["\x1b]52;c;\x07"]
+
+
+async def test_selection_copy_goes_through_wrapped_osc52() -> None:
+    cap = Capture()
+    dialog = make(cap, env={"TMUX": "x"})
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        area = dialog.query_one(SecretArea)
+        area.select_all()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert cap.decoded() == [FAKE]
+        assert cap.written[0].startswith("\x1bPtmux;")
+
+
+async def test_escape_asks_before_closing() -> None:
+    cap = Capture()
+    dialog = make(cap)
+    host = Host(dialog)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert host.screen is not dialog  # the confirmation is on top
+        body = " ".join(str(s.render()) for s in host.screen.query(Static))
+        assert "cannot be shown again" in body
+        await pilot.press("enter")  # Cancel is focused
+        await pilot.pause()
+        assert host.screen is dialog and dialog.secret_alive
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("tab")  # move from Cancel to the confirm button
+        await pilot.press("enter")
+        await pilot.pause()
+        assert host.result == [False]
+        assert not dialog.secret_alive
+
+
+async def test_q_does_not_quit_past_the_dialog() -> None:
+    cap = Capture()
+    dialog = make(cap)
+    host = Host(dialog)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert host.is_running
+        assert dialog.secret_alive

@@ -1,0 +1,180 @@
+"""Rotation: mint a replacement (copy-once), overlap with usage shown, retire the old key; an
+interrupted rotation is offered again at start-up and finishes from the journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_keys_support import (
+    HangCreate,
+    SharedSandbox,
+    Terminal,
+    build_app,
+    goto_project,
+    key_by_name,
+    settle,
+    wait_for_screen,
+)
+from textual.widgets import Button, Input
+
+from orgtui.core import actions as A
+from orgtui.core.services.rotation_journal import RotationJournal
+from orgtui.ui.dispatch import ActionContext
+from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.screens.copy_once import CopyOnceScreen
+from orgtui.ui.screens.keys_rotate import ResumeRotationsScreen, RotationWizard
+
+OLD = "search-indexer-embeddings"
+
+
+async def until(pilot: Any, check: Any, rounds: int = 60) -> None:
+    for _ in range(rounds):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
+
+def wizard_text(wizard: RotationWizard) -> str:
+    return " ".join(str(s.render()) for s in wizard.query("Static"))
+
+
+async def open_wizard(pilot: Any, project: str = "search-prod", name: str = OLD) -> Any:
+    app = pilot.app
+    pid = await goto_project(pilot, project)
+    key = key_by_name(app, pid, name)
+    app.start_action("key.rotate", ActionContext(scope=A.KEY, project_id=pid, item=key))
+    return pid, key, await wait_for_screen(pilot, RotationWizard)
+
+
+async def mint(pilot: Any, wizard: RotationWizard) -> None:
+    await pilot.press("m")
+    await wait_for_screen(pilot, CopyOnceScreen)
+    await pilot.press("y")
+    await wait_for_screen(pilot, RotationWizard)
+    await until(pilot, lambda: not wizard.working and wizard.status is not None)
+
+
+async def finish(pilot: Any, wizard: RotationWizard, typed: str) -> None:
+    await pilot.press("f")
+    confirm = await wait_for_screen(pilot, ConfirmScreen)
+    field = confirm.query_one("#confirm-typed", Input)
+    field.focus()
+    field.value = typed
+    await pilot.press("enter")
+    await wait_for_screen(pilot, RotationWizard)
+    await until(pilot, lambda: wizard.finished is not None)
+
+
+def live_accounts(app: Any, name: str) -> list[str]:
+    rows = app.extra_sandbox.store.query(
+        "SELECT id FROM service_accounts WHERE name = ? AND deleted_at IS NULL", (name,)
+    )
+    return [r["id"] for r in rows]
+
+
+async def test_rotation_completes(monkeypatch: pytest.MonkeyPatch) -> None:
+    Terminal().install(monkeypatch)
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pid, key, wizard = await open_wizard(pilot)
+        old_sid = key.owner.service_account.id
+        account = key.owner.service_account.name
+        text = wizard_text(wizard)
+        assert "creates a new service account" in text and "Age" in text
+        await mint(pilot, wizard)
+        text = wizard_text(wizard)
+        assert "Old last used" in text and "Old since mint" in text and "requests" in text
+        assert wizard.query_one("#refresh", Button).display
+        (rotation,) = RotationJournal("demo").pending()
+        assert rotation.step in ("minted", "overlap") and rotation.new_key_id
+        await pilot.press("r")
+        await until(pilot, lambda: not wizard.working)
+        await finish(pilot, wizard, account)
+        assert "Rotation finished" in wizard_text(wizard)
+        await pilot.press("escape")
+        await settle(pilot)
+        view = app.session.snapshot.project(pid)
+        assert old_sid not in {a.id for a in view.service_accounts or ()}
+    assert RotationJournal("demo").pending() == []
+    (new_sid,) = live_accounts(app, account)
+    assert new_sid != old_sid
+
+
+async def test_interrupted_overlap_resumes_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orgtui.ui.keys_actions import resume_rotations
+
+    Terminal().install(monkeypatch)
+    shared = SharedSandbox()
+    first = shared.console()
+    async with first.run_test(size=(80, 24)) as pilot:
+        _, key, wizard = await open_wizard(pilot)
+        account = key.owner.service_account.name
+        await mint(pilot, wizard)
+        # The console goes away mid-overlap (closed, crashed, ssh dropped).
+    (pending,) = RotationJournal("demo").pending()
+    assert len(live_accounts(first, account)) == 2  # old and replacement, both working
+
+    second = shared.console()
+    async with second.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert resume_rotations(second) is not None
+        offer = await wait_for_screen(pilot, ResumeRotationsScreen)
+        options = offer.query_one("OptionList")
+        assert OLD in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        wizard = await wait_for_screen(pilot, RotationWizard)
+        await until(pilot, lambda: wizard.status is not None and not wizard.working)
+        assert wizard.rotation.id == pending.id
+        await finish(pilot, wizard, account)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert RotationJournal("demo").pending() == []
+    assert len(live_accounts(second, account)) == 1
+
+
+async def test_interrupted_during_mint_is_reconciled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orgtui.ui.keys_actions import resume_rotations
+
+    Terminal().install(monkeypatch)
+    shared = SharedSandbox()
+    first = shared.console(lambda sb: HangCreate(sb, "/service_accounts", after=True))
+    async with first.run_test(size=(80, 24)) as pilot:
+        _, key, wizard = await open_wizard(pilot)
+        account = key.owner.service_account.name
+        await pilot.press("m")
+        await until(pilot, lambda: len(live_accounts(first, account)) == 2)
+        # Killed while waiting for the answer: the journal says "minting".
+    (pending,) = RotationJournal("demo").pending()
+    assert pending.step == "minting"
+
+    second = shared.console()
+    async with second.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        resume_rotations(second)
+        await wait_for_screen(pilot, ResumeRotationsScreen)
+        await pilot.press("enter")
+        wizard = await wait_for_screen(pilot, RotationWizard)
+        await until(pilot, lambda: wizard.status is not None and not wizard.working)
+        # Read back, not resent: the replacement exists but its key value was lost.
+        assert len(live_accounts(second, account)) == 2
+        assert "value was lost" in wizard_text(wizard)
+        mint_button = wizard.query_one("#mint", Button)
+        assert mint_button.display and "replacement" in str(mint_button.label)
+        await mint(pilot, wizard)
+        assert RotationJournal("demo").get(pending.id).new_key_id is not None
+        await finish(pilot, wizard, account)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert RotationJournal("demo").pending() == []
+    assert len(live_accounts(second, account)) == 1
+
+
+async def test_nothing_to_resume() -> None:
+    from orgtui.ui.keys_actions import resume_rotations
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert resume_rotations(app) is None
