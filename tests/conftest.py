@@ -15,15 +15,24 @@ SPEC_PATH = SHARED_DIR / "openai-admin-openapi.yaml"
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Keep the developer's own config, cache and sandbox data out of every test."""
     root = tmp_path_factory.mktemp("orgtui-home")
     for kind in ("CONFIG", "CACHE", "DATA", "STATE"):
         path = root / kind.lower()
         path.mkdir()
         monkeypatch.setenv(f"ORGTUI_{kind}_DIR", str(path))
-    for name in ("ORGTUI_CONFIG", "ORGTUI_PROFILE", "ORGTUI_READ_ONLY", "ORGTUI_THEME",
-                 "OPENAI_ADMIN_KEY", "TMUX", "STY"):
+    for name in (
+        "ORGTUI_CONFIG",
+        "ORGTUI_PROFILE",
+        "ORGTUI_READ_ONLY",
+        "ORGTUI_THEME",
+        "OPENAI_ADMIN_KEY",
+        "TMUX",
+        "STY",
+    ):
         monkeypatch.delenv(name, raising=False)
     return root
 

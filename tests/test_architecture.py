@@ -13,7 +13,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "orgtui"
 FORBIDDEN = {
     "api": ({"orgtui.core", "orgtui.ui", "orgtui.sandbox", "orgtui.connect"}, {"textual"}),
     "core": ({"orgtui.ui", "orgtui.sandbox", "orgtui.connect"}, {"textual"}),
-    "sandbox": ({"orgtui.api", "orgtui.core", "orgtui.ui", "orgtui.connect", "orgtui.config"}, {"textual"}),
+    "sandbox": (
+        {"orgtui.api", "orgtui.core", "orgtui.ui", "orgtui.connect", "orgtui.config"},
+        {"textual"},
+    ),
     "ui": ({"orgtui.sandbox"}, set()),
 }
 
@@ -39,7 +42,10 @@ def test_layer_imports_point_one_way(layer: str) -> None:
     offences = []
     for path in modules_of(layer):
         for name in imported_modules(path):
-            if any(name == f or name.startswith(f + ".") for f in ours) or name.split(".")[0] in third_party:
+            if (
+                any(name == f or name.startswith(f + ".") for f in ours)
+                or name.split(".")[0] in third_party
+            ):
                 offences.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
     assert offences == []
 

@@ -55,7 +55,9 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_key_names_line_and_key(tmp_path: Path) -> None:
     path = write(tmp_path, "[profiles.prod]\nread_only = true\nreadonly = true\n")
-    with pytest.raises(ConfigError, match=r"config\.toml:3: unknown key 'profiles\.prod\.readonly'"):
+    with pytest.raises(
+        ConfigError, match=r"config\.toml:3: unknown key 'profiles\.prod\.readonly'"
+    ):
         load_config(path)
 
 
@@ -69,7 +71,9 @@ def test_wrong_type_names_line_and_key(tmp_path: Path) -> None:
 
 def test_bad_theme_value(tmp_path: Path) -> None:
     path = write(tmp_path, '[profiles.prod]\ntheme = "neon"\n')
-    with pytest.raises(ConfigError, match=r":2: 'profiles\.prod\.theme'.*'dark', 'light' or 'ansi'"):
+    with pytest.raises(
+        ConfigError, match=r":2: 'profiles\.prod\.theme'.*'dark', 'light' or 'ansi'"
+    ):
         load_config(path)
 
 
@@ -82,7 +86,9 @@ def test_unknown_keymap_action(tmp_path: Path) -> None:
 def test_missing_profile_lists_the_known_ones(tmp_path: Path) -> None:
     path = write(tmp_path, "[profiles.prod]\n[profiles.staging]\n")
     config = load_config(path)
-    with pytest.raises(ConfigError, match=r"No profile 'dev' in .*config\.toml \(profiles: prod, staging\)"):
+    with pytest.raises(
+        ConfigError, match=r"No profile 'dev' in .*config\.toml \(profiles: prod, staging\)"
+    ):
         config.profile("dev")
 
 
