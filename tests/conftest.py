@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import textual.constants
+
+# No animations in tests: a snapshot taken mid-animation (a tab underline sliding) is flaky.
+# The App reads this when it is created, so every test app, snapshot or not, gets it.
+textual.constants.TEXTUAL_ANIMATIONS = "none"  # type: ignore[misc]
 
 # A fixed moment for snapshots and figures: Wednesday 2026-11-18 14:30:00 UTC.
 FROZEN_NOW = 1795012200.0

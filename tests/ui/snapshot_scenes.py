@@ -166,11 +166,19 @@ def set_hostile_names(sandbox: Any) -> None:
 # ---------------------------------------------------------------------- steps
 
 
+# Workers that fetch data; action workers are left alone (they may be waiting on a dialog).
+_DATA_GROUPS = ("sync", "refresh", "usage-graph", "spend-watch")
+
+
 async def settle(pilot: Any) -> None:
-    """Wait for data workers (not for action workers, which may be waiting on a dialog)."""
+    """Wait until the data on screen stops changing: refreshes, the usage graph's fetch (it
+    starts once the selection has rested, so wait that out too) and the spend watch."""
+    from orgtui.ui.widgets.usage_graph import SCOPE_SETTLE_SECONDS
+
     app = pilot.app
+    await pilot.pause(SCOPE_SETTLE_SECONDS + 0.1)
     for _ in range(4):
-        data = [w for w in app.workers if w.group.startswith(("sync", "refresh"))]
+        data = [w for w in app.workers if w.group.startswith(_DATA_GROUPS)]
         if data:  # an empty list would mean "every worker", dialogs included
             with contextlib.suppress(WorkerCancelled):
                 await app.workers.wait_for_complete(data)
