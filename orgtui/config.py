@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
 import tomllib
 from pathlib import Path
@@ -206,6 +205,8 @@ def load_config(path: Path | None = None) -> Config:
 def resolve_admin_key(profile: Profile) -> SecretStr:
     """The admin key from the configured command or environment variable."""
     if profile.admin_key_command:
+        import shlex
+
         try:
             argv = shlex.split(profile.admin_key_command)
             done = subprocess.run(argv, capture_output=True, text=True, timeout=15, check=False)

@@ -86,6 +86,12 @@ class LazySandboxApp:
         await app(scope, receive, send)
 
 
+def _asgi_transport(app: Any) -> Any:
+    import httpx
+
+    return httpx.ASGITransport(app=app)
+
+
 def connection_for_app(
     app: Any,
     profile: Profile,
@@ -98,8 +104,6 @@ def connection_for_app(
 
     `app` may be a `LazySandboxApp`: then `Connection.sandbox` stays None until it is built.
     """
-    import httpx
-
     from orgtui.api.client import AdminClient
 
     lazy = isinstance(app, LazySandboxApp)
@@ -110,7 +114,7 @@ def connection_for_app(
     client = AdminClient(
         profile.base_url,
         admin_key,
-        transport=httpx.ASGITransport(app=app),
+        transport=lambda: _asgi_transport(app),
         timeout=profile.thresholds.timeout_seconds,
         requests_per_minute=requests_per_minute or profile.requests_per_minute,
     )

@@ -9,7 +9,6 @@ and a fake `sleep` that does not advance the clock can never make `acquire` spin
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 import time
@@ -74,6 +73,8 @@ def parse_retry_after(
     try:
         seconds = float(text)
     except ValueError:
+        import email.utils  # only for the rare HTTP-date form (and costly to import)
+
         try:
             when = email.utils.parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):

@@ -24,13 +24,13 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from orgtui import __version__
+from orgtui.api._base import ListPage
 from orgtui.api.errors import (
     ApiError,
     CreateOutcomeUnknownError,
@@ -39,9 +39,12 @@ from orgtui.api.errors import (
     RequestTimeoutError,
     error_for_status,
 )
-from orgtui.api.models import DeletedObject, ListPage
+from orgtui.api.models import DeletedObject
 from orgtui.api.paging import iter_cursor_items
 from orgtui.api.throttle import BudgetState, Pacer, backoff_delay, parse_retry_after
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ClientBase", "Params"]
 
@@ -51,15 +54,20 @@ M = TypeVar("M", bound=BaseModel)
 Params = Sequence[tuple[str, str | int | float | bool]]
 
 _RETRY_SAFE = frozenset({"GET", "DELETE"})
-# Raised before any byte of the request can have reached the server.
-_NOT_SENT: tuple[type[Exception], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ProxyError,
-    httpx.UnsupportedProtocol,
-    httpx.LocalProtocolError,
-)
+
+
+def _not_sent_errors() -> tuple[type[Exception], ...]:
+    """httpx errors raised before any byte of the request can have reached the server."""
+    import httpx
+
+    return (
+        httpx.ConnectError,
+        httpx.ConnectTimeout,
+        httpx.PoolTimeout,
+        httpx.ProxyError,
+        httpx.UnsupportedProtocol,
+        httpx.LocalProtocolError,
+    )
 
 
 @dataclass
@@ -76,7 +84,7 @@ class ClientBase:
         base_url: str,
         admin_key: str | SecretStr,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | Callable[[], httpx.AsyncBaseTransport] | None = None,
         timeout: float = 20.0,
         max_concurrency: int = 4,
         requests_per_minute: float | None = 60.0,
@@ -106,13 +114,27 @@ class ClientBase:
         self._rate_limited = 0
         self._retries = 0
         self._in_flight = 0
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url + "/",
-            transport=transport,
-            timeout=httpx.Timeout(self._timeout),
-            follow_redirects=False,
-            headers={"Accept": "application/json", "User-Agent": f"orgtui/{__version__}"},
-        )
+        self._transport = transport
+        self._http_client: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        # Built on the first request: httpx costs tens of milliseconds to import, and the console
+        # paints from its cache before it sends anything.
+        if self._http_client is None:
+            import httpx
+
+            transport = self._transport
+            if callable(transport) and not isinstance(transport, httpx.AsyncBaseTransport):
+                transport = transport()
+            self._http_client = httpx.AsyncClient(
+                base_url=self.base_url + "/",
+                transport=transport,
+                timeout=httpx.Timeout(self._timeout),
+                follow_redirects=False,
+                headers={"Accept": "application/json", "User-Agent": f"orgtui/{__version__}"},
+            )
+        return self._http_client
 
     # ------------------------------------------------------------ lifecycle
 
@@ -123,7 +145,8 @@ class ClientBase:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -214,6 +237,8 @@ class ClientBase:
             content = json.dumps(body, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
         # Built outside the try: a bad argument is a programming error, not a network failure.
+        import httpx
+
         request = self._http.build_request(
             method, url, params=params, content=content, headers=headers
         )
@@ -226,7 +251,7 @@ class ClientBase:
             try:
                 async with asyncio.timeout(deadline):
                     resp = await self._http.send(request)
-            except _NOT_SENT as exc:
+            except _not_sent_errors() as exc:
                 failure = _Failure(OfflineError(f"cannot connect ({type(exc).__name__})"), False)
             except (httpx.TimeoutException, TimeoutError):
                 failure = _Failure(
@@ -304,7 +329,7 @@ class ClientBase:
             log.info(
                 "%s %s: %s; retry %d in %.2fs", method, template, error.label, attempt, retry_delay
             )
-            if isinstance(outcome, httpx.Response) and outcome.status_code == 429:
+            if not isinstance(outcome, _Failure) and outcome.status_code == 429:
                 self._pacer.block(key, retry_delay)  # acquire() sleeps it, for every caller
             else:
                 await self._sleep(retry_delay)
