@@ -1,10 +1,10 @@
-"""The base model of every Admin API resource: tolerant, and secret-safe in repr."""
+"""The base model of every Admin API resource (tolerant, secret-safe in repr) and the list page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _MASK = "**********"
 # Names under which an *unexpected* (extra) field is assumed to hold a secret.
@@ -39,3 +39,16 @@ class ApiModel(BaseModel):
         extras = self.__pydantic_extra__ or {}
         for name, value in super().__repr_args__():
             yield name, _mask(name, value, extra=name is not None and name in extras)
+
+
+T = TypeVar("T")
+
+
+class ListPage(ApiModel, Generic[T]):
+    """Style-A list envelope (`first_id`/`last_id`/`has_more`)."""
+
+    object: str = "list"
+    data: list[T] = Field(default_factory=list)
+    first_id: str | None = None
+    last_id: str | None = None
+    has_more: bool

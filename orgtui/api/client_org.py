@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orgtui.api.client_projects import spend_alert_body, spend_limit_body
 from orgtui.api.models import (
     AdminApiKey,
     AdminApiKeyCreateResponse,
-    AuditLog,
-    AuditLogPage,
     DeletedObject,
     Invite,
     SpendAlert,
     SpendLimit,
-    UsageBucket,
-    UsagePage,
     User,
 )
 from orgtui.api.paging import iter_cursor_items, iter_usage_buckets
 from orgtui.api.transport import ClientBase
+
+if TYPE_CHECKING:
+    from orgtui.api.models_activity import (
+        AuditLog,
+        AuditLogPage,
+        CostLineBucket,
+        CostLinePage,
+        UsageBucket,
+        UsagePage,
+    )
 
 # Which array filters each usage endpoint accepts (from the spec's parameter lists).
 _ALL = frozenset({"project_ids", "user_ids", "api_key_ids", "models"})
@@ -204,6 +210,8 @@ class OrgMixin(ClientBase):
         actor_emails: Sequence[str] | None = None,
         resource_ids: Sequence[str] | None = None,
     ) -> AuditLogPage:
+        from orgtui.api.models_activity import AuditLogPage
+
         params: list[tuple[str, Any]] = [("limit", int(limit))]
         if after is not None:
             params.append(("after", after))
@@ -238,6 +246,8 @@ class OrgMixin(ClientBase):
     def _iter_usage_pages(
         self, template: str, params: list[tuple[str, Any]]
     ) -> AsyncIterator[UsageBucket]:
+        from orgtui.api.models_activity import UsagePage
+
         async def fetch(page: str | None) -> UsagePage:
             query = [*params, ("page", page)] if page is not None else params
             return await self._call(UsagePage, "GET", template, params=query)
@@ -298,3 +308,26 @@ class OrgMixin(ClientBase):
         _arrays(params, project_ids=project_ids, api_key_ids=api_key_ids, group_by=group_by)
         params.append(("limit", int(limit) if limit is not None else _MAX_COST_BUCKETS))
         return self._iter_usage_pages("/organization/costs", params)
+
+    def iter_cost_lines(
+        self,
+        start_time: int,
+        *,
+        end_time: int | None = None,
+        group_by: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CostLineBucket]:
+        """`iter_costs`, each result parsed to its project, key and amount only (`CostLine`)."""
+        params: list[tuple[str, Any]] = [("start_time", int(start_time))]
+        if end_time is not None:
+            params.append(("end_time", int(end_time)))
+        _arrays(params, group_by=group_by)
+        params.append(("limit", int(limit) if limit is not None else _MAX_COST_BUCKETS))
+
+        from orgtui.api.models_activity import CostLinePage
+
+        async def fetch(page: str | None) -> CostLinePage:
+            query = [*params, ("page", page)] if page is not None else params
+            return await self._call(CostLinePage, "GET", "/organization/costs", params=query)
+
+        return iter_usage_buckets(fetch, path="/organization/costs")

@@ -9,24 +9,30 @@ additionally masks any extra field that looks like a secret.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pydantic import Field, SecretStr
 
-from orgtui.api._base import ApiModel
-from orgtui.api.models_activity import (
-    AuditLog,
-    AuditLogActor,
-    AuditLogActorApiKey,
-    AuditLogActorServiceAccount,
-    AuditLogActorSession,
-    AuditLogActorUser,
-    AuditLogPage,
-    AuditLogProject,
-    CostAmount,
-    ListPage,
-    UsageBucket,
-    UsagePage,
-    UsageResult,
-)
+from orgtui.api._base import ApiModel, ListPage
+
+if TYPE_CHECKING:
+    from orgtui.api.models_activity import (
+        AuditLog,
+        AuditLogActor,
+        AuditLogActorApiKey,
+        AuditLogActorServiceAccount,
+        AuditLogActorSession,
+        AuditLogActorUser,
+        AuditLogPage,
+        AuditLogProject,
+        CostAmount,
+        CostLine,
+        CostLineBucket,
+        CostLinePage,
+        UsageBucket,
+        UsagePage,
+        UsageResult,
+    )
 
 __all__ = [
     "AdminApiKey",
@@ -44,6 +50,9 @@ __all__ = [
     "AuditLogPage",
     "AuditLogProject",
     "CostAmount",
+    "CostLine",
+    "CostLineBucket",
+    "CostLinePage",
     "DeletedObject",
     "ErrorEnvelope",
     "Invite",
@@ -71,6 +80,37 @@ __all__ = [
     "UserProjectMembership",
     "UserProjects",
 ]
+
+
+# Activity models (usage, costs, audit logs) are many and costly to define; the console's
+# first frame needs none of them, so they load on first use (PEP 562).
+_ACTIVITY = frozenset(
+    {
+        "AuditLog",
+        "AuditLogActor",
+        "AuditLogActorApiKey",
+        "AuditLogActorServiceAccount",
+        "AuditLogActorSession",
+        "AuditLogActorUser",
+        "AuditLogPage",
+        "AuditLogProject",
+        "CostAmount",
+        "CostLine",
+        "CostLineBucket",
+        "CostLinePage",
+        "UsageBucket",
+        "UsagePage",
+        "UsageResult",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ACTIVITY:
+        from orgtui.api import models_activity
+
+        return getattr(models_activity, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- errors

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from orgtui.api._base import ApiModel
+from orgtui.api._base import ApiModel, ListPage
 
 # ---------------------------------------------------------------- usage and costs
 
@@ -70,6 +70,38 @@ class UsageBucket(ApiModel):
     results: list[UsageResult] = Field(default_factory=list)
 
 
+class CostLine(BaseModel):
+    """The fields of a cost result the spend figures read; every other field is dropped.
+
+    A big organisation has thousands of cost rows a day, and a full `UsageResult` (40 fields,
+    unknown ones kept) per row made a spend refresh peak at hundreds of megabytes.
+    """
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    project_id: str | None = None
+    api_key_id: str | None = None
+    amount: CostAmount | None = None
+
+
+class CostLineBucket(BaseModel):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    start_time: int
+    end_time: int
+    results: list[CostLine] = Field(default_factory=list)
+
+
+class CostLinePage(BaseModel):
+    """A costs page (style C) parsed into `CostLine`s."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    data: list[CostLineBucket] = Field(default_factory=list)
+    has_more: bool
+    next_page: str | None = None
+
+
 # ---------------------------------------------------------------- audit logs
 
 
@@ -121,18 +153,6 @@ class AuditLog(ApiModel):
 
 
 # ---------------------------------------------------------------- pages
-
-T = TypeVar("T")
-
-
-class ListPage(ApiModel, Generic[T]):
-    """Style-A list envelope (`first_id`/`last_id`/`has_more`)."""
-
-    object: str = "list"
-    data: list[T] = Field(default_factory=list)
-    first_id: str | None = None
-    last_id: str | None = None
-    has_more: bool
 
 
 class AuditLogPage(ListPage[AuditLog]):

@@ -11,14 +11,18 @@ repeated cursor is reported as a `MalformedResponseError` instead.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from orgtui.api._base import ListPage
 from orgtui.api.errors import MalformedResponseError
-from orgtui.api.models import ListPage, UsageBucket, UsagePage
+
+if TYPE_CHECKING:
+    from orgtui.api.models_activity import CostLinePage, UsagePage
 
 __all__ = ["iter_cursor_items", "iter_cursor_pages", "iter_usage_buckets", "iter_usage_pages"]
 
 P = TypeVar("P", bound=ListPage[Any])
+U = TypeVar("U", "UsagePage", "CostLinePage")
 
 
 def _next_cursor(page: ListPage[Any]) -> str | None:
@@ -58,8 +62,8 @@ async def iter_cursor_items(
 
 
 async def iter_usage_pages(
-    fetch: Callable[[str | None], Awaitable[UsagePage]], *, path: str | None = None
-) -> AsyncIterator[UsagePage]:
+    fetch: Callable[[str | None], Awaitable[U]], *, path: str | None = None
+) -> AsyncIterator[U]:
     """Yield style-C pages; `fetch(page_token)` returns one page."""
     token: str | None = None
     seen: set[str] = set()
@@ -75,8 +79,8 @@ async def iter_usage_pages(
 
 
 async def iter_usage_buckets(
-    fetch: Callable[[str | None], Awaitable[UsagePage]], *, path: str | None = None
-) -> AsyncIterator[UsageBucket]:
+    fetch: Callable[[str | None], Awaitable[U]], *, path: str | None = None
+) -> AsyncIterator[Any]:
     async for page in iter_usage_pages(fetch, path=path):
         for bucket in page.data:
             yield bucket
