@@ -207,7 +207,7 @@ class StubClient:
         for b in buckets:
             yield b
 
-    def iter_costs(self, start_time: int, **kw: Any) -> AsyncIterator[UsageBucket]:
+    def iter_cost_lines(self, start_time: int, **kw: Any) -> AsyncIterator[UsageBucket]:
         self.calls.append(("costs", {"start_time": start_time, **kw}))
         return self._gen([day(TODAY, cost(1.0, "proj_0000"))])
 
