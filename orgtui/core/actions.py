@@ -213,6 +213,13 @@ def handler(action_id: str) -> Callable[[Handler], Handler]:
 _BY_ID: dict[str, ActionSpec] = {spec.id: spec for spec in _SPECS}
 
 
+def _core_handlers() -> dict[str, Handler]:
+    # The services register their handlers on import; imported on first need, not at start.
+    import orgtui.core.services  # noqa: F401
+
+    return _HANDLERS
+
+
 @dataclass
 class ActionRegistry:
     """The live registry: the table plus keymap overrides and the read-only switch."""
@@ -252,12 +259,12 @@ class ActionRegistry:
         return spec
 
     def handler_for(self, action_id: str) -> Handler | None:
-        return _HANDLERS.get(action_id)
+        return _core_handlers().get(action_id)
 
     async def invoke(self, action_id: str, *args: Any, **params: Any) -> Any:
         """Carry out a mutating action through its core handler (the central read-only gate)."""
         self.ensure_allowed(action_id)
-        fn = _HANDLERS.get(action_id)
+        fn = _core_handlers().get(action_id)
         if fn is None:
             raise UnknownAction(f"{action_id} has no handler")
         return await fn(*args, **params)

@@ -90,19 +90,21 @@ class _Limits(TypedDict):
     spend_alerts: list[SpendAlert] | None
 
 
-# (is a project part, kind) -> the adapter of its row.
-_ADAPTERS: dict[tuple[bool, str], TypeAdapter[Any]] = {
-    (False, PROJECTS): TypeAdapter(_Projects),
-    (False, "users"): TypeAdapter(_Users),
-    (False, "invites"): TypeAdapter(_Invites),
-    (False, "admin_keys"): TypeAdapter(_AdminKeys),
-    (False, "org_limits"): TypeAdapter(_OrgLimits),
-    (True, "keys"): TypeAdapter(_Keys),
-    (True, "service_accounts"): TypeAdapter(_ServiceAccounts),
-    (True, "users"): TypeAdapter(_ProjectUsers),
-    (True, "rate_limits"): TypeAdapter(_RateLimits),
-    (True, "limits"): TypeAdapter(_Limits),
+# (is a project part, kind) -> the shape of its row; its adapter is built on first use (each
+# costs a schema build, and the first frame needs only the parts it shows).
+_SHAPES: dict[tuple[bool, str], type[Any]] = {
+    (False, PROJECTS): _Projects,
+    (False, "users"): _Users,
+    (False, "invites"): _Invites,
+    (False, "admin_keys"): _AdminKeys,
+    (False, "org_limits"): _OrgLimits,
+    (True, "keys"): _Keys,
+    (True, "service_accounts"): _ServiceAccounts,
+    (True, "users"): _ProjectUsers,
+    (True, "rate_limits"): _RateLimits,
+    (True, "limits"): _Limits,
 }
+_ADAPTERS: dict[tuple[bool, str], TypeAdapter[Any]] = {}
 
 # (is a project part, field) -> the model its items must be (create responses subclass these
 # and are stored in their list shape; anything else is refused rather than stored half-right).
@@ -144,7 +146,11 @@ def _wrong_type(in_project: bool, data: dict[str, Any]) -> str | None:
 
 def _adapter(part_id: str) -> TypeAdapter[Any]:
     pid, kind = split_part(part_id)
-    return _ADAPTERS[(pid is not None, kind)]
+    shape = (pid is not None, kind)
+    adapter = _ADAPTERS.get(shape)
+    if adapter is None:
+        adapter = _ADAPTERS[shape] = TypeAdapter(_SHAPES[shape])
+    return adapter
 
 
 def encode_part(part_id: str, data: dict[str, Any]) -> tuple[bytes | None, str | None]:
