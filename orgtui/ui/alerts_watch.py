@@ -28,6 +28,7 @@ from textual.message import Message
 from orgtui.core.money import format_cents, format_usd
 from orgtui.core.spend import SpendData, SpendSummary, fetch_spend_data, summarise
 from orgtui.core.usage_series import poll_interval
+from orgtui.ui.messages import SpendAlertsChanged, SpendUpdated
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -46,25 +47,6 @@ __all__ = [
 ]
 
 ORG = "org"
-
-
-class SpendUpdated(Message):
-    """New spend figures for one organisation (profile)."""
-
-    def __init__(self, profile: str, summary: SpendSummary | None, error: str | None) -> None:
-        self.profile = profile
-        self.summary = summary
-        self.error = error
-        super().__init__()
-
-
-class SpendAlertsChanged(Message):
-    """The number of unseen spend alerts changed (`badge` is None when there are none)."""
-
-    def __init__(self, unseen: int, badge: str | None) -> None:
-        self.unseen = unseen
-        self.badge = badge
-        super().__init__()
 
 
 @dataclass(frozen=True)

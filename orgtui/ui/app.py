@@ -26,7 +26,12 @@ from orgtui.core.sync import Syncer, SyncResult
 from orgtui.ui import themes
 from orgtui.ui.bindings import global_bindings
 from orgtui.ui.commands import OrgCommands
-from orgtui.ui.dispatch import ActionContext, context_from_focus, has_ui_handler, run_registered
+from orgtui.ui.dispatch import (
+    ActionContext,
+    context_from_focus,
+    run_registered,
+    will_have_ui_handler,
+)
 from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
 from orgtui.ui.text import safe_str
 
@@ -71,8 +76,6 @@ class OrgTuiApp(App[int]):
         )
         if not self.connections:
             raise ValueError("OrgTuiApp needs at least one connection")
-        import orgtui.ui.features  # noqa: F401  (registers handlers; lazy to avoid import cycles)
-
         self.clock: Clock = clock or SystemClock()
         self.start = start
         self.sessions: list[Session] = [
@@ -86,6 +89,9 @@ class OrgTuiApp(App[int]):
         self.active_profile = self.sessions[0].profile.name
         self._unsubscribe: list[Callable[[], None]] = []
         self.owns_connections = False
+        # True once the work put off until after the first frame has run (features, graph,
+        # spend watch, first refresh).
+        self.started = False
         super().__init__()
         for theme in themes.custom_themes():
             self.register_theme(theme)
@@ -153,16 +159,28 @@ class OrgTuiApp(App[int]):
                     markup=False,
                     timeout=12,
                 )
-        from orgtui.ui.alerts_watch import spend_watch
-
-        spend_watch(self)  # alerts are watched from the start, not only once a graph is shown
-        # After the first frame: the cached organisation is on screen before any request.
-        self.call_after_refresh(self._initial_refresh)
+        # After the first frame: the cached organisation is on screen before any import of the
+        # feature modules and before any request.
+        self.call_after_refresh(self._after_first_frame)
         seconds = min(s.profile.refresh_seconds for s in self.sessions)
         self.set_interval(seconds, self._periodic_refresh, name="periodic-refresh")
         if self.start not in ("main", ""):
             action_id = f"view.{self.start}"
             self.call_after_refresh(self.start_action, action_id, ActionContext())
+
+    def _after_first_frame(self) -> None:
+        from orgtui.ui import features
+        from orgtui.ui.alerts_watch import spend_watch
+        from orgtui.ui.widgets.usage_strip import UsageStrip
+
+        features.load()
+        for screen in self.screen_stack:  # the placeholder gives way to the live graph
+            for strip in screen.query(UsageStrip):
+                strip.refresh_content()
+        self.refresh_bindings()
+        spend_watch(self)  # alerts are watched from the start, not only once a graph is shown
+        self._initial_refresh()
+        self.started = True
 
     def _initial_refresh(self) -> None:
         # Someone (a test, a start action) may have asked for a refresh already: keep theirs.
@@ -259,7 +277,7 @@ class OrgTuiApp(App[int]):
     # ------------------------------------------------------------------ actions
 
     def action_available(self, action_id: str) -> bool:
-        return action_id in _NATIVE or has_ui_handler(action_id)
+        return action_id in _NATIVE or will_have_ui_handler(action_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "orgtui" and parameters:

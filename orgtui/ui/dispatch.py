@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from orgtui.core.actions import GLOBAL, ActionRegistry, ReadOnlyRefusal, UnknownAction
+from orgtui.core.actions import DIALOG, GLOBAL, ActionRegistry, ReadOnlyRefusal, UnknownAction
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
@@ -59,12 +59,40 @@ def ui_action(action_id: str) -> Callable[[UiHandler], UiHandler]:
     return register
 
 
+def _handlers() -> dict[str, UiHandler]:
+    from orgtui.ui import features
+
+    features.load()
+    return _UI_HANDLERS
+
+
 def ui_handler_for(action_id: str) -> UiHandler | None:
-    return _UI_HANDLERS.get(action_id)
+    return _handlers().get(action_id)
 
 
 def has_ui_handler(action_id: str) -> bool:
-    return action_id in _UI_HANDLERS
+    return action_id in _handlers()
+
+
+def will_have_ui_handler(action_id: str) -> bool:
+    """`has_ui_handler` without loading the feature modules (the footer of the first frame).
+
+    Before they are loaded, every action of the table outside dialogs counts as handled; a test
+    holds the table to that promise once they are loaded.
+    """
+    from orgtui.ui import features
+
+    if features.loaded():
+        return action_id in _UI_HANDLERS
+    return promises_ui_handler(action_id)
+
+
+def promises_ui_handler(action_id: str) -> bool:
+    """Whether the table says the action gets a UI handler (every one outside dialogs)."""
+    try:
+        return _TABLE.get(action_id).scope != DIALOG
+    except UnknownAction:
+        return False
 
 
 @runtime_checkable
@@ -105,7 +133,7 @@ async def run_registered(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> 
     except UnknownAction:
         app.notify(f"Unknown action {action_id}", severity="error", markup=False)
         return False
-    fn = _UI_HANDLERS.get(action_id)
+    fn = ui_handler_for(action_id)
     if fn is None:
         app.notify(f"{spec.label} is not available in this build.", markup=False)
         return False

@@ -1,17 +1,33 @@
-"""Every module that registers UI action handlers (`@ui_action`), imported once at start.
+"""Every module that registers UI action handlers (`@ui_action`), loaded once per process.
 
-Feature helpers add one import line each here.
+Feature helpers add one import line to `load()`. The console calls it right after its first
+frame (the cached organisation is on screen before these tens of milliseconds of imports), and
+anything that needs a handler earlier (a key pressed at once, the palette, a test) calls it
+first: it is idempotent and cheap once done.
 """
 
 from __future__ import annotations
 
-import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
-import orgtui.ui.audit_health_actions  # noqa: F401
-import orgtui.ui.keys_actions  # noqa: F401
-import orgtui.ui.members_actions  # noqa: F401
-import orgtui.ui.screens.projects  # noqa: F401
-import orgtui.ui.shell_actions  # noqa: F401
-import orgtui.ui.spend_actions  # noqa: F401
+_loaded = False
 
-# The live usage graph replaces the usage strip's placeholder in the running console.
-orgtui.ui.spend_actions.install_usage_strip()
+
+def loaded() -> bool:
+    return _loaded
+
+
+def load() -> None:
+    """Import the feature modules (registering their handlers) and install the usage graph."""
+    global _loaded
+    if _loaded:
+        return
+    import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
+    import orgtui.ui.audit_health_actions  # noqa: F401
+    import orgtui.ui.keys_actions  # noqa: F401
+    import orgtui.ui.members_actions  # noqa: F401
+    import orgtui.ui.screens.projects  # noqa: F401
+    import orgtui.ui.shell_actions  # noqa: F401
+    import orgtui.ui.spend_actions
+
+    # The live usage graph replaces the usage strip's placeholder in the running console.
+    orgtui.ui.spend_actions.install_usage_strip()
+    _loaded = True

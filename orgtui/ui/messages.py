@@ -12,6 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from orgtui.core.snapshot import OrgSnapshot
+    from orgtui.core.spend import SpendSummary
 
 
 class SnapshotChanged(Message):
@@ -52,3 +53,26 @@ class ScopeChanged(Message):
         self.profile = profile
         self.project_id = project_id
         super().__init__()
+
+
+class SpendUpdated(Message):
+    """New spend figures for one organisation (profile)."""
+
+    def __init__(self, profile: str, summary: SpendSummary | None, error: str | None) -> None:
+        self.profile = profile
+        self.summary = summary
+        self.error = error
+        super().__init__()
+
+
+class SpendAlertsChanged(Message):
+    """The number of unseen spend alerts changed (`badge` is None when there are none)."""
+
+    def __init__(self, unseen: int, badge: str | None) -> None:
+        self.unseen = unseen
+        self.badge = badge
+        super().__init__()
+
+
+class RequestsMade(Message):
+    """Requests were made outside a refresh (the usage graph): the budget shown may have moved."""

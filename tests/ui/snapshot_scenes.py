@@ -176,7 +176,16 @@ async def settle(pilot: Any) -> None:
     from orgtui.ui.widgets.usage_graph import SCOPE_SETTLE_SECONDS
 
     app = pilot.app
+    for _ in range(100):  # the graph and the spend watch start after the first frame
+        if app.started:
+            break
+        await pilot.pause(0.02)
     await pilot.pause(SCOPE_SETTLE_SECONDS + 0.1)
+    for _ in range(250):  # every graph shown has its first answer (data or an error)
+        graphs = list(app.screen.query("UsageGraph"))
+        if all(g.fetched_at is not None or g.error is not None for g in graphs):
+            break
+        await pilot.pause(0.02)
     for _ in range(4):
         data = [w for w in app.workers if w.group.startswith(_DATA_GROUPS)]
         if data:  # an empty list would mean "every worker", dialogs included

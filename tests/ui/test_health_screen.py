@@ -145,13 +145,13 @@ async def test_r_recomputes_with_fresh_data() -> None:
         pid = project_id_by_name(app, "data-pipeline")
         assert ("project", pid) in tree_groups(screen)["failure"]["project.no_spend_limit"]
         costs_calls = []
-        original = app.session.client.iter_costs
+        original = app.session.client.iter_cost_lines
 
         def counting(*args: Any, **kwargs: Any) -> Any:
             costs_calls.append(args)
             return original(*args, **kwargs)
 
-        app.session.client.iter_costs = counting
+        app.session.client.iter_cost_lines = counting
         await app.session.client.set_project_spend_limit(pid, 500_000)
         await pilot.press("r")
         await settle(

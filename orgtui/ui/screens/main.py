@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
@@ -12,8 +13,15 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Tree
 
 from orgtui.core.snapshot import PROJECT_PART_KINDS, project_part
-from orgtui.ui.alerts_watch import SpendAlertsChanged, alert_badge
-from orgtui.ui.messages import ScopeChanged, SnapshotChanged, SyncFinished, SyncProgress
+from orgtui.ui.messages import (
+    RequestsMade,
+    ScopeChanged,
+    SnapshotChanged,
+    SpendAlertsChanged,
+    SpendUpdated,
+    SyncFinished,
+    SyncProgress,
+)
 from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.detail import DetailPane
 from orgtui.ui.widgets.filter_bar import Filterable, FilterBar
@@ -28,11 +36,22 @@ if TYPE_CHECKING:
     from orgtui.ui.app import OrgTuiApp
 
 
+SHORT_HEIGHT = 32  # rows below which the usage graph keeps to its essentials
+
+
 class MainScreen(Screen[None]):
     app: OrgTuiApp  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__(id="main")
+        # The classes the first resize would add, set before the first styling: adding them
+        # after it restyles every widget once more (tens of milliseconds before the first frame).
+        width, height = self.app.size
+        for breakpoint, class_name in sorted(self.app.HORIZONTAL_BREAKPOINTS or [], reverse=True):
+            if width >= breakpoint:
+                self.add_class(class_name)
+                break
+        self.set_class(height < SHORT_HEIGHT, "short")
         self._requested: set[tuple[str, str]] = set()
         self._offline_told: set[str] = set()
 
@@ -60,7 +79,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         # Small terminals give the tables the rows and keep the graph to its essentials.
-        self.set_class(event.size.height < 32, "short")
+        self.set_class(event.size.height < SHORT_HEIGHT, "short")
 
     def on_mount(self) -> None:
         self.tree.focus()
@@ -95,7 +114,7 @@ class MainScreen(Screen[None]):
             stale_parts=len(snap.stale_parts()),
             profiles=len(app.sessions),
             position=app.sessions.index(session) + 1,
-            alerts=alert_badge(app),
+            alerts=_alert_badge(app),
         )
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
@@ -107,6 +126,11 @@ class MainScreen(Screen[None]):
             self._update_header()
 
     def on_spend_alerts_changed(self, message: SpendAlertsChanged) -> None:
+        self._update_header()
+
+    @on(RequestsMade)
+    @on(SpendUpdated)
+    def _requests_made(self) -> None:
         self._update_header()
 
     def on_sync_progress(self, message: SyncProgress) -> None:
@@ -237,3 +261,10 @@ class MainScreen(Screen[None]):
             parts = ["projects"]
         self.app.notify("Refreshing…", timeout=2)
         self.app.refresh_scope(session, parts)
+
+
+def _alert_badge(app: Any) -> str | None:
+    # The spend watch (and its module, heavy to import) starts after the first frame; until
+    # then there can be no unseen alert.
+    watch = sys.modules.get("orgtui.ui.alerts_watch")
+    return watch.alert_badge(app) if watch is not None else None

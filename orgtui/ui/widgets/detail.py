@@ -7,6 +7,7 @@ each list says when its data is missing, loading, or stale (last refresh failed)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
@@ -20,7 +21,6 @@ from textual.widgets import ContentSwitcher, Static
 from orgtui.ui.text import clock_time, relative_time, safe_text
 from orgtui.ui.widgets import rows as R
 from orgtui.ui.widgets.org_tree import ADMIN_KEYS, INVITES, MEMBERS, ORG, PROJECT, PROJECTS, NodeRef
-from orgtui.ui.widgets.project_detail import ProjectDetail
 from orgtui.ui.widgets.tables import (
     AdminKeysTable,
     InvitesTable,
@@ -32,6 +32,7 @@ from orgtui.ui.widgets.tables import (
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot
+    from orgtui.ui.widgets.project_detail import ProjectDetail
 
 
 def part_note(
@@ -167,29 +168,75 @@ def _project_rows(projects: dict[str, Any]) -> list[Any]:
     )
 
 
+_LATER_PANES: dict[str, Callable[[], Widget]] = {
+    "pane-projects": lambda: ListPane(
+        ProjectsTable(id="projects-table"), "projects", id="pane-projects"
+    ),
+    "pane-members": lambda: ListPane(
+        OrgMembersTable(id="members-table"), "users", id="pane-members"
+    ),
+    "pane-invites": lambda: ListPane(
+        InvitesTable(id="invites-table"), "invites", id="pane-invites"
+    ),
+    "pane-admin_keys": lambda: ListPane(
+        AdminKeysTable(id="admin-keys-table"), "admin_keys", id="pane-admin_keys"
+    ),
+    "pane-project": lambda: _project_detail()(id="pane-project"),
+}
+
+
+def _project_detail() -> type[ProjectDetail]:
+    # Imported with its pane: the tabs and their tables are not part of the first frame.
+    from orgtui.ui.widgets.project_detail import ProjectDetail
+
+    return ProjectDetail
+
+
 class DetailPane(ContentSwitcher):
-    """Switches between the panes of the node kinds."""
+    """Switches between the panes of the node kinds.
+
+    Only the organisation summary (the start view) is composed with the screen; every other pane
+    is built the first time it is shown, which keeps the first frame small (tens of widgets and
+    their styles fewer). `ref` names what is on screen: it moves once the pane is there.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, initial="pane-org")
         self.ref: NodeRef | None = None
         self.session: Session | None = None
+        self._building: set[str] = set()
+        self._wanted: tuple[NodeRef, Session, bool] | None = None
+        self._focus_when_built = False
 
     def compose(self) -> ComposeResult:
         yield OrgSummary(id="pane-org")
-        yield ListPane(ProjectsTable(id="projects-table"), "projects", id="pane-projects")
-        yield ListPane(OrgMembersTable(id="members-table"), "users", id="pane-members")
-        yield ListPane(InvitesTable(id="invites-table"), "invites", id="pane-invites")
-        yield ListPane(AdminKeysTable(id="admin-keys-table"), "admin_keys", id="pane-admin_keys")
-        yield ProjectDetail(id="pane-project")
+
+    def _has_pane(self, pane_id: str) -> bool:
+        return any(child.id == pane_id for child in self.children)
+
+    async def _build_then_show(self, pane_id: str) -> None:
+        await self.mount(_LATER_PANES[pane_id]())
+        self._building.discard(pane_id)
+        focus, self._focus_when_built = self._focus_when_built, False
+        if self._wanted is not None and f"pane-{self._wanted[0].kind}" == pane_id:
+            ref, session, syncing = self._wanted  # the user may have moved on meanwhile
+            self.show(ref, session, syncing=syncing)
+            if focus:
+                self.focus_content()
 
     def show(self, ref: NodeRef, session: Session, *, syncing: bool) -> None:
+        self._wanted = (ref, session, syncing)
+        pane_id = f"pane-{ref.kind}"
+        if pane_id in self._building or not self._has_pane(pane_id):
+            if pane_id not in self._building:
+                self._building.add(pane_id)
+                self.run_worker(self._build_then_show(pane_id), group=f"build:{pane_id}")
+            return
         self.ref = ref
         self.session = session
         now = self.app.clock.now()
         thresholds = session.profile.thresholds
         snap = session.snapshot
-        pane_id = f"pane-{ref.kind}"
         if self.current != pane_id:
             self.current = pane_id
         if ref.kind == ORG:
@@ -215,14 +262,21 @@ class DetailPane(ContentSwitcher):
                 syncing,
             )
         elif ref.kind == PROJECT and ref.project_id:
-            self.query_one(ProjectDetail).show(session, ref.project_id, now, syncing)
+            self.query_one(_project_detail()).show(session, ref.project_id, now, syncing)
 
     def focus_content(self) -> bool:
-        """Focus the main list of the visible pane (enter from the tree)."""
+        """Focus the main list of the visible pane (enter from the tree).
+
+        When the pane the user asked for is still being built, its list is focused once shown.
+        """
+        wanted = self._wanted
+        if wanted is not None and f"pane-{wanted[0].kind}" in self._building:
+            self._focus_when_built = True
+            return True
         pane = self.visible_content
         if pane is None:
             return False
-        if isinstance(pane, ProjectDetail):
+        if isinstance(pane, _project_detail()):
             return pane.focus_table()
         target: Widget | None = next(iter(pane.query(ResourceTable)), None)
         if target is None:

@@ -48,6 +48,7 @@ from orgtui.core.usage_series import (
 )
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
+from orgtui.ui.messages import RequestsMade
 from orgtui.ui.text import clock_time, safe_str, safe_text
 
 if TYPE_CHECKING:
@@ -258,10 +259,14 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         try:
             buckets = [bucket async for bucket in source]
         except ApiError as error:
+            self.post_message(RequestsMade())
             self.error = safe_str(error, 160)
             self.fetching = False
             self._paint_caption()
+            if self.data is None:
+                self._paint_legend()  # not "loading…" any more: the caption says why
             return
+        self.post_message(RequestsMade())
         current = self.query_now()
         if current is None or current.mode != query.mode:
             return  # the scope or mode moved on while this was in flight

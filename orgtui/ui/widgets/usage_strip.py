@@ -60,6 +60,25 @@ class UsageStrip(Widget):
         factory = type(self).content_factory
         yield factory() if factory is not None else UsagePlaceholder()
 
+    def on_mount(self) -> None:
+        self.refresh_content()
+
+    def refresh_content(self) -> None:
+        """Swap the placeholder for the installed content (it may be installed after mount)."""
+        factory = type(self).content_factory
+        if (
+            factory is None
+            or not self.is_attached
+            or not isinstance(self.content, UsagePlaceholder)
+        ):
+            return  # not mounted yet: on_mount swaps it
+        self.content.remove()
+        content = factory()
+        setter: Any = getattr(content, "set_scope", None)
+        if callable(setter):
+            setter(self.session, self.project_id)
+        self.mount(content)
+
     @property
     def content(self) -> Widget:
         return self.children[0]
