@@ -284,6 +284,8 @@ async def settle(pilot: Any, rounds: int = 2) -> None:
 async def synced(pilot: Any, timeout: float = 30.0) -> None:
     """Wait for every refresh to finish and the workers to go quiet."""
     app = pilot.app
+    # The first refresh starts after the first frame: wait for it to have started at all.
+    await until(pilot, lambda: getattr(app, "started", True), timeout)
     await until(pilot, lambda: not any(s.running for s in app.sync_states.values()), timeout)
     await settle(pilot)
 

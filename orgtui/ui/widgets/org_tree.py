@@ -77,7 +77,7 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
     ICON_NODE_EXPANDED = "▾ "
 
     def __init__(self, sessions: list[Session], *, id: str | None = None) -> None:
-        super().__init__("organisations", id=id)
+        super().__init__(Text("organisations"), id=id)  # a str would be parsed as markup
         self.show_root = False
         self.guide_depth = 2
         self.auto_expand = False
