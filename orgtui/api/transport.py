@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
 from orgtui import __version__
 from orgtui.api._base import ListPage
@@ -51,6 +51,7 @@ __all__ = ["ClientBase", "Params"]
 log = logging.getLogger("orgtui.api")
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 Params = Sequence[tuple[str, str | int | float | bool]]
 
 _RETRY_SAFE = frozenset({"GET", "DELETE"})
@@ -279,8 +280,10 @@ class ClientBase:
         body: Any = None,
         create: bool = False,
         not_found_ok: bool = False,
+        raw: bool = False,
     ) -> Any:
-        """Send one logical request; returns decoded JSON, or None for an accepted 404."""
+        """Send one logical request; returns decoded JSON (the body's bytes when `raw`), or
+        None for an accepted 404."""
         key = f"{method} {template}"
         url = self._url(template, path)
         attempt = 0
@@ -298,6 +301,8 @@ class ClientBase:
                 if not outcome.sent or method in _RETRY_SAFE:
                     retry_delay = backoff_delay(attempt, rand=self._rand)
             elif outcome.is_success:
+                if raw:
+                    return outcome.content
                 return self._decode(outcome, method, template, create)
             elif outcome.status_code == 429:
                 self._rate_limited += 1
@@ -378,6 +383,31 @@ class ClientBase:
         except MalformedResponseError as exc:
             error = self._unknown(exc, method, template)
         raise error
+
+    async def _get_parsed(
+        self, adapter: TypeAdapter[T], template: str, *, params: Params, what: str
+    ) -> T:
+        """A GET whose body pydantic parses straight from the bytes through `adapter`.
+
+        For big pages of slim rows (costs): no dict per row is built on the way, and fields
+        the rows do not declare are skipped while parsing.
+        """
+        content = await self._request("GET", template, params=params, raw=True)
+        problem: str | None = None
+        try:
+            return adapter.validate_json(content or b"")
+        except ValidationError as exc:
+            errs = exc.errors(include_url=False, include_input=False, include_context=False)
+            first = errs[0] if errs else {"loc": (), "msg": "invalid", "type": ""}
+            if first.get("type") == "json_invalid":
+                problem = f"response is not valid JSON ({len(content or b'')} bytes)"
+            else:
+                loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
+                problem = (
+                    f"unexpected {what} shape: {len(errs)} problem(s), "
+                    f"first at {loc}: {first.get('msg', 'invalid')}"
+                )
+        raise MalformedResponseError(problem, method="GET", path=template)
 
     def _iter_list(
         self,

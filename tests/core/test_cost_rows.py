@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from orgtui.api.models import CostLinePage
+from orgtui.api.models_activity import COST_LINE_PAGES
 from orgtui.core.spend_fetch import CostBucket, _slim
 
 PAGE = {
@@ -35,7 +35,7 @@ PAGE = {
 
 
 def test_a_costs_page_keeps_project_key_and_amount_per_row() -> None:
-    page = CostLinePage.model_validate(PAGE)
+    page = COST_LINE_PAGES.validate_python(PAGE)
     bucket = _slim(page.data[0])
     assert isinstance(bucket, CostBucket)
     rows = bucket.results
@@ -51,15 +51,15 @@ def test_a_costs_page_keeps_project_key_and_amount_per_row() -> None:
 
 
 def test_fields_the_figures_do_not_read_are_not_kept() -> None:
-    line = CostLinePage.model_validate(PAGE).data[0].results[0]
+    line = COST_LINE_PAGES.validate_python(PAGE).data[0].results[0]
     assert not hasattr(line, "line_item") and not hasattr(line, "quantity")
-    bucket = _slim(CostLinePage.model_validate(PAGE).data[0])
+    bucket = _slim(COST_LINE_PAGES.validate_python(PAGE).data[0])
     assert math.isnan(bucket.amounts[1]) and len(bucket.amounts) == 3
 
 
 def test_ids_repeated_across_days_are_one_string() -> None:
     def parsed() -> CostBucket:  # each page's JSON gives its own strings
-        return _slim(CostLinePage.model_validate(json.loads(json.dumps(PAGE))).data[0])
+        return _slim(COST_LINE_PAGES.validate_python(json.loads(json.dumps(PAGE))).data[0])
 
     a, b = parsed(), parsed()
     assert a.project_ids[0] is b.project_ids[0] and a.api_key_ids[0] is b.api_key_ids[0]
