@@ -57,8 +57,6 @@ __all__ = ["SCHEMA_VERSION", "Cache", "CacheError", "find_secret"]
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-# Project parts bigger than this are parsed on first use rather than in load().
-LAZY_BYTES = 64 * 1024
 _APP_ID = "orgtui-cache"
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
@@ -253,7 +251,6 @@ class Cache:
             return None
         statuses: dict[str, PartStatus] = {}
         org_fields: dict[str, Any] = {}
-        project_fields: dict[str, dict[str, Any]] = {}
         project_lazy: dict[str, dict[str, LazyPart]] = {}
         project_list: list[Project] = []
         for part_id, pid, data, fetched_at, error in rows:
@@ -263,20 +260,16 @@ class Cache:
                 project_list = decode_part(part_id, data)[PROJECTS]
             elif pid is None:
                 org_fields.update(decode_part(part_id, data))
-            elif len(data) > LAZY_BYTES:
-                # Parsing 10,000 keys takes longer than the whole first paint may: defer it.
+            else:
+                # Parsed on first use: the first frame shows the tree and the organisation,
+                # and parsing 500 projects' parts (or one of 10,000 keys) would delay it.
                 lazy = LazyPart(
                     functools.partial(parse_quietly, part_id, data),
                     count=functools.partial(count_items, data),
                 )
                 names = PROJECT_PART_FIELDS[split_part(part_id)[1]]
                 project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
-            else:
-                project_fields.setdefault(pid, {}).update(decode_part(part_id, data))
-        projects = {
-            p.id: ProjectView.lazy(p, project_fields.get(p.id, {}), project_lazy.get(p.id, {}))
-            for p in project_list
-        }
+        projects = {p.id: ProjectView.lazy(p, {}, project_lazy.get(p.id, {})) for p in project_list}
         # Project parts of projects no longer listed (or of a list never fetched) are dropped.
         parts = {
             part_id: status

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,9 @@ class PartStatus:
         return self.error is not None
 
 
+_PARSING = threading.Lock()
+
+
 class LazyPart:
     """The field values of one cached part, parsed on first use (large parts only).
 
@@ -131,14 +135,18 @@ class LazyPart:
         return None if value is None else len(value)
 
     def get(self, name: str) -> Any:
-        if self._values is None:
-            load, self._load = self._load, None
-            try:
-                self._values = load() if load is not None else {}
-            except Exception:  # damaged row: show the part as not fetched, refresh will fix it
-                log.exception("cached part could not be parsed")
-                self._values = {}
-        return self._values.get(name)
+        values = self._values
+        if values is None:
+            with _PARSING:  # a worker thread may ask at the same time as the screen
+                if self._values is None:
+                    load, self._load = self._load, None
+                    try:
+                        self._values = load() if load is not None else {}
+                    except Exception:  # damaged row: reads as not fetched; a refresh fixes it
+                        log.exception("cached part could not be parsed")
+                        self._values = {}
+                values = self._values
+        return values.get(name)
 
 
 @dataclass(frozen=True)
