@@ -64,6 +64,13 @@ def _locate(profile: str | None) -> int:
 
 
 def _console(args: argparse.Namespace, start: str) -> int:
+    import gc
+
+    # No cyclic garbage collection until the first frame is drawn: the start-up allocates
+    # hundreds of thousands of long-lived objects (modules, models, the cached organisation)
+    # and full collections over them cost tens of milliseconds. The app freezes what exists
+    # then and turns collection back on (OrgTuiApp.collect_garbage_again).
+    gc.disable()
     from orgtui.config import ConfigError
     from orgtui.connect import open_connection
 

@@ -168,6 +168,16 @@ class OrgTuiApp(App[int]):
             action_id = f"view.{self.start}"
             self.call_after_refresh(self.start_action, action_id, ActionContext())
 
+    @staticmethod
+    def collect_garbage_again() -> None:
+        """Undo the command line's start-up `gc.disable()`: what exists now lives as long as
+        the app, so it is frozen out of every later collection."""
+        import gc
+
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def _after_first_frame(self) -> None:
         from orgtui.ui import features
         from orgtui.ui.alerts_watch import spend_watch
@@ -181,6 +191,7 @@ class OrgTuiApp(App[int]):
         spend_watch(self)  # alerts are watched from the start, not only once a graph is shown
         self._initial_refresh()
         self.started = True
+        self.collect_garbage_again()
 
     def _initial_refresh(self) -> None:
         # Someone (a test, a start action) may have asked for a refresh already: keep theirs.

@@ -96,3 +96,19 @@ def test_the_footer_promises_only_actions_that_get_a_handler() -> None:
     handled = [action for action in every if has_ui_handler(action) or action == "app.palette"]
     assert len(promised) > 30
     assert handled == promised
+
+
+def test_garbage_collection_comes_back_after_the_first_frame() -> None:
+    """The command line turns cyclic collection off for the start-up; the app turns it on."""
+    import gc
+
+    from orgtui.ui.app import OrgTuiApp
+
+    gc.disable()
+    try:
+        OrgTuiApp.collect_garbage_again()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what existed at start is out of later collections
+    finally:
+        gc.unfreeze()
+        gc.enable()
