@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_keys_support import Terminal, build_app, dialog_value, settle, wait_for_screen
+from test_keys_support import Terminal, build_app, choose, dialog_value, settle, wait_for_screen
 from textual.widgets import Input, RadioButton, Static
 
 from orgtui.core import actions as A
@@ -65,9 +65,12 @@ async def test_no_expiry_needs_an_explicit_choice(monkeypatch: pytest.MonkeyPatc
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(pilot)
-        form.query_one("#expiry-3", RadioButton).value = True  # "No expiry"
-        await pilot.pause()
+        await choose(pilot, form, "#expiry", "#expiry-3")  # "No expiry"
         note = form.query_one("#expiry-note", Static)
+        for _ in range(100):  # button -> radio set -> form: a few messages, on a loaded machine
+            await pilot.pause(0.02)
+            if "Never expires" in str(note.render()):
+                break
         assert "Never expires" in str(note.render()) and note.has_class("-never")
         field = form.query_one("#name", LabelledInput)
         field.input.value = "admin-break-glass"

@@ -10,6 +10,7 @@ import pytest
 from test_keys_support import (
     Terminal,
     build_app,
+    choose,
     dialog_value,
     goto_project,
     settle,
@@ -122,7 +123,7 @@ async def test_owner_role_and_scopes(monkeypatch: pytest.MonkeyPatch) -> None:
     sandbox = app.extra_sandbox
     async with app.run_test(size=(80, 24)) as pilot:
         _, form = await open_create_form(pilot)
-        form.query_one("#role-owner").value = True
+        await choose(pilot, form, "#role", "#role-owner")
         form.query_one("#scopes", LabelledInput).input.value = "api.model.read, api.responses.write"
         await submit_name(pilot, form, "search-dev-reader")
         dialog = await wait_for_screen(pilot, CopyOnceScreen)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_keys_support import build_app, goto_project, key_by_name, settle, wait_for_screen
+from test_keys_support import (
+    build_app,
+    choose,
+    goto_project,
+    key_by_name,
+    settle,
+    wait_for_screen,
+)
 from textual.widgets import Button, Input
 
 from orgtui.core import actions as A
@@ -140,7 +147,6 @@ async def test_delete_service_account_from_its_table() -> None:
 
 
 async def test_change_service_account_role() -> None:
-    from textual.widgets import RadioButton
 
     from orgtui.ui.screens.keys_create import AccountRoleScreen
 
@@ -153,7 +159,7 @@ async def test_change_service_account_role() -> None:
         ctx = ActionContext(scope=A.SERVICE_ACCOUNT, project_id=pid, item=account)
         app.start_action("service_account.role", ctx)
         form = await wait_for_screen(pilot, AccountRoleScreen)
-        form.query_one("#role-owner", RadioButton).value = True
+        await choose(pilot, form, "#role", "#role-owner")
         form.query_one("#submit", Button).press()
         await settle(pilot)
         assert not isinstance(app.screen, AccountRoleScreen)

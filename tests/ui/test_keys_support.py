@@ -71,6 +71,20 @@ async def wait_for_screen(pilot: Any, kind: type, rounds: int = 40) -> Any:
     raise AssertionError(f"{kind.__name__} did not appear; top screen is {pilot.app.screen!r}")
 
 
+async def choose(pilot: Any, screen: Any, set_id: str, button_id: str) -> None:
+    """Press a radio button as a user would: after its set has mounted (on mount a set keeps
+    the first of its pressed buttons, so pressing earlier could be undone)."""
+    from textual.widgets import RadioButton, RadioSet
+
+    radio_set = screen.query_one(set_id, RadioSet)
+    for _ in range(100):
+        if radio_set.pressed_button is not None:
+            break
+        await pilot.pause(0.02)
+    screen.query_one(button_id, RadioButton).value = True
+    await pilot.pause()
+
+
 async def goto_project(pilot: Any, name: str) -> str:
     await settle(pilot)
     app = pilot.app
