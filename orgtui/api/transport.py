@@ -71,6 +71,16 @@ def _not_sent_errors() -> tuple[type[Exception], ...]:
     )
 
 
+def _shape_problem(what: str, exc: ValidationError) -> str:
+    errs = exc.errors(include_url=False, include_input=False, include_context=False)
+    first = errs[0] if errs else {"loc": (), "msg": "invalid"}
+    loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
+    return (
+        f"unexpected {what} shape: {len(errs)} problem(s), "
+        f"first at {loc}: {first.get('msg', 'invalid')}"
+    )
+
+
 @dataclass
 class _Failure:
     error: ApiError
@@ -191,13 +201,7 @@ class ClientBase:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            errs = exc.errors(include_url=False, include_input=False, include_context=False)
-            first = errs[0] if errs else {"loc": (), "msg": "invalid"}
-            loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
-            problem = (
-                f"unexpected {model.__name__} shape: {len(errs)} problem(s), "
-                f"first at {loc}: {first.get('msg', 'invalid')}"
-            )
+            problem = _shape_problem(model.__name__, exc)
         raise MalformedResponseError(problem, method=method, path=template)
 
     def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
@@ -397,16 +401,9 @@ class ClientBase:
         try:
             return adapter.validate_json(content or b"")
         except ValidationError as exc:
-            errs = exc.errors(include_url=False, include_input=False, include_context=False)
-            first = errs[0] if errs else {"loc": (), "msg": "invalid", "type": ""}
-            if first.get("type") == "json_invalid":
+            problem = _shape_problem(what, exc)
+            if exc.errors(include_url=False)[0].get("type") == "json_invalid":
                 problem = f"response is not valid JSON ({len(content or b'')} bytes)"
-            else:
-                loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
-                problem = (
-                    f"unexpected {what} shape: {len(errs)} problem(s), "
-                    f"first at {loc}: {first.get('msg', 'invalid')}"
-                )
         raise MalformedResponseError(problem, method="GET", path=template)
 
     def _iter_list(
