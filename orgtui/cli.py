@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
@@ -88,10 +87,6 @@ def _console(args: argparse.Namespace, start: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Pydantic plugins would see every validated response, minted keys included, and finding
-    # them scans every installed distribution at the first validation. None are wanted here;
-    # setting the variable yourself (even to "") keeps your choice.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = build_parser().parse_args(argv)
     try:
         if args.command == "locate":

@@ -1,4 +1,4 @@
-"""Configuration: profiles (one per organisation) in a TOML file, validated with pydantic.
+"""Configuration: profiles (one per organisation) in a TOML file, validated with msgspec.
 
 Every problem becomes one `ConfigError` whose message names the file, the line and the key.
 Keys never live in the file: anything that looks like an OpenAI key is refused.
@@ -11,81 +11,67 @@ import re
 import subprocess
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+import msgspec
+from msgspec import Meta, Struct, field
 
 from orgtui import paths
+from orgtui.api._base import Secret
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEMO_ORG_NAME = "Acme Robotics (sandbox)"
 _KEY_LOOKALIKE = re.compile(r"sk-[A-Za-z0-9_-]{8,}")
+HTTP_URL = r"^https?://[^\s/]+"
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+THEMES = ("dark", "light", "ansi")
+
+# What a value must look like, said the way a user fixes it (msgspec would quote the regex).
+_PATTERN_HINTS = {
+    "base_url": "must be an http(s) URL such as https://api.openai.com/v1",
+    "admin_key_env": "must be the name of an environment variable, e.g. OPENAI_ADMIN_KEY",
+}
 
 
 class ConfigError(Exception):
     """A configuration problem, already phrased for the user (one line)."""
 
 
-class Thresholds(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    key_rotation_days: int = Field(90, ge=1)
-    key_unused_days: int = Field(30, ge=1)
-    admin_key_max_age_days: int = Field(90, ge=1)
-    limit_high_factor: float = Field(2.0, gt=1.0)
-    timeout_seconds: float = Field(20.0, gt=0)
+class Thresholds(Struct, kw_only=True, forbid_unknown_fields=True):
+    key_rotation_days: Annotated[int, Meta(ge=1)] = 90
+    key_unused_days: Annotated[int, Meta(ge=1)] = 30
+    admin_key_max_age_days: Annotated[int, Meta(ge=1)] = 90
+    limit_high_factor: Annotated[float, Meta(gt=1.0)] = 2.0
+    timeout_seconds: Annotated[float, Meta(gt=0)] = 20.0
 
 
-class Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Profile(Struct, kw_only=True, forbid_unknown_fields=True):
     name: str = "default"
-    base_url: str = DEFAULT_BASE_URL
-    admin_key_env: str = "OPENAI_ADMIN_KEY"
+    base_url: Annotated[str, Meta(pattern=HTTP_URL)] = DEFAULT_BASE_URL
+    admin_key_env: Annotated[str, Meta(pattern=_ENV_NAME)] = "OPENAI_ADMIN_KEY"
     admin_key_command: str | None = None
     read_only: bool = False
     theme: Literal["dark", "light", "ansi"] = "dark"
     org_name: str | None = None
-    refresh_seconds: int = Field(300, ge=10)
-    usage_poll_seconds: int = Field(60, ge=5)
-    requests_per_minute: float = Field(60.0, gt=0)
-    thresholds: Thresholds = Field(default_factory=Thresholds)
+    refresh_seconds: Annotated[int, Meta(ge=10)] = 300
+    usage_poll_seconds: Annotated[int, Meta(ge=5)] = 60
+    requests_per_minute: Annotated[float, Meta(gt=0)] = 60.0
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http(s) URL such as https://api.openai.com/v1")
-        return value.rstrip("/")
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
 
-    @field_validator("admin_key_env")
-    @classmethod
-    def _env_name(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise ValueError("must be the name of an environment variable, e.g. OPENAI_ADMIN_KEY")
-        return value
+    def replace(self, **changes: Any) -> Profile:
+        """A copy with `changes` applied, not validated (tests may want a 1 s refresh)."""
+        return msgspec.structs.replace(self, **changes)
 
 
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Config(Struct, kw_only=True, forbid_unknown_fields=True, dict=True):
     default_profile: str = "default"
-    profiles: dict[str, Profile] = Field(default_factory=dict)
-    keymap: dict[str, str] = Field(default_factory=dict)
-    source: Path | None = Field(default=None, exclude=True)
-
-    @field_validator("keymap")
-    @classmethod
-    def _known_actions(cls, value: dict[str, str]) -> dict[str, str]:
-        from orgtui.core.actions import ActionRegistry
-
-        known = {spec.id for spec in ActionRegistry().specs()}
-        for action_id, key in value.items():
-            if action_id not in known:
-                raise ValueError(f"unknown action '{action_id}' (see `?` in the console for ids)")
-            if not key.strip():
-                raise ValueError(f"empty key for '{action_id}'")
-        return value
+    profiles: dict[str, Profile] = {}
+    keymap: dict[str, str] = {}
+    # Where it was read from: set by load_config on the instance (dict=True), not a field.
+    source: ClassVar[Path | None] = None
 
     def profile(self, name: str | None = None) -> Profile:
         wanted = name or self.default_profile
@@ -124,13 +110,56 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _describe(error: dict[str, Any]) -> str:
-    loc = ".".join(str(part) for part in error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key '{loc}'"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"'{loc}': {message}"
+_ERROR = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<at>[^`]*)`)?$", re.S)
+_TYPE_WORDS = {
+    "int": "an integer",
+    "float": "a number",
+    "str": "text",
+    "bool": "true or false",
+    "object": "a table",
+    "array": "a list",
+}
+
+
+def _words(kind: str) -> str:
+    return _TYPE_WORDS.get(kind, kind)
+
+
+def _problem(message: str, loc: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """(key path, what is wrong) from a msgspec validation message."""
+    if unknown := re.fullmatch(r"Object contains unknown field `(.*)`", message):
+        return (*loc, unknown[1]), "unknown key"
+    leaf = loc[-1] if loc else ""
+    if "matching regex" in message and leaf in _PATTERN_HINTS:
+        return loc, _PATTERN_HINTS[leaf]
+    if wrong := re.fullmatch(r"Expected `(\w+)`, got `(\w+)`", message):
+        return loc, f"should be {_words(wrong[1])}, not {_words(wrong[2])}"
+    if bound := re.fullmatch(r"Expected `(\w+)` (>=|>) (\S+)", message):
+        relation = "at least" if bound[2] == ">=" else "greater than"
+        return loc, f"should be {_words(bound[1])} {relation} {bound[3]}"
+    if message.startswith("Invalid enum value") and leaf == "theme":
+        return loc, "should be " + ", ".join(f"'{t}'" for t in THEMES[:-1]) + f" or '{THEMES[-1]}'"
+    return loc, message[:1].lower() + message[1:]
+
+
+def _convert(data: Any, model: type[Any], prefix: tuple[str, ...], text: str, path: Path) -> Any:
+    """`data` as `model`, or a ConfigError naming the file, line and key of the first problem.
+
+    msgspec writes a dict key as `[...]`, so each profile is validated on its own under a
+    prefix that names it."""
+    try:
+        return msgspec.convert(data, model)
+    except msgspec.ValidationError as exc:
+        found = _ERROR.match(str(exc))
+        message = found["message"] if found else str(exc)
+        at = (found["at"] or "") if found else ""
+        loc = (*prefix, *(part for part in re.split(r"[.\[\]]+", at) if part))
+        loc, problem = _problem(message, tuple(part for part in loc if part != "..."))
+        line = _line_of(text, loc)
+        where = f"{path}:{line}" if line else str(path)
+        dotted = ".".join(loc)
+        said = f"unknown key '{dotted}'" if problem == "unknown key" else f"'{dotted}': {problem}"
+        raise ConfigError(f"{where}: {said}") from None
 
 
 def _refuse_keys(text: str, path: Path) -> None:
@@ -175,7 +204,7 @@ def load_config(path: Path | None = None) -> Config:
     """Read and validate the config file; a missing file means defaults."""
     path = path or paths.config_file()
     if not path.exists():
-        return _apply_env(Config(source=None))
+        return _apply_env(Config())
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -187,22 +216,26 @@ def load_config(path: Path | None = None) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    for name, body in (raw.get("profiles") or {}).items():
+    _check_keymap_ids(raw.get("keymap"), text, path)
+    profiles: dict[str, Profile] = {}
+    bodies = raw.pop("profiles", None)
+    if bodies is not None and not isinstance(bodies, dict):
+        raise ConfigError(f"{path}: 'profiles' should be a table such as [profiles.prod]")
+    for name, body in (bodies or {}).items():
         if isinstance(body, dict):
             body.setdefault("name", name)
-    _check_keymap_ids(raw.get("keymap"), text, path)
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        line = _line_of(text, tuple(first["loc"]))
-        where = f"{path}:{line}" if line else str(path)
-        raise ConfigError(f"{where}: {_describe(first)}") from None
+        profiles[name] = _convert(body, Profile, ("profiles", name), text, path)
+    config: Config = _convert(raw, Config, (), text, path)
+    for action_id, key in config.keymap.items():
+        if not key.strip():
+            line = _line_of(text, ("keymap", action_id))
+            raise ConfigError(f"{path}:{line or '?'}: empty key for 'keymap.{action_id}'")
+    config.profiles = profiles
     config.source = path
     return _apply_env(config)
 
 
-def resolve_admin_key(profile: Profile) -> SecretStr:
+def resolve_admin_key(profile: Profile) -> Secret:
     """The admin key from the configured command or environment variable."""
     if profile.admin_key_command:
         import shlex
@@ -221,7 +254,7 @@ def resolve_admin_key(profile: Profile) -> SecretStr:
         value = done.stdout.strip()
         if not value:
             raise ConfigError(f"profile '{profile.name}': admin_key_command printed nothing")
-        return SecretStr(value)
+        return Secret(value)
     value = os.environ.get(profile.admin_key_env, "").strip()
     if not value:
         raise ConfigError(
@@ -229,4 +262,4 @@ def resolve_admin_key(profile: Profile) -> SecretStr:
             "(an sk-admin-... key from platform.openai.com) or configure admin_key_command; "
             "try `orgtui --demo` to explore the sandbox without one"
         )
-    return SecretStr(value)
+    return Secret(value)

@@ -8,13 +8,21 @@ imports it.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orgtui import paths
-from orgtui.config import ConfigError, Profile, demo_profile, load_config, resolve_admin_key
+from orgtui.config import (
+    HTTP_URL,
+    ConfigError,
+    Profile,
+    demo_profile,
+    load_config,
+    resolve_admin_key,
+)
 
 if TYPE_CHECKING:
     from orgtui.api.client import AdminClient
@@ -145,9 +153,7 @@ def open_connection(
         if profile_name and profile_name in config.profiles:
             # Keep the user's display preferences, never their URL or key.
             chosen = config.profiles[profile_name]
-            profile = profile.model_copy(
-                update={"theme": chosen.theme, "read_only": chosen.read_only}
-            )
+            profile = profile.replace(theme=chosen.theme, read_only=chosen.read_only)
         # The sandbox does not throttle unless asked, so the demo need not pace itself.
         app = LazySandboxApp(lambda: demo_sandbox_app(clock=clock, admin_key=DEMO_ADMIN_KEY))
         return connection_for_app(
@@ -155,10 +161,9 @@ def open_connection(
         )
     profile = config.profile(profile_name)
     if base_url:
-        try:
-            profile = Profile.model_validate({**profile.model_dump(), "base_url": base_url})
-        except ValueError:
-            raise ConfigError(f"--base-url {base_url!r}: expected an http(s) URL") from None
+        if not re.match(HTTP_URL, base_url):
+            raise ConfigError(f"--base-url {base_url!r}: expected an http(s) URL")
+        profile = profile.replace(base_url=base_url.rstrip("/"))
     key = resolve_admin_key(profile)
     from orgtui.api.client import AdminClient
 

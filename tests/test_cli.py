@@ -109,18 +109,3 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "orgtui", "--version"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and result.stdout.strip() == f"orgtui {__version__}"
-
-
-@pytest.mark.parametrize(("preset", "expected"), [(None, "__all__"), ("", ""), ("x", "x")])
-def test_pydantic_plugins_are_off_unless_the_user_says(
-    monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path, preset: str | None, expected: str
-) -> None:
-    """A pydantic plugin would see every validated response, minted keys included."""
-    from orgtui.cli import main
-
-    if preset is None:
-        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
-    else:
-        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", preset)
-    assert main(["locate"]) == 0
-    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == expected

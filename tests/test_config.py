@@ -115,7 +115,7 @@ def test_admin_key_from_env_and_command(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("OPENAI_ADMIN_KEY", fake)
     config = load_config(write(tmp_path, "[profiles.prod]\n"))
     key = resolve_admin_key(config.profile("prod"))
-    assert key.get_secret_value() == fake
+    assert key.reveal() == fake
     assert fake not in repr(key)
 
     script = tmp_path / "pw.sh"
@@ -123,7 +123,7 @@ def test_admin_key_from_env_and_command(tmp_path: Path, monkeypatch: pytest.Monk
     script.chmod(0o700)
     path = write(tmp_path, f'[profiles.prod]\nadmin_key_command = "{script}"\n')
     key = resolve_admin_key(load_config(path).profile("prod"))
-    assert key.get_secret_value() == "sk-admin-from-command-FAKE"
+    assert key.reveal() == "sk-admin-from-command-FAKE"
 
 
 def test_failing_admin_key_command_hides_its_output(tmp_path: Path) -> None:

@@ -324,12 +324,10 @@ class OrgMixin(ClientBase):
         _arrays(params, group_by=group_by)
         params.append(("limit", int(limit) if limit is not None else _MAX_COST_BUCKETS))
 
-        from orgtui.api.models_activity import COST_LINE_PAGES
+        from orgtui.api.models_activity import CostLinePage
 
         async def fetch(page: str | None) -> CostLinePage:
             query = [*params, ("page", page)] if page is not None else params
-            return await self._get_parsed(
-                COST_LINE_PAGES, "/organization/costs", params=query, what="CostLinePage"
-            )
+            return await self._get_parsed(CostLinePage, "/organization/costs", params=query)
 
         return iter_usage_buckets(fetch, path="/organization/costs")

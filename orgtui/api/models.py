@@ -1,19 +1,19 @@
-"""Pydantic models of the Admin API resources the console uses.
+"""Models (msgspec Structs) of the Admin API resources the console uses.
 
 Field names are exactly the spec's schema properties (`components.schemas` of
-`openai-admin-openapi.yaml`). Unknown fields are kept (`extra="allow"`) so newer API fields
-survive a round trip. Fields the spec marks required stay required, except where the spec's own
-examples omit them (then they default). Every minted key value is a `SecretStr`, and `repr()`
-additionally masks any extra field that looks like a secret.
+`openai-admin-openapi.yaml`). Fields the console does not read may be left undeclared: unknown
+fields are skipped. Fields the spec marks required stay required, except where the spec's own
+examples omit them (then they default). Every minted key value is a `Secret`, and `repr()`
+masks any other string that looks like an unredacted key.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, SecretStr
+from msgspec import field
 
-from orgtui.api._base import ApiModel, ListPage
+from orgtui.api._base import ApiModel, ListPage, Secret
 
 if TYPE_CHECKING:
     from orgtui.api.models_activity import (
@@ -116,20 +116,20 @@ def __getattr__(name: str) -> Any:
 # ---------------------------------------------------------------- errors
 
 
-class ApiErrorBody(ApiModel):
+class ApiErrorBody(ApiModel, kw_only=True):
     message: str = ""
     type: str | None = None
     param: str | None = None
     code: str | None = None
 
 
-class ErrorEnvelope(ApiModel):
+class ErrorEnvelope(ApiModel, kw_only=True):
     """`ErrorResponse`: `{"error": {...}}`."""
 
     error: ApiErrorBody
 
 
-class DeletedObject(ApiModel):
+class DeletedObject(ApiModel, kw_only=True):
     """Every `*.deleted` response. Spend-limit deletes carry no `id`."""
 
     object: str
@@ -140,7 +140,7 @@ class DeletedObject(ApiModel):
 # ---------------------------------------------------------------- projects
 
 
-class Project(ApiModel):
+class Project(ApiModel, kw_only=True):
     id: str
     object: str = "organization.project"
     name: str | None = None
@@ -155,7 +155,7 @@ class Project(ApiModel):
         return self.archived_at is not None or self.status == "archived"
 
 
-class ProjectUser(ApiModel):
+class ProjectUser(ApiModel, kw_only=True):
     object: str = "organization.project.user"
     id: str
     name: str | None = None
@@ -164,7 +164,7 @@ class ProjectUser(ApiModel):
     added_at: int
 
 
-class ProjectServiceAccount(ApiModel):
+class ProjectServiceAccount(ApiModel, kw_only=True):
     object: str = "organization.project.service_account"
     id: str
     name: str
@@ -172,26 +172,26 @@ class ProjectServiceAccount(ApiModel):
     created_at: int
 
 
-class ProjectServiceAccountApiKey(ApiModel):
+class ProjectServiceAccountApiKey(ApiModel, kw_only=True):
     """The key minted with a service account; `value` is shown once."""
 
     object: str = "organization.project.service_account.api_key"
-    value: SecretStr
+    value: Secret
     name: str | None = None
     created_at: int
     id: str
 
 
-class ServiceAccountApiKey(ProjectServiceAccountApiKey):
+class ServiceAccountApiKey(ProjectServiceAccountApiKey, kw_only=True):
     """`ServiceAccountApiKeyBody`: create response of `.../service_accounts/{id}/api_keys`."""
 
 
-class ProjectServiceAccountCreateResponse(ProjectServiceAccount):
+class ProjectServiceAccountCreateResponse(ProjectServiceAccount, kw_only=True):
     # None when created with create_service_account_only=true
     api_key: ProjectServiceAccountApiKey | None = None
 
 
-class ProjectApiKeyOwnerUser(ApiModel):
+class ProjectApiKeyOwnerUser(ApiModel, kw_only=True):
     id: str
     email: str | None = None
     name: str | None = None
@@ -199,20 +199,20 @@ class ProjectApiKeyOwnerUser(ApiModel):
     role: str | None = None
 
 
-class ProjectApiKeyOwnerServiceAccount(ApiModel):
+class ProjectApiKeyOwnerServiceAccount(ApiModel, kw_only=True):
     id: str
     name: str | None = None
     created_at: int | None = None
     role: str | None = None
 
 
-class ApiKeyOwner(ApiModel):
+class ApiKeyOwner(ApiModel, kw_only=True):
     type: str | None = None  # user | service_account
     user: ProjectApiKeyOwnerUser | None = None
     service_account: ProjectApiKeyOwnerServiceAccount | None = None
 
 
-class ProjectApiKey(ApiModel):
+class ProjectApiKey(ApiModel, kw_only=True):
     object: str = "organization.project.api_key"
     redacted_value: str
     name: str | None = None
@@ -220,10 +220,10 @@ class ProjectApiKey(ApiModel):
     last_used_at: int | None = None
     id: str
     owner_project_access: str | None = None  # active | inactive
-    owner: ApiKeyOwner = Field(default_factory=ApiKeyOwner)
+    owner: ApiKeyOwner = field(default_factory=ApiKeyOwner)
 
 
-class ProjectRateLimit(ApiModel):
+class ProjectRateLimit(ApiModel, kw_only=True):
     object: str = "project.rate_limit"
     id: str
     model: str
@@ -238,7 +238,7 @@ class ProjectRateLimit(ApiModel):
 # ---------------------------------------------------------------- org users, invites, admin keys
 
 
-class UserAccount(ApiModel):
+class UserAccount(ApiModel, kw_only=True):
     """The nested `User.user` account record."""
 
     object: str = "user"
@@ -251,18 +251,18 @@ class UserAccount(ApiModel):
     banned_at: int | None = None
 
 
-class UserProjectMembership(ApiModel):
+class UserProjectMembership(ApiModel, kw_only=True):
     id: str | None = None
     name: str | None = None
     role: str | None = None
 
 
-class UserProjects(ApiModel):
+class UserProjects(ApiModel, kw_only=True):
     object: str = "list"
-    data: list[UserProjectMembership] = Field(default_factory=list)
+    data: list[UserProjectMembership] = []
 
 
-class User(ApiModel):
+class User(ApiModel, kw_only=True):
     """An organisation member (`organization.user`)."""
 
     object: str = "organization.user"
@@ -283,12 +283,12 @@ class User(ApiModel):
     projects: UserProjects | None = None
 
 
-class InviteProject(ApiModel):
+class InviteProject(ApiModel, kw_only=True):
     id: str
     role: str  # member | owner
 
 
-class Invite(ApiModel):
+class Invite(ApiModel, kw_only=True):
     object: str = "organization.invite"
     id: str
     email: str
@@ -298,10 +298,10 @@ class Invite(ApiModel):
     expires_at: int | None = None
     accepted_at: int | None = None
     # Required by the schema but absent from the list/retrieve examples: default to empty.
-    projects: list[InviteProject] = Field(default_factory=list)
+    projects: list[InviteProject] = []
 
 
-class AdminApiKeyOwner(ApiModel):
+class AdminApiKeyOwner(ApiModel, kw_only=True):
     type: str | None = None
     object: str | None = None
     id: str | None = None
@@ -310,7 +310,7 @@ class AdminApiKeyOwner(ApiModel):
     role: str | None = None
 
 
-class AdminApiKey(ApiModel):
+class AdminApiKey(ApiModel, kw_only=True):
     object: str = "organization.admin_api_key"
     id: str
     name: str | None = None
@@ -319,21 +319,21 @@ class AdminApiKey(ApiModel):
     # Required by the schema but missing from the retrieve example.
     expires_at: int | None = None
     last_used_at: int | None = None
-    owner: AdminApiKeyOwner = Field(default_factory=AdminApiKeyOwner)
+    owner: AdminApiKeyOwner = field(default_factory=AdminApiKeyOwner)
 
 
-class AdminApiKeyCreateResponse(AdminApiKey):
-    value: SecretStr
+class AdminApiKeyCreateResponse(AdminApiKey, kw_only=True):
+    value: Secret
 
 
 # ---------------------------------------------------------------- spend limits and alerts
 
 
-class SpendLimitEnforcement(ApiModel):
+class SpendLimitEnforcement(ApiModel, kw_only=True):
     status: str  # inactive | enforcing
 
 
-class SpendLimit(ApiModel):
+class SpendLimit(ApiModel, kw_only=True):
     """Hard spend limit; `object` is `organization.spend_limit` or `project.spend_limit`."""
 
     object: str = "organization.spend_limit"
@@ -343,13 +343,13 @@ class SpendLimit(ApiModel):
     enforcement: SpendLimitEnforcement
 
 
-class SpendAlertNotificationChannel(ApiModel):
+class SpendAlertNotificationChannel(ApiModel, kw_only=True):
     type: str = "email"
-    recipients: list[str] = Field(default_factory=list)
+    recipients: list[str] = []
     subject_prefix: str | None = None
 
 
-class SpendAlert(ApiModel):
+class SpendAlert(ApiModel, kw_only=True):
     """Soft alert; `object` is `organization.spend_alert` or `project.spend_alert`."""
 
     id: str

@@ -27,10 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
-
 from orgtui import __version__
-from orgtui.api._base import ListPage
+from orgtui.api._base import ListPage, NotJsonError, Secret, ShapeError, decode_json, parse
 from orgtui.api.errors import (
     ApiError,
     CreateOutcomeUnknownError,
@@ -50,7 +48,7 @@ __all__ = ["ClientBase", "Params"]
 
 log = logging.getLogger("orgtui.api")
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 T = TypeVar("T")
 Params = Sequence[tuple[str, str | int | float | bool]]
 
@@ -71,14 +69,8 @@ def _not_sent_errors() -> tuple[type[Exception], ...]:
     )
 
 
-def _shape_problem(what: str, exc: ValidationError) -> str:
-    errs = exc.errors(include_url=False, include_input=False, include_context=False)
-    first = errs[0] if errs else {"loc": (), "msg": "invalid"}
-    loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
-    return (
-        f"unexpected {what} shape: {len(errs)} problem(s), "
-        f"first at {loc}: {first.get('msg', 'invalid')}"
-    )
+def _shape_problem(what: str, exc: ShapeError) -> str:
+    return f"unexpected {what} shape: {exc}"
 
 
 @dataclass
@@ -93,7 +85,7 @@ class ClientBase:
     def __init__(
         self,
         base_url: str,
-        admin_key: str | SecretStr,
+        admin_key: str | Secret,
         *,
         transport: httpx.AsyncBaseTransport | Callable[[], httpx.AsyncBaseTransport] | None = None,
         timeout: float = 20.0,
@@ -105,8 +97,8 @@ class ClientBase:
         burst: int = 4,
         max_retry_after: float = 120.0,
     ) -> None:
-        key = admin_key if isinstance(admin_key, SecretStr) else SecretStr(str(admin_key))
-        raw = key.get_secret_value()
+        key = admin_key if isinstance(admin_key, Secret) else Secret(str(admin_key))
+        raw = key.reveal()
         if not raw:
             raise ValueError("admin key is empty")
         if any(ch.isspace() or not ch.isprintable() for ch in raw):
@@ -184,7 +176,7 @@ class ClientBase:
     def _redact(self, text: str | None) -> str | None:
         if not text:
             return text
-        return text.replace(self._key.get_secret_value(), "[redacted]")
+        return text.replace(self._key.reveal(), "[redacted]")
 
     @staticmethod
     def _url(template: str, path: Mapping[str, str] | None) -> str:
@@ -199,9 +191,9 @@ class ClientBase:
     def _parse(self, model: type[M], data: Any, method: str, template: str) -> M:
         problem: str | None = None
         try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            problem = _shape_problem(model.__name__, exc)
+            return parse(model, data)
+        except ShapeError as exc:
+            problem = _shape_problem(getattr(model, "__name__", str(model)), exc)
         raise MalformedResponseError(problem, method=method, path=template)
 
     def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
@@ -236,7 +228,7 @@ class ClientBase:
     async def _send_once(
         self, method: str, url: str, template: str, params: Params | None, body: Any
     ) -> httpx.Response | _Failure:
-        headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"}
+        headers = {"Authorization": f"Bearer {self._key.reveal()}"}
         content = None
         if body is not None:
             content = json.dumps(body, separators=(",", ":")).encode()
@@ -389,21 +381,21 @@ class ClientBase:
         raise error
 
     async def _get_parsed(
-        self, adapter: TypeAdapter[T], template: str, *, params: Params, what: str
+        self, model: type[T], template: str, *, params: Params, what: str | None = None
     ) -> T:
-        """A GET whose body pydantic parses straight from the bytes through `adapter`.
+        """A GET whose body is decoded straight from the bytes into `model`.
 
         For big pages of slim rows (costs): no dict per row is built on the way, and fields
-        the rows do not declare are skipped while parsing.
+        the rows do not declare are skipped while decoding.
         """
         content = await self._request("GET", template, params=params, raw=True)
         problem: str | None = None
         try:
-            return adapter.validate_json(content or b"")
-        except ValidationError as exc:
-            problem = _shape_problem(what, exc)
-            if exc.errors(include_url=False)[0].get("type") == "json_invalid":
-                problem = f"response is not valid JSON ({len(content or b'')} bytes)"
+            return decode_json(model, content or b"")
+        except NotJsonError:
+            problem = f"response is not valid JSON ({len(content or b'')} bytes)"
+        except ShapeError as exc:
+            problem = _shape_problem(what or model.__name__, exc)
         raise MalformedResponseError(problem, method="GET", path=template)
 
     def _iter_list(

@@ -28,8 +28,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from orgtui import paths
 from orgtui.api.models import (
     Project,
@@ -40,7 +38,9 @@ from orgtui.core.cache_codec import (
     encode_part,
     find_secret,
     gc_paused,
+    list_counts,
     parse_quietly,
+    stored_counts,
 )
 from orgtui.core.snapshot import (
     PROJECT_PART_FIELDS,
@@ -56,7 +56,7 @@ __all__ = ["SCHEMA_VERSION", "Cache", "CacheError", "find_secret"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _APP_ID = "orgtui-cache"
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
@@ -66,6 +66,12 @@ class CacheError(Exception):
     """The cache could not be used (never raised for damage: that is repaired instead)."""
 
 
+# Schema version -> the statements that bring it to SCHEMA_VERSION.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE parts ADD COLUMN counts TEXT",),  # counts NULL: counted from the JSON
+    SCHEMA_VERSION: (),
+}
+
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE parts (
@@ -73,13 +79,14 @@ CREATE TABLE parts (
     pid TEXT,
     data BLOB NOT NULL,
     fetched_at REAL,
-    error TEXT
+    error TEXT,
+    counts TEXT
 );
 """
 
 
 def _is_damage(exc: BaseException) -> bool:
-    if isinstance(exc, (ValidationError, ValueError, UnicodeDecodeError)):
+    if isinstance(exc, (ValueError, UnicodeDecodeError)):
         return True
     if not isinstance(exc, sqlite3.DatabaseError):
         return False
@@ -165,12 +172,14 @@ class Cache:
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         app = None
-        if "meta" in tables and version == SCHEMA_VERSION:
+        if "meta" in tables and version in _MIGRATIONS:
             try:
                 row = conn.execute("SELECT value FROM meta WHERE key='app'").fetchone()
                 app = row[0] if row else None
             except sqlite3.OperationalError:  # someone else's "meta" table: not ours, rebuild
                 app = None
+        if app == _APP_ID and version in _MIGRATIONS and version != SCHEMA_VERSION:
+            version = self._migrate(version)
         if version != SCHEMA_VERSION or app != _APP_ID or not {"meta", "parts"} <= tables:
             if tables or version:
                 log.info(
@@ -181,6 +190,22 @@ class Cache:
             conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a crash can lose the last commit, never consistency.
             conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _migrate(self, version: int) -> int:
+        """Bring an older cache of ours up to date in place (what it holds stays valid)."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            log.info("cache %s: cannot migrate schema %s (%s)", self.path, version, exc)
+            return version
+        return SCHEMA_VERSION
 
     def _rebuild(self, tables: Iterable[str]) -> None:
         conn = self._conn
@@ -246,14 +271,16 @@ class Cache:
     def _load(self) -> OrgSnapshot | None:
         conn = self._conn
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        rows = conn.execute("SELECT part_id, pid, data, fetched_at, error FROM parts").fetchall()
+        rows = conn.execute(
+            "SELECT part_id, pid, data, fetched_at, error, counts FROM parts"
+        ).fetchall()
         if not rows:
             return None
         statuses: dict[str, PartStatus] = {}
         org_fields: dict[str, Any] = {}
         project_lazy: dict[str, dict[str, LazyPart]] = {}
         project_list: list[Project] = []
-        for part_id, pid, data, fetched_at, error in rows:
+        for part_id, pid, data, fetched_at, error, counts in rows:
             if fetched_at is not None or error is not None:
                 statuses[part_id] = PartStatus(fetched_at, error)
             if part_id == PROJECTS:
@@ -265,7 +292,7 @@ class Cache:
                 # and parsing 500 projects' parts (or one of 10,000 keys) would delay it.
                 lazy = LazyPart(
                     functools.partial(parse_quietly, part_id, data),
-                    count=functools.partial(count_items, data),
+                    count=stored_counts(counts) or functools.partial(count_items, data),
                 )
                 names = PROJECT_PART_FIELDS[split_part(part_id)[1]]
                 project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
@@ -293,7 +320,7 @@ class Cache:
             try:
                 self._save(snapshot, wanted)
             except Exception as exc:
-                if not _is_damage(exc) or isinstance(exc, (ValidationError, ValueError)):
+                if not _is_damage(exc) or isinstance(exc, ValueError):
                     raise
                 self._repair()
                 # The new file starts empty: give it everything we know, not just the changes.
@@ -305,7 +332,7 @@ class Cache:
             self.save_parts(snapshot, snapshot.all_part_ids())
 
     def _save(self, snapshot: OrgSnapshot, wanted: list[str]) -> None:
-        upserts: list[tuple[str, str | None, bytes, float | None, str | None]] = []
+        upserts: list[tuple[str, str | None, bytes, float | None, str | None, str]] = []
         deletes: list[str] = []
         for part_id in wanted:
             pid, _ = split_part(part_id)
@@ -322,7 +349,8 @@ class Cache:
                 continue
             self.refused.pop(part_id, None)
             fetched_at = status.fetched_at if status else None
-            upserts.append((part_id, pid, blob, fetched_at, status.error if status else None))
+            error = status.error if status else None
+            upserts.append((part_id, pid, blob, fetched_at, error, list_counts(data)))
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -336,16 +364,17 @@ class Cache:
     def _write(
         self,
         snapshot: OrgSnapshot,
-        upserts: list[tuple[str, str | None, bytes, float | None, str | None]],
+        upserts: list[tuple[str, str | None, bytes, float | None, str | None, str]],
         deletes: list[str],
         *,
         prune: bool,
     ) -> None:
         conn = self._conn
         conn.executemany(
-            "INSERT INTO parts (part_id, pid, data, fetched_at, error) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO parts (part_id, pid, data, fetched_at, error, counts) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(part_id) DO UPDATE SET pid=excluded.pid, data=excluded.data, "
-            "fetched_at=excluded.fetched_at, error=excluded.error",
+            "fetched_at=excluded.fetched_at, error=excluded.error, counts=excluded.counts",
             upserts,
         )
         conn.executemany("DELETE FROM parts WHERE part_id = ?", [(p,) for p in deletes])

@@ -1,7 +1,7 @@
 """How snapshot parts become cache rows and back: typed JSON, checked for secrets.
 
-Each part is stored as the JSON of a small TypedDict of its fields, dumped and parsed by a
-pydantic `TypeAdapter` (fast, in Rust). Dumping through the list-shape models is what keeps
+Each part is stored as the JSON of a small Struct of its fields, encoded and decoded by msgspec
+(in C). Items are narrowed to their list-shape models first, which is what keeps
 create-response-only fields (`value`, `api_key`) out of the file; on top of that every part is
 type-checked and its JSON scanned for anything that looks like a key before it may be stored.
 """
@@ -13,11 +13,10 @@ import gc
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from pydantic import TypeAdapter
-from typing_extensions import TypedDict
+import msgspec
 
 from orgtui.api.models import (
     AdminApiKey,
@@ -39,7 +38,9 @@ __all__ = [
     "encode_part",
     "find_secret",
     "gc_paused",
+    "list_counts",
     "parse_quietly",
+    "stored_counts",
 ]
 
 # A key value: "sk-" then 20+ key characters, no "..." (redacted values look like "sk-abc...def").
@@ -48,50 +49,49 @@ _SECRET_PATTERN = re.compile(rb"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")
 _VALUE_FIELD = re.compile(rb'"value"\s*:')
 
 
-class _Projects(TypedDict):
+class _Projects(msgspec.Struct):
     projects: list[Project]
 
 
-class _Users(TypedDict):
+class _Users(msgspec.Struct):
     users: list[User] | None
 
 
-class _Invites(TypedDict):
+class _Invites(msgspec.Struct):
     invites: list[Invite] | None
 
 
-class _AdminKeys(TypedDict):
+class _AdminKeys(msgspec.Struct):
     admin_keys: list[AdminApiKey] | None
 
 
-class _OrgLimits(TypedDict):
+class _OrgLimits(msgspec.Struct):
     org_spend_limit: SpendLimit | None
     org_spend_alerts: list[SpendAlert] | None
 
 
-class _Keys(TypedDict):
+class _Keys(msgspec.Struct):
     api_keys: list[ProjectApiKey] | None
 
 
-class _ServiceAccounts(TypedDict):
+class _ServiceAccounts(msgspec.Struct):
     service_accounts: list[ProjectServiceAccount] | None
 
 
-class _ProjectUsers(TypedDict):
+class _ProjectUsers(msgspec.Struct):
     users: list[ProjectUser] | None
 
 
-class _RateLimits(TypedDict):
+class _RateLimits(msgspec.Struct):
     rate_limits: list[ProjectRateLimit] | None
 
 
-class _Limits(TypedDict):
+class _Limits(msgspec.Struct):
     spend_limit: SpendLimit | None
     spend_alerts: list[SpendAlert] | None
 
 
-# (is a project part, kind) -> the shape of its row; its adapter is built on first use (each
-# costs a schema build, and the first frame needs only the parts it shows).
+# (is a project part, kind) -> the shape of its row; its decoder is built on first use.
 _SHAPES: dict[tuple[bool, str], type[Any]] = {
     (False, PROJECTS): _Projects,
     (False, "users"): _Users,
@@ -104,7 +104,8 @@ _SHAPES: dict[tuple[bool, str], type[Any]] = {
     (True, "rate_limits"): _RateLimits,
     (True, "limits"): _Limits,
 }
-_ADAPTERS: dict[tuple[bool, str], TypeAdapter[Any]] = {}
+_DECODERS: dict[tuple[bool, str], msgspec.json.Decoder[Any]] = {}
+_ENCODER = msgspec.json.Encoder()
 
 # (is a project part, field) -> the model its items must be (create responses subclass these
 # and are stored in their list shape; anything else is refused rather than stored half-right).
@@ -134,40 +135,49 @@ def find_secret(blob: bytes) -> str | None:
     return None
 
 
-def _wrong_type(in_project: bool, data: dict[str, Any]) -> str | None:
+def _narrowed(in_project: bool, data: dict[str, Any]) -> dict[str, Any] | str:
+    """The part's fields with every item exactly its field's model, or why it cannot be."""
+    fields: dict[str, Any] = {}
     for name, value in data.items():
         model = _FIELD_MODELS[(in_project, name)]
         items = value if isinstance(value, list) else [] if value is None else [value]
         for item in items:
             if not isinstance(item, model):
                 return f"its {name} holds a {type(item).__name__}, not a {model.__name__}"
-    return None
+        if any(type(item) is not model for item in items):
+            items = [item.narrowed(model) for item in items]
+            value = items if isinstance(value, list) else items[0]
+        fields[name] = value
+    return fields
 
 
-def _adapter(part_id: str) -> TypeAdapter[Any]:
+def _shape(part_id: str) -> tuple[bool, str]:
     pid, kind = split_part(part_id)
-    shape = (pid is not None, kind)
-    adapter = _ADAPTERS.get(shape)
-    if adapter is None:
-        adapter = _ADAPTERS[shape] = TypeAdapter(_SHAPES[shape])
-    return adapter
+    return (pid is not None, kind)
 
 
 def encode_part(part_id: str, data: dict[str, Any]) -> tuple[bytes | None, str | None]:
     """`(json, None)`, or `(None, reason)` when the part must not be stored."""
-    pid, _ = split_part(part_id)
-    reason = _wrong_type(pid is not None, data)
-    if reason is not None:
-        return None, reason
-    blob = _adapter(part_id).dump_json(data)
+    shape = _shape(part_id)
+    fields = _narrowed(shape[0], data)
+    if isinstance(fields, str):
+        return None, fields
+    blob = _ENCODER.encode(_SHAPES[shape](**fields))
     reason = find_secret(blob)
     return (None, reason) if reason else (blob, None)
 
 
 def decode_part(part_id: str, blob: bytes) -> dict[str, Any]:
-    """The field values of a stored part (pydantic ValidationError if it does not parse)."""
-    values: dict[str, Any] = _adapter(part_id).validate_json(blob)
-    return values
+    """The field values of a stored part (ValueError if it does not decode)."""
+    shape = _shape(part_id)
+    decoder = _DECODERS.get(shape)
+    if decoder is None:
+        decoder = _DECODERS[shape] = msgspec.json.Decoder(_SHAPES[shape])
+    try:
+        row = decoder.decode(blob)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise ValueError(f"stored part {part_id} does not decode: {exc}") from None
+    return {name: getattr(row, name) for name in row.__struct_fields__}
 
 
 @contextlib.contextmanager
@@ -185,6 +195,29 @@ def gc_paused() -> Iterator[None]:
 def parse_quietly(part_id: str, blob: bytes) -> dict[str, Any]:
     with gc_paused():
         return decode_part(part_id, blob)
+
+
+def list_counts(data: dict[str, Any]) -> str:
+    """The lengths of a part's list fields (null for None) as stored beside its JSON, so the
+    summary can count 10,000 keys of an unparsed part without reading them."""
+    counts = {
+        name: None if value is None else len(value)
+        for name, value in data.items()
+        if value is None or isinstance(value, list)
+    }
+    return _ENCODER.encode(counts).decode()
+
+
+def stored_counts(text: str | None) -> Callable[[str], int | None] | None:
+    """`count(name)` from what `list_counts` stored (None when nothing usable was stored:
+    a cache from before counts were kept). Raises KeyError for a field it did not count."""
+    if not text:
+        return None
+    try:
+        counts = msgspec.json.decode(text, type=dict[str, int | None])
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    return counts.__getitem__
 
 
 _counter = threading.local()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from pydantic import SecretStr
+from orgtui.api._base import Secret
 
 __all__ = [
     "ClipboardReport",
@@ -52,8 +52,8 @@ class OneTimeSecret:
 
     __slots__ = ("_label", "_value")
 
-    def __init__(self, value: SecretStr | str, *, label: str = "") -> None:
-        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+    def __init__(self, value: Secret | str, *, label: str = "") -> None:
+        raw = value.reveal() if isinstance(value, Secret) else value
         if not isinstance(raw, str) or not raw:
             raise ValueError("a one-time secret needs a non-empty string value")
         self._value: str | None = raw

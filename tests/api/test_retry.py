@@ -191,7 +191,7 @@ async def test_create_is_retried_when_server_did_nothing(server: FakeServer, cli
     server.on("POST", SA_PATH, first, ok(SA_CREATED))
     created = await client.create_service_account("proj_1", "bot")
     assert created.api_key is not None
-    assert created.api_key.value.get_secret_value() == "sk-proj-FAKE-minted-value-000000"
+    assert created.api_key.value.reveal() == "sk-proj-FAKE-minted-value-000000"
     assert len(server.calls("POST", SA_PATH)) == 2
 
 

@@ -120,7 +120,7 @@ async def test_create_read_delete_service_account(sb_client) -> None:
     project = [p async for p in client.iter_projects()][0]
     created = await client.create_service_account(project.id, "ci-bot")
     assert created.api_key is not None
-    value = created.api_key.value.get_secret_value()
+    value = created.api_key.value.reveal()
     assert value.startswith("sk-") and value not in repr(created)
     listed = [s.id async for s in client.iter_service_accounts(project.id)]
     assert created.id in listed

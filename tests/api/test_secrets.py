@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from orgtui.api import errors as E
+from orgtui.api._base import Secret, parse
 from orgtui.api.client import AdminClient
 from orgtui.api.models import AdminApiKeyCreateResponse
 
@@ -97,9 +97,9 @@ def test_invalid_key_rejected_without_echo(bad: str) -> None:
     assert not bad or bad not in str(info.value)
 
 
-async def test_key_accepted_as_secretstr(server: FakeServer, make_client) -> None:
+async def test_key_accepted_as_secret(server: FakeServer, make_client) -> None:
     server.on("GET", "/organization/projects/p", ok({"id": "p", "created_at": 1}))
-    client = make_client(admin_key=SecretStr(TEST_KEY))
+    client = make_client(admin_key=Secret(TEST_KEY))
     await client.get_project("p")
     assert server.requests[0].headers["authorization"] == f"Bearer {TEST_KEY}"
 
@@ -113,10 +113,10 @@ def test_minted_values_never_in_repr() -> None:
         "value": minted,
         "extra_secret": minted,  # an unexpected extra field holding a key value
     }
-    key = AdminApiKeyCreateResponse.model_validate(data)
+    key = parse(AdminApiKeyCreateResponse, data)
     for text in (repr(key), str(key), f"{key!r}", repr([key])):
         assert minted not in text
-    assert key.value.get_secret_value() == minted
+    assert key.value.reveal() == minted
     assert "sk-admin...000" in repr(key)  # redacted values stay visible
 
 
@@ -124,14 +124,15 @@ def test_unexpected_nested_and_declared_secrets_masked_in_repr() -> None:
     from orgtui.api.models import ProjectApiKey
 
     live = "sk-proj-LIVE-FAKE-value-0000000000"
-    key = ProjectApiKey.model_validate(
+    key = parse(
+        ProjectApiKey,
         {
             "id": "key_1",
             "redacted_value": live,  # a server bug: unredacted value where a redacted one belongs
             "created_at": 1,
             "owner": {"type": "user"},
             "rotation": {"next": {"value": "plain-secret-text"}, "list": [live]},
-        }
+        },
     )
     text = repr(key)
     assert live not in text and "plain-secret-text" not in text

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from orgtui.api._base import parse
 from orgtui.api.models import (
     AdminApiKey,
     Invite,
@@ -43,7 +44,8 @@ def make_project(i: int, *, archived: bool = False) -> Project:
 
 
 def make_key(pid: str, i: int) -> ProjectApiKey:
-    return ProjectApiKey.model_validate(
+    return parse(
+        ProjectApiKey,
         {
             "id": f"key_{pid}_{i:05d}",
             "name": f"key {i}",
@@ -54,7 +56,7 @@ def make_key(pid: str, i: int) -> ProjectApiKey:
                 "type": "service_account",
                 "service_account": {"id": f"svc_{i}", "name": f"bot {i}", "role": "member"},
             },
-        }
+        },
     )
 
 
@@ -78,24 +80,26 @@ def make_rate_limit(i: int) -> ProjectRateLimit:
 
 
 def make_spend_limit(cents: int = 50_000) -> SpendLimit:
-    return SpendLimit.model_validate(
+    return parse(
+        SpendLimit,
         {
             "object": "project.spend_limit",
             "threshold_amount": cents,
             "currency": "USD",
             "interval": "month",
             "enforcement": {"status": "inactive"},
-        }
+        },
     )
 
 
 def make_alert(i: int) -> SpendAlert:
-    return SpendAlert.model_validate(
+    return parse(
+        SpendAlert,
         {
             "id": f"alert_{i}",
             "threshold_amount": 1000 * i,
             "notification_channel": {"type": "email", "recipients": ["ops@example.test"]},
-        }
+        },
     )
 
 
@@ -116,14 +120,15 @@ def make_invite(i: int) -> Invite:
 
 
 def make_admin_key(i: int) -> AdminApiKey:
-    return AdminApiKey.model_validate(
+    return parse(
+        AdminApiKey,
         {
             "id": f"admin_{i}",
             "name": f"admin {i}",
             "redacted_value": "sk-admin...xyz",
             "created_at": 1,
             "owner": {"type": "user", "id": "user_1", "name": "Ada"},
-        }
+        },
     )
 
 

@@ -15,6 +15,7 @@ from types import ModuleType
 import pytest
 
 from orgtui import paths
+from orgtui.api._base import parse
 from orgtui.api.models import (
     AdminApiKeyCreateResponse,
     Project,
@@ -112,7 +113,7 @@ def test_existing_file_with_loose_mode_is_tightened(factories: ModuleType) -> No
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("version", [0, SCHEMA_VERSION + 1, SCHEMA_VERSION - 1])
+@pytest.mark.parametrize("version", [0, SCHEMA_VERSION + 1])
 def test_other_schema_version_is_rebuilt(factories: ModuleType, version: int) -> None:
     with Cache.open("test") as cache:
         cache.save(factories.make_snapshot(projects=1))
@@ -240,23 +241,25 @@ def test_killed_process_mid_write_keeps_previous_state(factories: ModuleType) ->
 
 
 def test_create_responses_never_reach_the_file(factories: ModuleType) -> None:
-    created_sa = ProjectServiceAccountCreateResponse.model_validate(
+    created_sa = parse(
+        ProjectServiceAccountCreateResponse,
         {
             "id": "svc_new",
             "name": "deploy bot",
             "role": "member",
             "created_at": 1,
             "api_key": {"id": "key_new", "value": SECRET_SA, "created_at": 1, "name": "k"},
-        }
+        },
     )
-    created_admin = AdminApiKeyCreateResponse.model_validate(
+    created_admin = parse(
+        AdminApiKeyCreateResponse,
         {
             "id": "admin_new",
             "name": "ci",
             "redacted_value": "sk-admin...tu",
             "created_at": 1,
             "value": SECRET_ADMIN,
-        }
+        },
     )
     snap = factories.make_snapshot(projects=1)
     snap = snap.with_project("proj_0000", service_accounts=[created_sa])
@@ -275,11 +278,9 @@ def test_create_responses_never_reach_the_file(factories: ModuleType) -> None:
 
 
 def test_secret_looking_text_is_refused(factories: ModuleType) -> None:
-    leaky = Project.model_validate(
-        {"id": "proj_leak", "name": "x", "created_at": 1, "note": SECRET_SA}
-    )
-    valued = factories.make_user(3).model_copy(update={"user": None})
-    valued = type(valued).model_validate({**valued.model_dump(), "value": "hunter2"})
+    # Unknown fields are not kept, so a secret can only arrive in a declared one.
+    leaky = parse(Project, {"id": "proj_leak", "name": SECRET_SA, "created_at": 1})
+    valued = factories.make_user(3).replace(user=None, email=f"{SECRET_ADMIN}@example.com")
     snap = factories.make_snapshot(projects=1)
     snap = snap.with_projects([*[v.project for v in snap.projects.values()], leaky], 5.0)
     snap = snap.with_org(users=[valued])
@@ -287,7 +288,8 @@ def test_secret_looking_text_is_refused(factories: ModuleType) -> None:
         cache.save(snap)
         assert set(cache.refused) == {"projects", "users"}
         loaded = cache.load()
-    assert SECRET_SA.encode() not in cache_bytes() and b"hunter2" not in cache_bytes()
+    assert SECRET_SA.encode() not in cache_bytes()
+    assert SECRET_ADMIN.encode() not in cache_bytes()
     assert loaded is not None and loaded.users is None  # refused parts are simply not cached
     assert loaded.invites == snap.invites
 
@@ -356,3 +358,44 @@ def test_damaged_large_part_reads_as_not_fetched(factories: ModuleType) -> None:
     assert loaded is not None
     assert loaded.projects["proj_0000"].api_keys is None
     assert loaded.projects["proj_0000"].users == snap.projects["proj_0000"].users
+
+
+def test_counts_are_kept_beside_each_part(
+    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary counts 400 cached keys from the stored counts: no parse, no JSON scan."""
+    snap = factories.make_snapshot(projects=2, keys=400)
+
+    def no_scan(*_: object) -> int:
+        raise AssertionError("counted by scanning the JSON")
+
+    monkeypatch.setattr("orgtui.core.cache.count_items", no_scan)
+    with Cache.open("test") as cache:
+        cache.save(snap)
+        loaded = cache.load()
+    assert loaded is not None
+    view = loaded.projects["proj_0000"]
+    assert view.count("api_keys") == 400
+    assert view.count("users") == len(snap.projects["proj_0000"].users)
+    assert vars(view)["_lazy"]["api_keys"]._values is None  # still unparsed
+
+
+def test_cache_of_schema_1_is_migrated_in_place(factories: ModuleType) -> None:
+    """A cache written before counts were stored keeps everything; counts still work."""
+    snap = factories.make_snapshot(projects=2, keys=50)
+    with Cache.open("test") as cache:
+        cache.save(snap)
+    conn = sqlite3.connect(paths.cache_file("test"))
+    conn.execute("ALTER TABLE parts DROP COLUMN counts")
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    with Cache.open("test") as cache:
+        loaded = cache.load()
+        assert loaded == snap
+        assert loaded is not None and loaded.projects["proj_0001"].count("api_keys") == 50
+        version = cache._conn.execute("PRAGMA user_version").fetchone()[0]
+        assert version == SCHEMA_VERSION
+        cache.save(snap)
+        stored = cache._conn.execute("SELECT COUNT(*) FROM parts WHERE counts IS NULL")
+        assert stored.fetchone()[0] == 0

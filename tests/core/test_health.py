@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from orgtui.api.client import AdminClient
-from orgtui.config import Profile
+from orgtui.config import Profile, Thresholds
 from orgtui.core.clock import FrozenClock
 from orgtui.core.health import CHECKS, Finding, run_checks
 from orgtui.core.session import Session
@@ -222,7 +222,7 @@ async def test_thresholds_come_from_the_profile(app: Any) -> None:
     ids = await build_passing(app)
     app.state.sandbox.store.set_fields("api_keys", ids["sa_key"], created_at=int(NOW - 20 * DAY))
     assert await findings_of(app) == []
-    strict = Profile(name="strict", thresholds={"key_rotation_days": 14}).thresholds
+    strict = Thresholds(key_rotation_days=14)
     assert [f.id for f in await findings_of(app, strict)] == ["key.rotation_due"]
 
 

@@ -28,12 +28,11 @@ def clean(factories: ModuleType) -> OrgSnapshot:
     snap = factories.make_snapshot(projects=2, keys=1)
     for pid, view in snap.projects.items():
         keys = [
-            k.model_copy(update={"created_at": int(NOW - DAY), "last_used_at": int(NOW)})
-            for k in view.api_keys or ()
+            k.replace(created_at=int(NOW - DAY), last_used_at=int(NOW)) for k in view.api_keys or ()
         ]
         snap = snap.with_project(pid, api_keys=keys)
     admin = [
-        k.model_copy(update={"created_at": int(NOW - DAY), "expires_at": int(NOW + DAY)})
+        k.replace(created_at=int(NOW - DAY), expires_at=int(NOW + DAY))
         for k in snap.admin_keys or ()
     ]
     return snap.with_org(admin_keys=admin, invites=[])
@@ -147,7 +146,7 @@ def test_order_counts_and_exit_codes(clean: OrgSnapshot) -> None:
 def test_untrusted_names_stay_on_one_line(clean: OrgSnapshot) -> None:
     pid = "proj_0000"
     view = clean.projects[pid]
-    evil = view.project.model_copy(update={"name": "[red]x[/red]\n\x1b[2Jboom" + "A" * 500})
+    evil = view.project.replace(name="[red]x[/red]\n\x1b[2Jboom" + "A" * 500)
     snap = clean.with_project(pid, project=evil, spend_limit=None)
     (finding,) = run_checks(snap, {}, NOW)
     assert "\n" not in finding.message and "\x1b" not in finding.message

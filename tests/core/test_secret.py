@@ -9,8 +9,8 @@ import subprocess
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
+from orgtui.api._base import Secret
 from orgtui.core.secret import (
     ClipboardReport,
     OneTimeSecret,
@@ -28,7 +28,7 @@ VALUE = "sk-svcacct-FAKE-not-a-real-key-0123456789abcdef"
 
 
 def test_one_time_secret_hides_and_destroys() -> None:
-    secret = OneTimeSecret(SecretStr(VALUE), label="search-indexer")
+    secret = OneTimeSecret(Secret(VALUE), label="search-indexer")
     assert secret.reveal() == VALUE
     for text in (repr(secret), str(secret), f"{secret}", f"{secret!r}", secret.masked()):
         assert VALUE not in text

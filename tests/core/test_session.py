@@ -114,9 +114,9 @@ async def test_no_secret_reaches_the_cache_from_create_responses(
     minted = await client.create_service_account_key(pid, created.id, name="extra")
     admin = await client.create_admin_key("ci-admin")
     secrets = [
-        created.api_key.value.get_secret_value(),
-        minted.value.get_secret_value(),
-        admin.value.get_secret_value(),
+        created.api_key.value.reveal(),
+        minted.value.reveal(),
+        admin.value.reveal(),
     ]
     assert all(len(s) > 20 for s in secrets)
 

@@ -38,7 +38,7 @@ def test_part_status_stale() -> None:
 def test_with_projects_keeps_known_data_and_drops_gone_projects(factories: ModuleType) -> None:
     f = factories
     snap = f.make_snapshot(projects=3)
-    renamed = f.make_project(1).model_copy(update={"name": "Renamed"})
+    renamed = f.make_project(1).replace(name="Renamed")
     new = snap.with_projects([f.make_project(2), renamed, f.make_project(9)], f.T0 + 5)
 
     assert list(new.projects) == ["proj_0002", "proj_0001", "proj_0009"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from orgtui.api._base import parse
 from orgtui.api.errors import RateLimitedError
 from orgtui.api.models import CostAmount, SpendLimit, UsageBucket, UsageResult
 from orgtui.core.snapshot import OrgSnapshot
@@ -34,12 +35,13 @@ def day(start: float, *results: UsageResult) -> UsageBucket:
 
 
 def limit(cents: int, status: str = "inactive") -> SpendLimit:
-    return SpendLimit.model_validate(
+    return parse(
+        SpendLimit,
         {
             "threshold_amount": cents,
             "enforcement": {"status": status},
             "object": "project.spend_limit",
-        }
+        },
     )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from orgtui.api._base import parse
 from orgtui.api.models import (  # noqa: E402
     Project,
     ProjectApiKey,
@@ -42,7 +43,8 @@ NOW = 1_790_000_000.0
 
 
 def _key(pid: str, i: int) -> ProjectApiKey:
-    return ProjectApiKey.model_validate(
+    return parse(
+        ProjectApiKey,
         {
             "id": f"key_{pid}_{i:05d}",
             "name": f"service key {i}",
@@ -59,7 +61,7 @@ def _key(pid: str, i: int) -> ProjectApiKey:
                     "role": "member",
                 },
             },
-        }
+        },
     )
 
 
@@ -71,19 +73,21 @@ def build(projects: int, big_keys: int, small_keys: int = 5) -> OrgSnapshot:
         for i in range(projects)
     ]
     snap = OrgSnapshot.empty("bench", "Bench Org").with_projects(plist, NOW)
-    limit = SpendLimit.model_validate(
+    limit = parse(
+        SpendLimit,
         {
             "object": "project.spend_limit",
             "threshold_amount": 50_000,
             "enforcement": {"status": "inactive"},
-        }
+        },
     )
-    alert = SpendAlert.model_validate(
+    alert = parse(
+        SpendAlert,
         {
             "id": "alert_1",
             "threshold_amount": 10_000,
             "notification_channel": {"recipients": ["ops@example.test"]},
-        }
+        },
     )
     for n, project in enumerate(plist):
         pid = project.id

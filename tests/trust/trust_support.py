@@ -192,8 +192,8 @@ def build_rig(
 
         updates.setdefault("org_name", HOSTILE_ORG_NAME)
     if updates:
-        # model_copy skips validation on purpose: tests may want a 1 s periodic refresh.
-        profile = profile.model_copy(update=updates)
+        # replace() skips validation on purpose: tests may want a 1 s periodic refresh.
+        profile = profile.replace(**updates)
     client = AdminClient(
         profile.base_url,
         SANDBOX_ADMIN_KEY,

@@ -172,7 +172,7 @@ async def test_refusal_is_shown_in_the_form() -> None:
         pid, form = await open_create_form(pilot)
         sandbox.store.set_fields("projects", pid, archived_at=1795000000)
         view = app.session.snapshot.project(pid)
-        archived = view.project.model_copy(update={"archived_at": 1795000000, "status": "archived"})
+        archived = view.project.replace(archived_at=1795000000, status="archived")
         app.session.apply(app.session.snapshot.with_project(pid, project=archived), ["projects"])
         await submit_name(pilot, form, "search-dev-late")
         for _ in range(20):

@@ -100,7 +100,7 @@ async def create_admin_key(
             _put(session, result.found)
         return result
     secret = OneTimeSecret(created.value, label=value)
-    stored = AdminApiKey.model_validate(created.model_dump(exclude={"value"}))
+    stored = created.narrowed(AdminApiKey)
     _put(session, stored)
     return MintedAdminKey(
         secret=secret,

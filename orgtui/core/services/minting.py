@@ -221,7 +221,7 @@ async def mint_new_account(
             put_account(session, pid, result.found)
         return result
 
-    account = ProjectServiceAccount.model_validate(created.model_dump(exclude={"api_key"}))
+    account = created.narrowed(ProjectServiceAccount)
     warnings: list[str] = []
     if account.role != role:
         try:

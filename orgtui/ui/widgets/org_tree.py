@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import BindingType
 from textual.widgets import Tree
@@ -87,6 +88,14 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self._ref_nodes: dict[NodeRef, TreeNode[NodeRef]] = {}
         self._project_keys: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         self._first_sync = True
+
+    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
+        """What `render_label` would measure, without rendering: the tree measures every line
+        to size its scroll width (500 projects: the default rendered them all on each build)."""
+        if not node.allow_expand:
+            return node.label.cell_len
+        icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        return cell_len(icon) + node.label.cell_len
 
     # ------------------------------------------------------------------ building
 
