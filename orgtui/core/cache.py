@@ -22,6 +22,7 @@ import logging
 import os
 import sqlite3
 import stat
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -33,15 +34,15 @@ from orgtui.api.models import (
     Project,
 )
 from orgtui.core.cache_codec import (
-    count_items,
+    PartCounts,
     decode_part,
     encode_part,
     find_secret,
     gc_paused,
     list_counts,
     parse_quietly,
-    stored_counts,
 )
+from orgtui.core.cache_reader import LATER_BYTES, LaterReads
 from orgtui.core.snapshot import (
     PROJECT_PART_FIELDS,
     PROJECTS,
@@ -66,9 +67,17 @@ class CacheError(Exception):
     """The cache could not be used (never raised for damage: that is repaired instead)."""
 
 
-# Schema version -> the statements that bring it to SCHEMA_VERSION.
+# Schema version -> the statements that bring it to SCHEMA_VERSION. Version 2 stores list
+# counts beside each part (NULL: counted from the JSON) and puts the JSON last: SQLite reads a
+# row's columns in order, and a large blob before them meant walking its overflow pages.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: ("ALTER TABLE parts ADD COLUMN counts TEXT",),  # counts NULL: counted from the JSON
+    1: (
+        "CREATE TABLE parts_v2 (part_id TEXT PRIMARY KEY, pid TEXT, fetched_at REAL, "
+        "error TEXT, counts TEXT, data BLOB NOT NULL)",
+        "INSERT INTO parts_v2 SELECT part_id, pid, fetched_at, error, NULL, data FROM parts",
+        "DROP TABLE parts",
+        "ALTER TABLE parts_v2 RENAME TO parts",
+    ),
     SCHEMA_VERSION: (),
 }
 
@@ -77,10 +86,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE parts (
     part_id TEXT PRIMARY KEY,
     pid TEXT,
-    data BLOB NOT NULL,
     fetched_at REAL,
     error TEXT,
-    counts TEXT
+    counts TEXT,
+    data BLOB NOT NULL
 );
 """
 
@@ -119,6 +128,7 @@ class Cache:
         self.refused: dict[str, str] = {}  # part id -> why it was not stored
         self._conn = conn
         self._lock = threading.RLock()
+        self._later = LaterReads(path) if path is not None else None
 
     # ------------------------------------------------------------------ opening
 
@@ -249,6 +259,8 @@ class Cache:
             raise CacheError("in-memory cache damaged")
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
+        if self._later is not None:
+            self._later.forget()
         aside = self._move_aside(self.path)
         self._conn = self._connect(self.path)
         self._prepare()
@@ -271,43 +283,57 @@ class Cache:
     def _load(self) -> OrgSnapshot | None:
         conn = self._conn
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        later = self._later
         rows = conn.execute(
-            "SELECT part_id, pid, data, fetched_at, error, counts FROM parts"
+            "SELECT part_id, pid, fetched_at, error, counts, "
+            "CASE WHEN pid IS NULL OR length(data) < ? THEN data END, length(data) FROM parts",
+            (LATER_BYTES if later is not None else sys.maxsize,),
         ).fetchall()
         if not rows:
             return None
         statuses: dict[str, PartStatus] = {}
+        project_statuses: list[tuple[str, str, PartStatus]] = []
         org_fields: dict[str, Any] = {}
         project_lazy: dict[str, dict[str, LazyPart]] = {}
         project_list: list[Project] = []
-        for part_id, pid, data, fetched_at, error, counts in rows:
+        for part_id, pid, fetched_at, error, counts, data, size in rows:
+            status = None
             if fetched_at is not None or error is not None:
-                statuses[part_id] = PartStatus(fetched_at, error)
-            if part_id == PROJECTS:
-                project_list = decode_part(part_id, data)[PROJECTS]
-            elif pid is None:
-                org_fields.update(decode_part(part_id, data))
-            else:
-                # Parsed on first use: the first frame shows the tree and the organisation,
-                # and parsing 500 projects' parts (or one of 10,000 keys) would delay it.
-                lazy = LazyPart(
-                    functools.partial(parse_quietly, part_id, data),
-                    count=stored_counts(counts) or functools.partial(count_items, data),
+                status = PartStatus(fetched_at, error)
+            if pid is None:
+                if status is not None:
+                    statuses[part_id] = status
+                if part_id == PROJECTS:
+                    project_list = decode_part(part_id, data)[PROJECTS]
+                else:
+                    org_fields.update(decode_part(part_id, data))
+                continue
+            names = PROJECT_PART_FIELDS.get(part_id.rpartition(":")[2])
+            if names is None:
+                raise ValueError(f"unknown part id {part_id!r}")
+            if status is not None:
+                project_statuses.append((pid, part_id, status))
+            # Parsed on first use: the first frame shows the tree and the organisation, and
+            # parsing 500 projects' parts (or one of 10,000 keys) would delay it.
+            if data is not None:
+                load = functools.partial(parse_quietly, part_id, data)
+            else:  # big: its JSON stays in the file until the part is first read
+                assert later is not None
+                load = functools.partial(
+                    _parse_later, later, later.generation, part_id, fetched_at, size
                 )
-                names = PROJECT_PART_FIELDS[split_part(part_id)[1]]
-                project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
+            lazy = LazyPart(load, count=PartCounts(counts, data))
+            project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
         projects = {p.id: ProjectView.lazy(p, {}, project_lazy.get(p.id, {})) for p in project_list}
         # Project parts of projects no longer listed (or of a list never fetched) are dropped.
-        parts = {
-            part_id: status
-            for part_id, status in statuses.items()
-            if (pid := split_part(part_id)[0]) is None or pid in projects
-        }
+        statuses.update(
+            (part_id, status) for pid, part_id, status in project_statuses if pid in projects
+        )
         return OrgSnapshot(
             profile=self.profile,
             org_name=meta.get("org_name") or self.profile,
             projects=projects,
-            parts=parts,
+            parts=statuses,
             **org_fields,
         )
 
@@ -332,7 +358,7 @@ class Cache:
             self.save_parts(snapshot, snapshot.all_part_ids())
 
     def _save(self, snapshot: OrgSnapshot, wanted: list[str]) -> None:
-        upserts: list[tuple[str, str | None, bytes, float | None, str | None, str]] = []
+        upserts: list[tuple[str, str | None, float | None, str | None, str, bytes]] = []
         deletes: list[str] = []
         for part_id in wanted:
             pid, _ = split_part(part_id)
@@ -350,7 +376,7 @@ class Cache:
             self.refused.pop(part_id, None)
             fetched_at = status.fetched_at if status else None
             error = status.error if status else None
-            upserts.append((part_id, pid, blob, fetched_at, error, list_counts(data)))
+            upserts.append((part_id, pid, fetched_at, error, list_counts(data), blob))
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -364,17 +390,17 @@ class Cache:
     def _write(
         self,
         snapshot: OrgSnapshot,
-        upserts: list[tuple[str, str | None, bytes, float | None, str | None, str]],
+        upserts: list[tuple[str, str | None, float | None, str | None, str, bytes]],
         deletes: list[str],
         *,
         prune: bool,
     ) -> None:
         conn = self._conn
         conn.executemany(
-            "INSERT INTO parts (part_id, pid, data, fetched_at, error, counts) "
+            "INSERT INTO parts (part_id, pid, fetched_at, error, counts, data) "
             "VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(part_id) DO UPDATE SET pid=excluded.pid, data=excluded.data, "
-            "fetched_at=excluded.fetched_at, error=excluded.error, counts=excluded.counts",
+            "ON CONFLICT(part_id) DO UPDATE SET pid=excluded.pid, fetched_at=excluded.fetched_at, "
+            "error=excluded.error, counts=excluded.counts, data=excluded.data",
             upserts,
         )
         conn.executemany("DELETE FROM parts WHERE part_id = ?", [(p,) for p in deletes])
@@ -397,6 +423,8 @@ class Cache:
             self._conn.execute("COMMIT")
 
     def close(self) -> None:
+        if self._later is not None:
+            self._later.close()
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._conn.close()
 
@@ -408,6 +436,13 @@ class Cache:
 
     def __repr__(self) -> str:
         return f"Cache({self.profile!r}, path={str(self.path)!r})"
+
+
+def _parse_later(
+    later: LaterReads, generation: int, part_id: str, fetched_at: float | None, size: int
+) -> dict[str, Any]:
+    blob = later.read(generation, part_id, fetched_at, size)
+    return {} if blob is None else parse_quietly(part_id, blob)
 
 
 def _damage_notice(aside: Path) -> str:

@@ -13,7 +13,7 @@ import gc
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -40,7 +40,7 @@ __all__ = [
     "gc_paused",
     "list_counts",
     "parse_quietly",
-    "stored_counts",
+    "PartCounts",
 ]
 
 # A key value: "sk-" then 20+ key characters, no "..." (redacted values look like "sk-abc...def").
@@ -208,16 +208,41 @@ def list_counts(data: dict[str, Any]) -> str:
     return _ENCODER.encode(counts).decode()
 
 
-def stored_counts(text: str | None) -> Callable[[str], int | None] | None:
-    """`count(name)` from what `list_counts` stored (None when nothing usable was stored:
-    a cache from before counts were kept). Raises KeyError for a field it did not count."""
-    if not text:
-        return None
+class PartCounts:
+    """`count(name)` for a stored part: from the counts kept beside its JSON (decoded on first
+    use), else (a cache from before counts were kept) by scanning the JSON when it was read.
+    Raises KeyError when it cannot tell (the caller then parses the part)."""
+
+    __slots__ = ("_blob", "_counts", "_text")
+
+    def __init__(self, text: str | None, blob: bytes | None) -> None:
+        self._text = text
+        self._blob = blob
+        self._counts: dict[str, int | None] | None = None
+
+    def __call__(self, name: str) -> int | None:
+        counts = self._counts
+        if counts is None:
+            counts = self._counts = _decode_counts(self._text)
+        if name in counts:
+            return counts[name]
+        if self._blob is None:
+            raise KeyError(name)
+        return count_items(self._blob, name)
+
+
+def _decode_counts(text: str | None) -> dict[str, int | None]:
     try:
-        counts = msgspec.json.decode(text, type=dict[str, int | None])
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-    return counts.__getitem__
+        counts = msgspec.json.decode(text) if text else {}
+    except msgspec.DecodeError:
+        return {}
+    if not isinstance(counts, dict):
+        return {}
+    return {
+        k: v
+        for k, v in counts.items()
+        if v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    }
 
 
 _counter = threading.local()

@@ -369,7 +369,7 @@ def test_counts_are_kept_beside_each_part(
     def no_scan(*_: object) -> int:
         raise AssertionError("counted by scanning the JSON")
 
-    monkeypatch.setattr("orgtui.core.cache.count_items", no_scan)
+    monkeypatch.setattr("orgtui.core.cache_codec.count_items", no_scan)
     with Cache.open("test") as cache:
         cache.save(snap)
         loaded = cache.load()
@@ -386,8 +386,12 @@ def test_cache_of_schema_1_is_migrated_in_place(factories: ModuleType) -> None:
     with Cache.open("test") as cache:
         cache.save(snap)
     conn = sqlite3.connect(paths.cache_file("test"))
-    conn.execute("ALTER TABLE parts DROP COLUMN counts")
-    conn.execute("PRAGMA user_version=1")
+    conn.executescript(
+        "CREATE TABLE v1 (part_id TEXT PRIMARY KEY, pid TEXT, data BLOB NOT NULL, "
+        "fetched_at REAL, error TEXT);"
+        "INSERT INTO v1 SELECT part_id, pid, data, fetched_at, error FROM parts;"
+        "DROP TABLE parts; ALTER TABLE v1 RENAME TO parts; PRAGMA user_version=1;"
+    )
     conn.commit()
     conn.close()
     with Cache.open("test") as cache:
@@ -399,3 +403,67 @@ def test_cache_of_schema_1_is_migrated_in_place(factories: ModuleType) -> None:
         cache.save(snap)
         stored = cache._conn.execute("SELECT COUNT(*) FROM parts WHERE counts IS NULL")
         assert stored.fetchone()[0] == 0
+
+
+def _big_parts_from_1kb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("orgtui.core.cache.LATER_BYTES", 1024)
+
+
+def test_big_parts_are_read_from_the_file_on_first_use(
+    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _big_parts_from_1kb(monkeypatch)
+    snap = factories.make_snapshot(projects=2, keys=40)
+    with Cache.open("test") as cache:
+        cache.save(snap)
+        loaded = cache.load()
+        assert loaded is not None
+        view = loaded.projects["proj_0001"]
+        assert view.count("api_keys") == 40  # from the stored counts: nothing read yet
+        assert view.api_keys == snap.projects["proj_0001"].api_keys
+        assert loaded == snap
+
+
+def test_a_big_part_rewritten_since_the_load_reads_as_not_fetched(
+    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old snapshot never shows another snapshot's keys as its own."""
+    _big_parts_from_1kb(monkeypatch)
+    snap = factories.make_snapshot(projects=1, keys=40)
+    pid = "proj_0000"
+    with Cache.open("test") as cache:
+        cache.save(snap)
+        old = cache.load()
+        newer = snap.with_project(pid, api_keys=snap.projects[pid].api_keys[:3]).with_part_status(
+            project_part(pid, "keys"), PartStatus(factories.T0 + 60, None)
+        )
+        cache.save_parts(newer, [project_part(pid, "keys")])
+        assert old is not None and old.projects[pid].api_keys is None
+        again = cache.load()
+        assert again is not None and len(again.projects[pid].api_keys or []) == 3
+    assert again.projects[pid].users == snap.projects[pid].users
+
+
+def test_a_snapshot_outlives_its_cache(
+    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report reads its snapshot after closing the session: big parts are still there."""
+    _big_parts_from_1kb(monkeypatch)
+    snap = factories.make_snapshot(projects=1, keys=40)
+    with Cache.open("test") as cache:
+        cache.save(snap)
+        loaded = cache.load()
+    assert loaded is not None
+    assert loaded.projects["proj_0000"].api_keys == snap.projects["proj_0000"].api_keys
+
+
+def test_a_big_part_of_a_repaired_cache_reads_as_not_fetched(
+    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _big_parts_from_1kb(monkeypatch)
+    with Cache.open("test") as cache:
+        cache.save(factories.make_snapshot(projects=1, keys=40))
+        loaded = cache.load()
+        cache._repair()  # damage found later: the file is moved aside and started again
+        assert cache.notice is not None
+        assert loaded is not None and loaded.projects["proj_0000"].api_keys is None
