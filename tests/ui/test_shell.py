@@ -14,6 +14,7 @@ from snapshot_scenes import (
     project_id_by_name,
 )
 
+from orgtui.ui import themes
 from orgtui.ui.widgets.detail import DetailPane, OrgSummary
 from orgtui.ui.widgets.header import ConsoleHeader
 from orgtui.ui.widgets.org_tree import NodeRef, OrgTree
@@ -289,6 +290,36 @@ async def test_theme_cycles_through_dark_light_ansi(make_app: Any) -> None:
             await settle(pilot, app)
             seen.append(app.theme)
         assert seen == ["orgtui-light", "ansi-dark", "orgtui-dark"]
+
+
+@pytest.mark.parametrize("setting", ["light", "ansi"])
+async def test_start_theme_looks_like_switching_to_it(
+    make_app: Any, sandbox_app: Any, setting: str
+) -> None:
+    """The profile's theme is applied at start without Textual's theme watcher: the screen
+    must look exactly as if the user had switched to that theme."""
+    from textual.filter import ANSIToTruecolor
+
+    from orgtui.config import demo_profile
+
+    def look(app: Any) -> tuple[Any, ...]:
+        truecolor = [f.enabled for f in app._filters if isinstance(f, ANSIToTruecolor)]
+        modes = sorted(c for c in app.classes if c.endswith("-mode") or c.startswith("-theme-"))
+        styles = app.screen.query_one("#tree").styles
+        return app.theme, modes, truecolor, app.screen.styles.background, styles.color
+
+    profile = demo_profile().replace(theme=setting)
+    started = make_app(connection=make_connection(sandbox_app, profile=profile))
+    async with started.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, started)
+        at_start = look(started)
+    switched = make_app()
+    async with switched.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, switched)
+        switched.theme = themes.theme_for_setting(setting)
+        await settle(pilot, switched)
+        assert look(switched) == at_start
+    assert at_start[0] == themes.theme_for_setting(setting) != "orgtui-dark"
 
 
 async def test_palette_lists_registry_actions_and_projects(make_app: Any) -> None:

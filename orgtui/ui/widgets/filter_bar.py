@@ -39,16 +39,23 @@ class FilterBar(Horizontal):
         self.target: Widget | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(Text("/ filter"))
-        yield Input(
+        # Empty until first opened: the line is hidden at start, and an Input's styles cost
+        # the first frame a few milliseconds.
+        return iter(())
+
+    @property
+    def input(self) -> Input:
+        """The text field (built on first use)."""
+        found = self.query(Input)
+        if found:
+            return found.first()
+        field = Input(
             placeholder="type to filter, enter to keep, escape to clear",
             id="filter-input",
             select_on_focus=False,
         )
-
-    @property
-    def input(self) -> Input:
-        return self.query_one(Input)
+        self.mount(Label(Text("/ filter")), field)
+        return field
 
     @property
     def is_open(self) -> bool:
@@ -88,5 +95,7 @@ class FilterBar(Horizontal):
 
     def close(self) -> None:
         self.remove_class("-open")
-        with self.input.prevent(Input.Changed):
-            self.input.value = ""
+        found = self.query(Input)
+        if found:
+            with found.first().prevent(Input.Changed):
+                found.first().value = ""

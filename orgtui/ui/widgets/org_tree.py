@@ -76,6 +76,9 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
     SCOPES = (A.TREE, A.PROJECT)
     ICON_NODE = "▸ "
     ICON_NODE_EXPANDED = "▾ "
+    # Class defaults: Tree.__init__ adds the root (and so invalidates) before ours runs.
+    _batching = False
+    _batch_invalidated = False
 
     def __init__(self, sessions: list[Session], *, id: str | None = None) -> None:
         super().__init__(Text("organisations"), id=id)  # a str would be parsed as markup
@@ -88,6 +91,20 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self._ref_nodes: dict[NodeRef, TreeNode[NodeRef]] = {}
         self._project_keys: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         self._first_sync = True
+
+    def process_label(self, label: str | Text) -> Text:
+        # Labels here are built as single-line Text: no need for the copy Tree makes.
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
+    def _invalidate(self) -> None:
+        # Tree invalidates its line caches on every node added: a sync adds hundreds at once
+        # (500 projects), so while it runs one invalidation at the end does for all.
+        if self._batching:
+            self._batch_invalidated = True
+            return
+        super()._invalidate()
 
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """What `render_label` would measure, without rendering: the tree measures every line
@@ -167,9 +184,16 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             for ref in [r for r in self._ref_nodes if r.profile == profile and r.kind == PROJECT]:
                 del self._ref_nodes[ref]
             projects_node.remove_children()
-            for view in views:
-                ref = NodeRef(profile, PROJECT, view.id)
-                self._ref_nodes[ref] = projects_node.add_leaf(project_label(view), ref)
+            self._batching = True
+            try:
+                for view in views:
+                    ref = NodeRef(profile, PROJECT, view.id)
+                    self._ref_nodes[ref] = projects_node.add_leaf(project_label(view), ref)
+            finally:
+                self._batching = False
+                if self._batch_invalidated:
+                    self._batch_invalidated = False
+                    self._invalidate()
         counts = {
             "users": snapshot.users,
             "invites": snapshot.invites,
