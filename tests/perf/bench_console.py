@@ -70,9 +70,10 @@ async def _warm_demo() -> int:
 
 
 def _keys(n: int, now: float) -> list[Any]:
-    from orgtui.api.models import ProjectApiKey
+    from orgtui.api.models import ApiKeyOwner, ProjectApiKey, ProjectApiKeyOwnerServiceAccount
 
-    owner = {"type": "service_account", "service_account": {"id": "svc_x", "name": "bench-bot"}}
+    account = ProjectApiKeyOwnerServiceAccount(id="svc_x", name="bench-bot")
+    owner = ApiKeyOwner(type="service_account", service_account=account)
     return [
         ProjectApiKey(
             id=f"key_{i:05d}",
