@@ -22,7 +22,6 @@ import logging
 import os
 import sqlite3
 import stat
-import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -42,7 +41,7 @@ from orgtui.core.cache_codec import (
     list_counts,
     parse_quietly,
 )
-from orgtui.core.cache_reader import LATER_BYTES, LaterReads
+from orgtui.core.cache_reader import LaterReads
 from orgtui.core.snapshot import (
     PROJECT_PART_FIELDS,
     PROJECTS,
@@ -284,13 +283,16 @@ class Cache:
         conn = self._conn
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         later = self._later
+        # A project part's JSON stays in the file until the part is first read (LaterReads),
+        # unless the cache lives in memory.
         rows = conn.execute(
             "SELECT part_id, pid, fetched_at, error, counts, "
-            "CASE WHEN pid IS NULL OR length(data) < ? THEN data END, length(data) FROM parts",
-            (LATER_BYTES if later is not None else sys.maxsize,),
+            "CASE WHEN pid IS NULL OR ? THEN data END, length(data) FROM parts",
+            (later is None,),
         ).fetchall()
         if not rows:
             return None
+        generation = later.generation if later is not None else 0
         statuses: dict[str, PartStatus] = {}
         project_statuses: list[tuple[str, str, PartStatus]] = []
         org_fields: dict[str, Any] = {}
@@ -313,17 +315,18 @@ class Cache:
                 raise ValueError(f"unknown part id {part_id!r}")
             if status is not None:
                 project_statuses.append((pid, part_id, status))
-            # Parsed on first use: the first frame shows the tree and the organisation, and
-            # parsing 500 projects' parts (or one of 10,000 keys) would delay it.
+            # Read and parsed on first use: the first frame shows the tree and the organisation,
+            # and reading 500 projects' parts (or one of 10,000 keys) would delay it.
             if data is not None:
                 load = functools.partial(parse_quietly, part_id, data)
-            else:  # big: its JSON stays in the file until the part is first read
-                assert later is not None
-                load = functools.partial(
-                    _parse_later, later, later.generation, part_id, fetched_at, size
-                )
+            else:
+                load = functools.partial(_parse_later, later, generation, part_id, fetched_at, size)
             lazy = LazyPart(load, count=PartCounts(counts, data))
-            project_lazy.setdefault(pid, {}).update(dict.fromkeys(names, lazy))
+            fields = project_lazy.get(pid)
+            if fields is None:
+                fields = project_lazy[pid] = {}
+            for name in names:
+                fields[name] = lazy
         projects = {p.id: ProjectView.lazy(p, {}, project_lazy.get(p.id, {})) for p in project_list}
         # Project parts of projects no longer listed (or of a list never fetched) are dropped.
         statuses.update(
@@ -439,8 +442,10 @@ class Cache:
 
 
 def _parse_later(
-    later: LaterReads, generation: int, part_id: str, fetched_at: float | None, size: int
+    later: LaterReads | None, generation: int, part_id: str, fetched_at: float | None, size: int
 ) -> dict[str, Any]:
+    if later is None:
+        return {}
     blob = later.read(generation, part_id, fetched_at, size)
     return {} if blob is None else parse_quietly(part_id, blob)
 

@@ -1,9 +1,10 @@
-"""Reads a big cached part's JSON when it is first needed, not when the cache is loaded.
+"""Reads a cached project part's JSON when it is first needed, not when the cache is loaded.
 
-A project of 10,000 keys is megabytes of JSON: loading it with the rest would delay the first
-frame, which shows only its count (kept beside it). The read uses its own connection (WAL:
-it never waits for the writer) and its own lock, so a worker thread parsing a part never
-waits on the cache's write lock while holding the parse lock.
+500 projects are thousands of parts, and a project of 10,000 keys is megabytes of JSON:
+reading them with the rest would delay the first frame, which shows only their counts (kept
+beside them). The read uses its own connection (WAL: it never waits for the writer) and its
+own lock, so a worker thread parsing a part never waits on the cache's write lock while
+holding the parse lock.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-__all__ = ["LATER_BYTES", "LaterReads"]
-
-# Parts at least this big are read on first use.
-LATER_BYTES = 256 * 1024
+__all__ = ["LaterReads"]
 
 
 class LaterReads:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 if TYPE_CHECKING:
     from orgtui.api.models import (
         AdminApiKey,
@@ -88,9 +90,11 @@ def split_part(part_id: str) -> tuple[str | None, str]:
     raise ValueError(f"unknown part id {part_id!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class PartStatus:
-    """When a part was last fetched successfully, and the error of its last refresh if it failed."""
+class PartStatus(msgspec.Struct, frozen=True, gc=False):
+    """When a part was last fetched successfully, and the error of its last refresh if it failed.
+
+    A Struct: the cache makes one per stored part at start (thousands), ~5x faster than a
+    frozen dataclass."""
 
     fetched_at: float | None
     error: str | None = None

@@ -405,14 +405,9 @@ def test_cache_of_schema_1_is_migrated_in_place(factories: ModuleType) -> None:
         assert stored.fetchone()[0] == 0
 
 
-def _big_parts_from_1kb(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("orgtui.core.cache.LATER_BYTES", 1024)
-
-
-def test_big_parts_are_read_from_the_file_on_first_use(
+def test_project_parts_are_read_from_the_file_on_first_use(
     factories: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _big_parts_from_1kb(monkeypatch)
     snap = factories.make_snapshot(projects=2, keys=40)
     with Cache.open("test") as cache:
         cache.save(snap)
@@ -424,11 +419,10 @@ def test_big_parts_are_read_from_the_file_on_first_use(
         assert loaded == snap
 
 
-def test_a_big_part_rewritten_since_the_load_reads_as_not_fetched(
+def test_a_part_rewritten_since_the_load_reads_as_not_fetched(
     factories: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An old snapshot never shows another snapshot's keys as its own."""
-    _big_parts_from_1kb(monkeypatch)
     snap = factories.make_snapshot(projects=1, keys=40)
     pid = "proj_0000"
     with Cache.open("test") as cache:
@@ -448,7 +442,6 @@ def test_a_snapshot_outlives_its_cache(
     factories: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A report reads its snapshot after closing the session: big parts are still there."""
-    _big_parts_from_1kb(monkeypatch)
     snap = factories.make_snapshot(projects=1, keys=40)
     with Cache.open("test") as cache:
         cache.save(snap)
@@ -457,10 +450,9 @@ def test_a_snapshot_outlives_its_cache(
     assert loaded.projects["proj_0000"].api_keys == snap.projects["proj_0000"].api_keys
 
 
-def test_a_big_part_of_a_repaired_cache_reads_as_not_fetched(
+def test_a_part_of_a_repaired_cache_reads_as_not_fetched(
     factories: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _big_parts_from_1kb(monkeypatch)
     with Cache.open("test") as cache:
         cache.save(factories.make_snapshot(projects=1, keys=40))
         loaded = cache.load()

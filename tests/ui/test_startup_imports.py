@@ -56,6 +56,10 @@ LATER = (
     "orgtui.ui.spend_actions",
     "orgtui.ui.widgets.usage_graph",
     "orgtui.ui.widgets.project_detail",
+    "orgtui.ui.widgets.tables",
+    "orgtui.ui.widgets.vtable",
+    "orgtui.ui.widgets.rows",
+    "pydantic",
 )
 
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Footer, Tree
 
 from orgtui.core.snapshot import PROJECT_PART_KINDS, project_part
 from orgtui.ui.messages import (
@@ -27,13 +27,12 @@ from orgtui.ui.widgets.detail import DetailPane
 from orgtui.ui.widgets.filter_bar import Filterable, FilterBar
 from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
 from orgtui.ui.widgets.org_tree import ORG, PROJECT, NodeRef, OrgTree
-from orgtui.ui.widgets.tables import ProjectsTable
 from orgtui.ui.widgets.usage_strip import UsageStrip
-from orgtui.ui.widgets.vtable import VirtualTable
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.ui.app import OrgTuiApp
+    from orgtui.ui.widgets.vtable import VirtualTable
 
 
 SHORT_HEIGHT = 32  # rows below which the usage graph keeps to its essentials
@@ -197,8 +196,11 @@ class MainScreen(Screen[None]):
         event.stop()
         self.detail.focus_content()
 
-    @on(VirtualTable.Selected)
-    def _row_selected(self, event: VirtualTable.Selected) -> None:
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        # By name, not @on(VirtualTable.Selected): no table is on the first frame, so the
+        # table modules are not imported for it.
+        from orgtui.ui.widgets.tables import ProjectsTable
+
         if isinstance(event.table, ProjectsTable) and event.row is not None:
             session = event.table.session or self.app.session
             self.goto(session.profile.name, event.row.key)
@@ -226,7 +228,7 @@ class MainScreen(Screen[None]):
         """`escape` / `-`: close the filter, then clear a filter, then back to the tree."""
         focused = self.focused
         bar = self.filter_bar
-        if isinstance(focused, Input) and focused.id == "filter-input":
+        if focused is not None and focused.id == "filter-input":
             bar.clear()
             return
         if isinstance(focused, Filterable) and focused.filter_text:
@@ -239,7 +241,7 @@ class MainScreen(Screen[None]):
 
     def open_filter(self) -> None:
         target: Widget | None = self.focused
-        if isinstance(target, Input) and target.id == "filter-input":
+        if target is not None and target.id == "filter-input":
             return
         if not isinstance(target, Filterable):
             target = self.tree

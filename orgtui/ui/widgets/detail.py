@@ -19,20 +19,13 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from orgtui.ui.text import clock_time, relative_time, safe_text
-from orgtui.ui.widgets import rows as R
 from orgtui.ui.widgets.org_tree import ADMIN_KEYS, INVITES, MEMBERS, ORG, PROJECT, PROJECTS, NodeRef
-from orgtui.ui.widgets.tables import (
-    AdminKeysTable,
-    InvitesTable,
-    OrgMembersTable,
-    ProjectsTable,
-    ResourceTable,
-)
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot
     from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.widgets.tables import ResourceTable
 
 
 def part_note(
@@ -163,23 +156,29 @@ class OrgSummary(VerticalScroll):
 
 
 def _project_rows(projects: dict[str, Any]) -> list[Any]:
+    from orgtui.ui.widgets import rows as R
+
     return R.project_rows(
         (v.project, None if v.api_keys is None else len(v.api_keys)) for v in projects.values()
     )
 
 
+def _list_pane(table: str, table_id: str, part_id: str, pane_id: str) -> ListPane:
+    # The tables are imported with their pane: none of them is on the first frame.
+    from orgtui.ui.widgets import tables
+
+    table_class: type[ResourceTable] = getattr(tables, table)
+    return ListPane(table_class(id=table_id), part_id, id=pane_id)
+
+
 _LATER_PANES: dict[str, Callable[[], Widget]] = {
-    "pane-projects": lambda: ListPane(
-        ProjectsTable(id="projects-table"), "projects", id="pane-projects"
+    "pane-projects": lambda: _list_pane(
+        "ProjectsTable", "projects-table", "projects", "pane-projects"
     ),
-    "pane-members": lambda: ListPane(
-        OrgMembersTable(id="members-table"), "users", id="pane-members"
-    ),
-    "pane-invites": lambda: ListPane(
-        InvitesTable(id="invites-table"), "invites", id="pane-invites"
-    ),
-    "pane-admin_keys": lambda: ListPane(
-        AdminKeysTable(id="admin-keys-table"), "admin_keys", id="pane-admin_keys"
+    "pane-members": lambda: _list_pane("OrgMembersTable", "members-table", "users", "pane-members"),
+    "pane-invites": lambda: _list_pane("InvitesTable", "invites-table", "invites", "pane-invites"),
+    "pane-admin_keys": lambda: _list_pane(
+        "AdminKeysTable", "admin-keys-table", "admin_keys", "pane-admin_keys"
     ),
     "pane-project": lambda: _project_detail()(id="pane-project"),
 }
@@ -241,7 +240,10 @@ class DetailPane(ContentSwitcher):
             self.current = pane_id
         if ref.kind == ORG:
             self.query_one(OrgSummary).show(session, now)
-        elif ref.kind == PROJECTS:
+            return
+        from orgtui.ui.widgets import rows as R  # with the list panes, after the first frame
+
+        if ref.kind == PROJECTS:
             pane = self.query_one("#pane-projects", ListPane)
             source = snap.projects if snap.is_fetched("projects") or snap.projects else None
             pane.show(session, source, _project_rows, now, syncing)
@@ -278,6 +280,8 @@ class DetailPane(ContentSwitcher):
             return False
         if isinstance(pane, _project_detail()):
             return pane.focus_table()
+        from orgtui.ui.widgets.tables import ResourceTable
+
         target: Widget | None = next(iter(pane.query(ResourceTable)), None)
         if target is None:
             return False

@@ -6,13 +6,15 @@ the filter (the line stays, showing it); `escape` clears it and closes the line.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Input, Label
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 
 @runtime_checkable
@@ -39,13 +41,15 @@ class FilterBar(Horizontal):
         self.target: Widget | None = None
 
     def compose(self) -> ComposeResult:
-        # Empty until first opened: the line is hidden at start, and an Input's styles cost
-        # the first frame a few milliseconds.
+        # Empty until first opened: the line is hidden at start, and Input's module and styles
+        # cost the first frame a few milliseconds.
         return iter(())
 
     @property
     def input(self) -> Input:
         """The text field (built on first use)."""
+        from textual.widgets import Input, Label
+
         found = self.query(Input)
         if found:
             return found.first()
@@ -95,7 +99,7 @@ class FilterBar(Horizontal):
 
     def close(self) -> None:
         self.remove_class("-open")
-        found = self.query(Input)
-        if found:
-            with found.first().prevent(Input.Changed):
-                found.first().value = ""
+        if self.query("#filter-input"):  # built: it was opened once
+            field = self.input
+            with field.prevent(type(field).Changed):
+                field.value = ""
