@@ -89,6 +89,8 @@ class ListPane(Vertical):
 class OrgSummary(VerticalScroll):
     """Counts and the organisation limit, for the organisation node."""
 
+    _shown: tuple[object, str, int] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="org-summary-body")
 
@@ -96,6 +98,12 @@ class OrgSummary(VerticalScroll):
         from orgtui.core.money import format_cents
 
         snap = session.snapshot
+        # Snapshots are immutable: the same one within the same second looks the same (the
+        # start shows it twice, once on mount and once as the tree settles on its node).
+        last = self._shown
+        if last is not None and last[0] is snap and last[1:] == (session.profile.name, int(now)):
+            return
+        self._shown = (snap, session.profile.name, int(now))
         views = list(snap.projects.values())
         archived = sum(1 for v in views if v.archived)
         grid = Table.grid(padding=(0, 2))
