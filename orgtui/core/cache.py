@@ -2,8 +2,10 @@
 
 Why it is shaped like this:
 
-- One row per snapshot part (JSON of the list-shape models), so a refresh of one part rewrites
-  one row, and loading a large organisation is one query plus one fast `validate_json` per row.
+- One row per snapshot part (JSON of the list-shape models, with its list counts beside it),
+  so a refresh of one part rewrites one row. Loading reads the organisation's parts and only
+  the counts and freshness of each project part: a project part's JSON is read and parsed the
+  first time it is used (`cache_reader`).
 - Writes happen in one transaction (WAL journal): a process killed mid-write leaves the previous
   consistent state behind.
 - The file is created 0600 before SQLite touches it; it holds organisation data, never a secret.
@@ -11,7 +13,8 @@ Why it is shaped like this:
   fields are not part of them), and every row is scanned for anything that looks like an
   unredacted key before it is written: such a part is refused, not stored.
 - A damaged file (garbage, truncated, undecodable rows) is moved aside and rebuilt, and the
-  cache says so in `notice`; an old or unknown schema version is silently rebuilt.
+  cache says so in `notice`; an older schema of ours is migrated in place, an unknown one is
+  silently rebuilt (`cache_file`).
 """
 
 from __future__ import annotations
@@ -19,11 +22,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 import sqlite3
-import stat
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,14 @@ from orgtui.core.cache_codec import (
     list_counts,
     parse_quietly,
 )
+from orgtui.core.cache_file import (
+    SCHEMA_VERSION,
+    connect,
+    damage_notice,
+    is_damage,
+    move_aside,
+    prepare,
+)
 from orgtui.core.cache_reader import LaterReads
 from orgtui.core.snapshot import (
     PROJECT_PART_FIELDS,
@@ -56,65 +64,9 @@ __all__ = ["SCHEMA_VERSION", "Cache", "CacheError", "find_secret"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-_APP_ID = "orgtui-cache"
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
-
 
 class CacheError(Exception):
     """The cache could not be used (never raised for damage: that is repaired instead)."""
-
-
-# Schema version -> the statements that bring it to SCHEMA_VERSION. Version 2 stores list
-# counts beside each part (NULL: counted from the JSON) and puts the JSON last: SQLite reads a
-# row's columns in order, and a large blob before them meant walking its overflow pages.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        "CREATE TABLE parts_v2 (part_id TEXT PRIMARY KEY, pid TEXT, fetched_at REAL, "
-        "error TEXT, counts TEXT, data BLOB NOT NULL)",
-        "INSERT INTO parts_v2 SELECT part_id, pid, fetched_at, error, NULL, data FROM parts",
-        "DROP TABLE parts",
-        "ALTER TABLE parts_v2 RENAME TO parts",
-    ),
-    SCHEMA_VERSION: (),
-}
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE parts (
-    part_id TEXT PRIMARY KEY,
-    pid TEXT,
-    fetched_at REAL,
-    error TEXT,
-    counts TEXT,
-    data BLOB NOT NULL
-);
-"""
-
-
-def _is_damage(exc: BaseException) -> bool:
-    if isinstance(exc, (ValueError, UnicodeDecodeError)):
-        return True
-    if not isinstance(exc, sqlite3.DatabaseError):
-        return False
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-    # Misuse (closed connection, ...) is a bug or a shutdown, not damage to the file.
-    return type(exc) is sqlite3.DatabaseError
-
-
-def _create_private(path: Path) -> None:
-    """Create (or tighten) the file as 0600 before SQLite opens it, whatever the umask."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        log.warning("cache file %s is mode %o, not 0600 (filesystem ignores chmod?)", path, mode)
 
 
 class Cache:
@@ -141,26 +93,19 @@ class Cache:
             conn: sqlite3.Connection | None = None
             try:
                 paths.ensure_private_dir(target.parent)
-                conn = cls._connect(target)
+                conn = connect(target)
                 cache = cls(target, name, conn)
-                cache._prepare()
+                prepare(conn, target)
                 cache.notice = notice
                 return cache
             except Exception as exc:  # noqa: BLE001 - damage is repaired, anything else degrades
                 if conn is not None:
                     with contextlib.suppress(sqlite3.Error):
                         conn.close()
-                if attempt == 2 or not _is_damage(exc):
+                if attempt == 2 or not is_damage(exc):
                     return cls._fallback(name, target, exc)
-                notice = _damage_notice(cls._move_aside(target))
+                notice = damage_notice(move_aside(target))
         raise AssertionError("unreachable")
-
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        _create_private(path)
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5.0)
-        return conn
 
     @classmethod
     def _fallback(cls, name: str, target: Path, exc: BaseException) -> Cache:
@@ -168,89 +113,11 @@ class Cache:
         cache = cls(
             None, name, sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         )
-        cache._prepare()
+        prepare(cache._conn, None)
         cache.notice = (
             f"The cache could not be opened ({type(exc).__name__}: {exc}); working without it"
         )
         return cache
-
-    def _prepare(self) -> None:
-        conn = self._conn
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        app = None
-        if "meta" in tables and version in _MIGRATIONS:
-            try:
-                row = conn.execute("SELECT value FROM meta WHERE key='app'").fetchone()
-                app = row[0] if row else None
-            except sqlite3.OperationalError:  # someone else's "meta" table: not ours, rebuild
-                app = None
-        if app == _APP_ID and version in _MIGRATIONS and version != SCHEMA_VERSION:
-            version = self._migrate(version)
-        if version != SCHEMA_VERSION or app != _APP_ID or not {"meta", "parts"} <= tables:
-            if tables or version:
-                log.info(
-                    "cache %s: schema %s is not %s, rebuilding", self.path, version, SCHEMA_VERSION
-                )
-            self._rebuild(tables)
-        if self.path is not None:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a crash can lose the last commit, never consistency.
-            conn.execute("PRAGMA synchronous=NORMAL")
-
-    def _migrate(self, version: int) -> int:
-        """Bring an older cache of ours up to date in place (what it holds stays valid)."""
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _MIGRATIONS[version]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            log.info("cache %s: cannot migrate schema %s (%s)", self.path, version, exc)
-            return version
-        return SCHEMA_VERSION
-
-    def _rebuild(self, tables: Iterable[str]) -> None:
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for table in tables:
-                if not table.startswith("sqlite_"):
-                    conn.execute(f'DROP TABLE IF EXISTS "{table}"')
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT INTO meta VALUES ('app', ?)", (_APP_ID,))
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
-
-    @staticmethod
-    def _move_aside(path: Path) -> Path:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            n += 1
-            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-        if path.exists():
-            os.replace(path, aside)
-        # A stale WAL would be replayed into the new file: it goes with the damaged one.
-        for suffix in ("-wal", "-shm", "-journal"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, aside.with_name(aside.name + suffix))
-        log.warning("cache %s was damaged; moved to %s", path, aside)
-        return aside
 
     def _repair(self) -> None:
         """Damage found after opening: move the file aside and start again, with a notice."""
@@ -260,10 +127,10 @@ class Cache:
             self._conn.close()
         if self._later is not None:
             self._later.forget()
-        aside = self._move_aside(self.path)
-        self._conn = self._connect(self.path)
-        self._prepare()
-        self.notice = _damage_notice(aside)
+        aside = move_aside(self.path)
+        self._conn = connect(self.path)
+        prepare(self._conn, self.path)
+        self.notice = damage_notice(aside)
 
     # ------------------------------------------------------------------ reading
 
@@ -273,7 +140,7 @@ class Cache:
             try:
                 return self._load()
             except Exception as exc:
-                if not _is_damage(exc):
+                if not is_damage(exc):
                     raise
                 log.warning("cache %s unreadable (%s)", self.path, exc)
                 self._repair()
@@ -349,7 +216,7 @@ class Cache:
             try:
                 self._save(snapshot, wanted)
             except Exception as exc:
-                if not _is_damage(exc) or isinstance(exc, ValueError):
+                if not is_damage(exc) or isinstance(exc, ValueError):
                     raise
                 self._repair()
                 # The new file starts empty: give it everything we know, not just the changes.
@@ -448,7 +315,3 @@ def _parse_later(
         return {}
     blob = later.read(generation, part_id, fetched_at, size)
     return {} if blob is None else parse_quietly(part_id, blob)
-
-
-def _damage_notice(aside: Path) -> str:
-    return f"The cache was damaged and has been rebuilt; the old file is at {aside}"
