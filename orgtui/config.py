@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -212,6 +211,8 @@ def load_config(path: Path | None = None) -> Config:
             f"{path}: cannot read the config file ({exc.__class__.__name__})"
         ) from None
     _refuse_keys(text, path)
+    import tomllib  # only with a config file: its parser costs a start without one ~3 ms
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -18,7 +18,6 @@ raised outside `except` blocks so no httpx exception is left in `__context__`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -197,6 +196,8 @@ class ClientBase:
         raise MalformedResponseError(problem, method=method, path=template)
 
     def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
+        import json  # on the first request: the console's first frame needs no JSON module
+
         fields: dict[str, Any] = {}
         try:
             data = json.loads(resp.content)
@@ -231,6 +232,8 @@ class ClientBase:
         headers = {"Authorization": f"Bearer {self._key.reveal()}"}
         content = None
         if body is not None:
+            import json
+
             content = json.dumps(body, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
         # Built outside the try: a bad argument is a programming error, not a network failure.
@@ -336,6 +339,8 @@ class ClientBase:
                 await self._sleep(retry_delay)
 
     def _decode(self, resp: httpx.Response, method: str, template: str, create: bool) -> Any:
+        import json
+
         problem: str | None = None
         try:
             return json.loads(resp.content) if resp.content else None
