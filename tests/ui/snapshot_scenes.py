@@ -186,6 +186,13 @@ async def settle(pilot: Any) -> None:
         if all(g.data is not None or g.error is not None for g in graphs):
             break
         await pilot.pause(0.02)
+    # An action whose dialogs have all closed is doing its requests: wait for it too (one
+    # still waiting on a dialog would never finish, so only with the main screen on top).
+    for _ in range(250):
+        acting = [w for w in app.workers if w.group.startswith("action:") and not w.is_finished]
+        if not acting or len(app.screen_stack) > 2:
+            break
+        await pilot.pause(0.02)
     for _ in range(4):
         data = [w for w in app.workers if w.group.startswith(_DATA_GROUPS)]
         if data:  # an empty list would mean "every worker", dialogs included
