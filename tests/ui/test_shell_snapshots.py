@@ -6,6 +6,9 @@ Scenes come from snapshot_scenes.py (the same ones `make_screenshots.py` renders
 
 from __future__ import annotations
 
+import difflib
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +33,31 @@ class _ShellSnapshots(SVGImageExtension):
         return str(Path(test_location.filepath).parent / "snapshots" / test_location.basename)
 
 
+def _words(svg: str) -> list[str]:
+    """The text an SVG screenshot shows, one fragment a line (for a readable failure)."""
+    found = re.findall(r">([^<]*)</text>", svg)
+    return [html.unescape(t).replace("\xa0", " ") for t in found if t.strip("&#160; ")]
+
+
 @pytest.fixture
-def shell_snap(snapshot: Any) -> Any:
+def shell_snap(snapshot: Any, request: Any, tmp_path: Path) -> Any:
     snap = snapshot.use_extension(_ShellSnapshots)
 
     def compare(app: Any, *, terminal_size: tuple[int, int], run_before: Any) -> bool:
         svg = take_svg_screenshot(app=app, terminal_size=terminal_size, run_before=run_before)
-        return bool(snap == svg)
+        if snap == svg:
+            return True
+        # Say what differs: CI keeps only the log.
+        stored = Path(request.node.path).parent / "snapshots" / Path(request.node.path).stem
+        old = stored / f"{request.node.name}.svg"
+        (tmp_path / "actual.svg").write_text(svg, encoding="utf-8")
+        if old.exists():
+            diff = difflib.unified_diff(
+                _words(old.read_text(encoding="utf-8")), _words(svg), "stored", "now", lineterm=""
+            )
+            print("\n".join(list(diff)[:60]))
+        print(f"actual screenshot: {tmp_path / 'actual.svg'}")
+        return False
 
     return compare
 
