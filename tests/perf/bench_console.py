@@ -191,7 +191,8 @@ def measure(*, quick: bool = False, runs: int | None = None, keys: int = 10_000)
     os.environ["TZ"] = "UTC"
     repeat = runs or (3 if quick else 5)
     asyncio.run(_warm_demo())
-    hello, demo = paired(console_argv("--demo"), _child_env(), repeat)
+    # Pairs are cheap (about half a second) and a first paint is noisy: at least 9 of them.
+    hello, demo = paired(console_argv("--demo"), _child_env(), max(repeat, 9))
     big = asyncio.run(_big_table(keys))
     plain = asyncio.run(_datatable(keys))
     rows = [
