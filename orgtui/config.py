@@ -134,7 +134,7 @@ def _problem(message: str, loc: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     if wrong := re.fullmatch(r"Expected `(\w+)`, got `(\w+)`", message):
         return loc, f"should be {_words(wrong[1])}, not {_words(wrong[2])}"
     if bound := re.fullmatch(r"Expected `(\w+)` (>=|>) (\S+)", message):
-        relation = "at least" if bound[2] == ">=" else "greater than"
+        relation = "of at least" if bound[2] == ">=" else "greater than"
         return loc, f"should be {_words(bound[1])} {relation} {bound[3]}"
     if message.startswith("Invalid enum value") and leaf == "theme":
         return loc, "should be " + ", ".join(f"'{t}'" for t in THEMES[:-1]) + f" or '{THEMES[-1]}'"
