@@ -147,3 +147,12 @@ def test_env_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORGTUI_THEME", "neon")
     with pytest.raises(ConfigError, match="ORGTUI_THEME"):
         load_config(path)
+
+
+def test_out_of_range_value_says_the_bound(tmp_path: Path) -> None:
+    path = write(tmp_path, "[profiles.prod]\nrefresh_seconds = 2\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == (
+        f"{path}:2: 'profiles.prod.refresh_seconds': should be an integer of at least 10"
+    )
