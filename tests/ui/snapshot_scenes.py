@@ -201,6 +201,14 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
     for widget in app.screen.query("Input"):
         widget.cursor_blink = False
+    # Work queued for after the next frame (a tab's underline moving to a relabelled tab) runs
+    # before the picture is taken: under load it could still be pending.
+    for _ in range(2):
+        drawn = asyncio.Event()
+        app.screen.call_after_refresh(drawn.set)
+        app.screen.refresh()
+        await drawn.wait()
+        await pilot.pause()
 
 
 def project_id_by_name(app: Any, name: str) -> str:
