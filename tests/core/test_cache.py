@@ -405,57 +405,51 @@ def test_cache_of_schema_1_is_migrated_in_place(factories: ModuleType) -> None:
         assert stored.fetchone()[0] == 0
 
 
-def test_project_parts_are_read_from_the_file_on_first_use(
-    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _saved_then_loaded(cache: Cache, snap: OrgSnapshot) -> OrgSnapshot:
+    """`snap` stored, then read back: its project parts still in the file."""
+    cache.save(snap)
+    loaded = cache.load()
+    assert loaded is not None
+    return loaded
+
+
+def test_project_parts_are_read_from_the_file_on_first_use(factories: ModuleType) -> None:
     snap = factories.make_snapshot(projects=2, keys=40)
     with Cache.open("test") as cache:
-        cache.save(snap)
-        loaded = cache.load()
-        assert loaded is not None
+        loaded = _saved_then_loaded(cache, snap)
         view = loaded.projects["proj_0001"]
         assert view.count("api_keys") == 40  # from the stored counts: nothing read yet
         assert view.api_keys == snap.projects["proj_0001"].api_keys
         assert loaded == snap
 
 
-def test_a_part_rewritten_since_the_load_reads_as_not_fetched(
-    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_part_rewritten_since_the_load_reads_as_not_fetched(factories: ModuleType) -> None:
     """An old snapshot never shows another snapshot's keys as its own."""
     snap = factories.make_snapshot(projects=1, keys=40)
     pid = "proj_0000"
     with Cache.open("test") as cache:
-        cache.save(snap)
-        old = cache.load()
+        old = _saved_then_loaded(cache, snap)
         newer = snap.with_project(pid, api_keys=snap.projects[pid].api_keys[:3]).with_part_status(
             project_part(pid, "keys"), PartStatus(factories.T0 + 60, None)
         )
         cache.save_parts(newer, [project_part(pid, "keys")])
-        assert old is not None and old.projects[pid].api_keys is None
+        assert old.projects[pid].api_keys is None
         again = cache.load()
         assert again is not None and len(again.projects[pid].api_keys or []) == 3
     assert again.projects[pid].users == snap.projects[pid].users
 
 
-def test_a_snapshot_outlives_its_cache(
-    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_snapshot_outlives_its_cache(factories: ModuleType) -> None:
     """A report reads its snapshot after closing the session: big parts are still there."""
     snap = factories.make_snapshot(projects=1, keys=40)
     with Cache.open("test") as cache:
-        cache.save(snap)
-        loaded = cache.load()
-    assert loaded is not None
+        loaded = _saved_then_loaded(cache, snap)
     assert loaded.projects["proj_0000"].api_keys == snap.projects["proj_0000"].api_keys
 
 
-def test_a_part_of_a_repaired_cache_reads_as_not_fetched(
-    factories: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_part_of_a_repaired_cache_reads_as_not_fetched(factories: ModuleType) -> None:
     with Cache.open("test") as cache:
-        cache.save(factories.make_snapshot(projects=1, keys=40))
-        loaded = cache.load()
+        loaded = _saved_then_loaded(cache, factories.make_snapshot(projects=1, keys=40))
         cache._repair()  # damage found later: the file is moved aside and started again
         assert cache.notice is not None
-        assert loaded is not None and loaded.projects["proj_0000"].api_keys is None
+        assert loaded.projects["proj_0000"].api_keys is None
