@@ -162,9 +162,9 @@ def test_mapping_covers_every_console_operation(admin_spec: dict[str, Any]) -> N
 @pytest.mark.parametrize(("method", "path"), sorted(MODELS), ids=lambda v: str(v))
 def test_example_parses_into_model(admin_spec: dict[str, Any], method: str, path: str) -> None:
     example = _example(admin_spec, method, path)
-    if example is None:
+    if example is None:  # nothing to parse: hold the spec to having exactly this one gap
         assert (method, path) == ("post", _P), "only modify-project lacks a response example"
-        pytest.skip("the spec has no response example for this operation")
+        return
     _check(MODELS[(method, path)], example)
 
 
