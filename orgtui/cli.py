@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
 from orgtui import __version__
 
 EXIT_USAGE = 2
+_KEY_SHAPED = re.compile(r"(sk-[a-z]*)-?[A-Za-z0-9_-]{8,}")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad option in one line and exits 2, without a traceback."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # A key pasted as an argument is echoed by argparse ("unrecognized arguments"): not here.
+        message = _KEY_SHAPED.sub(lambda m: f"{m.group(1)}...", message)
         sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
         raise SystemExit(EXIT_USAGE)
 
@@ -49,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target(spend)
     spend.add_argument("--once", action="store_true", help="print once and exit (no screen)")
     spend.add_argument("--json", action="store_true", help="machine-readable output")
+
+    whose = sub.add_parser(
+        "whose", help="whose is this key? (the value or its end on stdin; exit 0/1/4)"
+    )
+    _add_target(whose)
+    whose.add_argument("--all-profiles", action="store_true", help="every configured profile")
+    whose.add_argument("--json", action="store_true", help="machine-readable output")
+
+    scan = sub.add_parser("scan", help="find live keys in files and git history (exit 0/1)")
+    scan.add_argument("path", metavar="PATH", help="a file or a folder")
+    scan.add_argument("--git-history", action="store_true", help="also every commit's changes")
+    _add_target(scan)
+    scan.add_argument("--all-profiles", action="store_true", help="every configured profile")
+    scan.add_argument("--json", action="store_true", help="machine-readable output")
 
     sandbox = sub.add_parser("sandbox", help="the local Admin API sandbox (serve, reset)")
     sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER, help="serve | reset [options]")
@@ -101,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 return run_spend_once(args)
             return _console(args, start="spend")
+        if args.command in ("whose", "scan"):
+            from orgtui import leaks
+
+            return leaks.run_whose(args) if args.command == "whose" else leaks.run_scan(args)
         if args.command == "sandbox":
             from orgtui.sandbox.cli import main as sandbox_main
 

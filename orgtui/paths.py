@@ -80,6 +80,11 @@ def journal_file(profile: str) -> Path:
     return state_dir() / f"rotations-{_safe_profile(profile)}.json"
 
 
+def scan_record_file(profile: str) -> Path:
+    """What the last `orgtui scan` found live for the profile (key ids, never values)."""
+    return state_dir() / f"scan-{_safe_profile(profile)}.json"
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create a directory readable only by the user (it holds org data, never secrets)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -96,5 +101,6 @@ def all_paths(profile: str | None = None) -> dict[str, Path]:
         "demo cache file": cache_file("demo"),
         "sandbox data": sandbox_data_dir(),
         "rotation journal": journal_file(name),
+        "last key scan": scan_record_file(name),
         "log file": log_file(),
     }

@@ -180,6 +180,7 @@ def _emit(payload: dict[str, Any] | None, text: str | None) -> None:
 
 
 async def _check(connection: Any, args: Any) -> int:
+    from orgtui.core.leak_record import last_scan
     from orgtui.core.sync import Syncer
 
     session = _session(connection)
@@ -198,7 +199,13 @@ async def _check(connection: Any, args: Any) -> int:
         # Without costs the limit-vs-spend checks are skipped (an info finding says so).
         trailing = None if isinstance(costs, ApiError) else trailing_cost_by_project(costs)
         snapshot = session.snapshot
-        findings = run_checks(snapshot, trailing, now, connection.profile.thresholds)
+        findings = run_checks(
+            snapshot,
+            trailing,
+            now,
+            connection.profile.thresholds,
+            scan=last_scan(connection.profile.name),
+        )
     finally:
         session.close()
     return _report_check(connection, snapshot, findings, now, bool(getattr(args, "json", False)))

@@ -137,6 +137,12 @@ CHECKS: tuple[CheckSpec, ...] = (
         "Delete the key, or give its owner access again if it is still needed.",
     ),
     CheckSpec(
+        "key.seen_outside_secret_store",
+        F,
+        "Live key found in files or git history by `orgtui scan`",
+        "Rotate it (new key, deploy, then delete the old one) and keep keys in a secret store.",
+    ),
+    CheckSpec(
         "key.rotation_due",
         W,
         "API key older than the rotation period",
@@ -218,15 +224,18 @@ def run_checks(
     thresholds: Any = None,
     *,
     trailing_30d_org_cost: float | None = None,
+    scan: Any = None,
 ) -> list[Finding]:
     """Every check over `snapshot`, most severe first (then in check order).
 
     `trailing_30d_cost_by_project`: dollars per project id over the 30 full days before today
     (`spend.trailing_cost_by_project`), or None when costs could not be read. The org-level
     figure defaults to the sum of its values. `thresholds`: `Profile.thresholds`,
-    a `HealthThresholds`, or None for the defaults.
+    a `HealthThresholds`, or None for the defaults. `scan`: the last `orgtui scan` record
+    (`leak_record.last_scan`), or None.
     """
     from orgtui.core import health_checks as hc
+    from orgtui.core.leak_record import check_scanned_keys
 
     limits = _thresholds(thresholds)
     found: list[Finding] = []
@@ -239,6 +248,7 @@ def run_checks(
     found += hc.check_owners(snapshot)
     found += hc.check_invites(snapshot, now)
     found += hc.check_service_accounts(snapshot)
+    found += check_scanned_keys(snapshot, scan)
     order = {spec.id: i for i, spec in enumerate(CHECKS)}
     rank = {sev: i for i, sev in enumerate(SEVERITY_ORDER)}
     return sorted(found, key=lambda f: (rank[f.severity], order[f.id]))

@@ -33,6 +33,7 @@ from textual.widgets.tree import TreeNode
 
 from orgtui.core import actions as A
 from orgtui.core.health import CHECKS, SEVERITY_ORDER, Finding, ObjectRef, Severity, run_checks
+from orgtui.core.leak_record import last_scan
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.text import clock_time, relative_time, safe_text
@@ -144,7 +145,13 @@ class HealthScreen(Screen[None]):
         """Run the checks on the current snapshot (and the costs, once they are in)."""
         self._scheduled = False
         now = self.app.clock.now()
-        found = run_checks(self.session.snapshot, self.costs, now, self.session.profile.thresholds)
+        found = run_checks(
+            self.session.snapshot,
+            self.costs,
+            now,
+            self.session.profile.thresholds,
+            scan=last_scan(self.session.profile.name),
+        )
         if self.costs_state == "fetching":
             found = [f for f in found if f.id != SPEND_PENDING]
         self.computed_at = now
