@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import textual.constants
@@ -82,3 +83,24 @@ def spec_path() -> Path:
 def frozen_now() -> float:
     """The fixed moment (unix seconds) that snapshots and figures are computed at."""
     return FROZEN_NOW
+
+
+# ---------------------------------------------------------------- refresh shorthands for tests
+# The product refreshes through `Syncer.refresh_all` and `Syncer.refresh_parts`; these name the
+# part lists the tests ask for.
+
+
+async def refresh_projects(syncer: Any) -> Any:
+    return await syncer.refresh_parts(["projects"])
+
+
+async def refresh_org(syncer: Any) -> Any:
+    from orgtui.core.snapshot import ORG_PART_FIELDS
+
+    return await syncer.refresh_parts(list(ORG_PART_FIELDS))
+
+
+async def refresh_project(syncer: Any, pid: str) -> Any:
+    from orgtui.core.snapshot import PROJECT_PART_KINDS, project_part
+
+    return await syncer.refresh_parts([project_part(pid, kind) for kind in PROJECT_PART_KINDS])

@@ -181,29 +181,6 @@ class Syncer:
             await self._drain(run)
         return run.result
 
-    async def refresh_projects(self, on_progress: ProgressCallback | None = None) -> SyncResult:
-        """The project list only (names, status, order)."""
-        return await self._refresh([PROJECTS], on_progress)
-
-    async def refresh_project(
-        self, pid: str, on_progress: ProgressCallback | None = None
-    ) -> SyncResult:
-        """Every part of one project."""
-        return await self._refresh(
-            [project_part(pid, kind) for kind in PROJECT_PART_KINDS], on_progress
-        )
-
-    async def refresh_org(self, on_progress: ProgressCallback | None = None) -> SyncResult:
-        """Organisation members, invites, admin keys and org limits."""
-        return await self._refresh(list(ORG_PART_FIELDS), on_progress)
-
-    async def refresh_part(
-        self, part_id: str, on_progress: ProgressCallback | None = None
-    ) -> SyncResult:
-        """One part (what `r` refreshes for the focused view)."""
-        split_part(part_id)
-        return await self._refresh([part_id], on_progress)
-
     async def refresh_parts(
         self, part_ids: Iterable[str], on_progress: ProgressCallback | None = None
     ) -> SyncResult:

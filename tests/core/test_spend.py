@@ -304,7 +304,7 @@ async def test_deleted_key_costs_are_kept(
         pid = owned[victim.id]
         response = await http.delete(f"/v1/organization/projects/{pid}/api_keys/{victim.id}")
         assert response.status_code == 200, response.text
-    await Syncer(session).refresh_part(f"project:{pid}:keys")
+    await Syncer(session).refresh_parts([f"project:{pid}:keys"])
     assert victim.id not in {k.id for k in session.snapshot.projects[pid].api_keys or ()}
 
     after = await summary_of(client, session, now, include_usage=False)

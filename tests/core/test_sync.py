@@ -9,6 +9,7 @@ import pytest
 
 from orgtui.core.snapshot import PROJECT_PART_KINDS, project_part
 from orgtui.core.sync import Syncer
+from tests.conftest import refresh_org, refresh_project, refresh_projects
 
 PROJECT_LIST = "/v1/organization/projects"
 # The endpoint each project part starts with.
@@ -71,7 +72,7 @@ async def test_order_is_projects_then_focused_project_then_the_rest(
 ) -> None:
     session = make_session()
     syncer = Syncer(session)
-    await syncer.refresh_projects()
+    await refresh_projects(syncer)
     focused = list(session.snapshot.projects)[-2]  # far down the list
     syncer.focus(focused)
     transport.requests.clear()
@@ -99,7 +100,7 @@ async def test_focus_can_change_while_refreshing(
 ) -> None:
     session = make_session()
     syncer = Syncer(session, concurrency=1)
-    await syncer.refresh_projects()
+    await refresh_projects(syncer)
     pids = list(session.snapshot.projects)
     late = pids[-1]
     transport.requests.clear()
@@ -140,7 +141,7 @@ async def test_one_failing_part_is_marked_and_keeps_its_data(
     assert not snap.parts[project_part(pid, "keys")].stale
 
     faults.error_rate = 0.0
-    assert (await syncer.refresh_part(part)).ok
+    assert (await syncer.refresh_parts([part])).ok
     assert not session.snapshot.parts[part].stale
 
 
@@ -181,11 +182,11 @@ async def test_sandbox_change_appears_after_refresh(
     store.set_fields("projects", pid, name="renamed-in-sandbox")
     store.add_user("newcomer@example.test", "Newcomer", projects=[(pid, "owner")])
 
-    await syncer.refresh_projects()
+    await refresh_projects(syncer)
     assert session.snapshot.projects[pid].project.name == "renamed-in-sandbox"
-    await syncer.refresh_org()
+    await refresh_org(syncer)
     assert "newcomer@example.test" in {u.email for u in session.snapshot.users or []}
-    await syncer.refresh_project(pid)
+    await refresh_project(syncer, pid)
     members = session.snapshot.projects[pid].users or []
     assert ("newcomer@example.test", "owner") in {(m.email, m.role) for m in members}
     # And it is what the next start paints.
@@ -197,18 +198,18 @@ async def test_refresh_part_fetches_only_that_part(
 ) -> None:
     session = make_session()
     syncer = Syncer(session)
-    await syncer.refresh_projects()
+    await refresh_projects(syncer)
     pid = list(session.snapshot.projects)[1]
     transport.requests.clear()
-    result = await syncer.refresh_part(project_part(pid, "keys"))
+    result = await syncer.refresh_parts([project_part(pid, "keys")])
     assert result.fetched == [project_part(pid, "keys")]
     assert transport.paths() == [f"{PROJECT_LIST}/{pid}/api_keys"]
     assert session.snapshot.projects[pid].api_keys is not None
     assert session.snapshot.projects[pid].users is None  # not fetched yet
 
     with pytest.raises(ValueError):
-        await syncer.refresh_part("project:x:nonsense")
+        await syncer.refresh_parts(["project:x:nonsense"])
     # A project the snapshot does not know is skipped, not an error.
-    assert (await syncer.refresh_project("proj_unknown")).skipped == [
+    assert (await refresh_project(syncer, "proj_unknown")).skipped == [
         project_part("proj_unknown", kind) for kind in PROJECT_PART_KINDS
     ]

@@ -170,8 +170,8 @@ async def _paced(sandbox_app: Any, pid: str, k: float) -> dict[str, Any]:
     alone = Session(_profile(), client, None)
     try:
         started = time.perf_counter()
-        await Syncer(alone).refresh_projects()
-        res = await Syncer(alone).refresh_project(pid)
+        await Syncer(alone).refresh_parts(["projects"])
+        res = await Syncer(alone).refresh_parts([project_part(pid, k) for k in PROJECT_PART_KINDS])
         alone_s = time.perf_counter() - started
         if res.errors:
             raise RuntimeError(f"focus baseline failed: {res.errors}")
