@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -12,7 +11,7 @@ from test_spend_support import project_id, settle, spend_app, wait_for, wait_for
 from orgtui.core.clock import FrozenClock
 from orgtui.ui.screens.spend import SpendScreen
 from orgtui.ui.spend_actions import install_usage_strip
-from orgtui.ui.widgets.usage_graph import SCOPE_SETTLE_SECONDS, UsageGraph
+from orgtui.ui.widgets.usage_graph import UsageGraph
 from orgtui.ui.widgets.usage_strip import UsageStrip
 
 
@@ -37,7 +36,9 @@ async def test_the_strip_follows_the_selected_project(
         pid = project_id(app, "search-prod")
         before = transport.count("/usage/completions")
         app.main_screen_goto(app.session.profile.name, pid)  # the tree moves the strip's scope
-        await asyncio.sleep(SCOPE_SETTLE_SECONDS + 0.2)
+        await pilot.pause()
+        assert graph.scope_pending  # no request until the selection rests
+        graph.flush_scope()
         await settle(pilot)
         requests = transport.matching("/usage/completions")[before:]
         assert [parse_qs(r.url.query.decode())["project_ids"] for r in requests] == [[pid]]
@@ -48,7 +49,8 @@ async def test_the_strip_follows_the_selected_project(
         before = transport.count("/usage/completions")
         for name in ("search-dev", "support-bot-prod", "data-pipeline"):
             graph.set_scope(app.session, project_id(app, name))
-        await asyncio.sleep(SCOPE_SETTLE_SECONDS + 0.2)
+        assert transport.count("/usage/completions") == before and graph.scope_pending
+        graph.flush_scope()
         await settle(pilot)
         requests = transport.matching("/usage/completions")[before:]
         expected = [[project_id(app, "data-pipeline")]]

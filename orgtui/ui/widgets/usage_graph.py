@@ -156,7 +156,23 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         if self._settle_timer is not None:
             self._settle_timer.stop()
         self._paint()
-        self._settle_timer = self.set_timer(SCOPE_SETTLE_SECONDS, self._restart)
+        self._settle_timer = self.set_timer(SCOPE_SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self._settle_timer = None
+        self._restart()
+
+    @property
+    def scope_pending(self) -> bool:
+        """A scope change is waiting for the selection to rest."""
+        return self._settle_timer is not None
+
+    def flush_scope(self) -> None:
+        """Act on a pending scope change now, as if the selection had rested (tests, and a
+        caller that knows the selection is final)."""
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settled()
 
     def set_key_filter(self, api_key_id: str | None, project_id: str | None = None) -> None:
         """Show one key only (None: every key of the scope)."""
