@@ -33,12 +33,16 @@ async def test_the_strip_follows_the_selected_project(
         await settle(pilot)
         graph = strip_graph(app)
         assert graph.data is not None and graph.project_id is None
+        graph.settle_seconds = 3600  # the selection rests only when the test says so
         pid = project_id(app, "search-prod")
         before = transport.count("/usage/completions")
         app.main_screen_goto(app.session.profile.name, pid)  # the tree moves the strip's scope
-        await pilot.pause()
-        assert graph.scope_pending  # no request until the selection rests
-        graph.flush_scope()
+        for _ in range(50):  # the tree's selection reaches the strip through messages
+            if graph.project_id == pid:
+                break
+            await pilot.pause()
+        assert graph.scope_pending and transport.count("/usage/completions") == before
+        graph.flush_scope()  # the selection rests: one request, for it
         await settle(pilot)
         requests = transport.matching("/usage/completions")[before:]
         assert [parse_qs(r.url.query.decode())["project_ids"] for r in requests] == [[pid]]

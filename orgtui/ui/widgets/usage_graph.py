@@ -111,6 +111,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         self.fetched_at: float | None = None
         self._worker: Worker[None] | None = None
         self._settle_timer: Any = None
+        self.settle_seconds = SCOPE_SETTLE_SECONDS
         self._pending = False  # a poll is due once the screen is shown again
 
     def compose(self) -> ComposeResult:
@@ -156,7 +157,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         if self._settle_timer is not None:
             self._settle_timer.stop()
         self._paint()
-        self._settle_timer = self.set_timer(SCOPE_SETTLE_SECONDS, self._settled)
+        self._settle_timer = self.set_timer(self.settle_seconds, self._settled)
 
     def _settled(self) -> None:
         self._settle_timer = None
