@@ -209,7 +209,10 @@ class OrgMixin(ClientBase):
         actor_ids: Sequence[str] | None = None,
         actor_emails: Sequence[str] | None = None,
         resource_ids: Sequence[str] | None = None,
+        tenant_only: bool = False,
     ) -> AuditLogPage:
+        """`tenant_only=True` asks for tenant-scoped events (`tenant.*`, `role.bound_to_resource`
+        ...), which the API returns only then; every event type given must then be one."""
         from orgtui.api.models_activity import AuditLogPage
 
         params: list[tuple[str, Any]] = [("limit", int(limit))]
@@ -229,6 +232,8 @@ class OrgMixin(ClientBase):
                 "resource_ids[]": resource_ids,
             },
         )
+        if tenant_only:
+            params.append(("tenant_only", "true"))
         return await self._call(AuditLogPage, "GET", "/organization/audit_logs", params=params)
 
     def iter_audit_logs(self, **filters: Any) -> AsyncIterator[AuditLog]:

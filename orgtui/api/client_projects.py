@@ -142,11 +142,23 @@ class ProjectsMixin(ClientBase):
         )
 
     async def create_service_account(
-        self, pid: str, name: str, *, create_service_account_only: bool = False
+        self,
+        pid: str,
+        name: str,
+        *,
+        create_service_account_only: bool = False,
+        expires_in_seconds: int | None = None,
     ) -> ProjectServiceAccountCreateResponse:
+        """`expires_in_seconds` (newer API versions, not in the spec) is sent only when given."""
         body: dict[str, Any] = {"name": name}
         if create_service_account_only:
             body["create_service_account_only"] = True
+        if expires_in_seconds is not None:
+            if isinstance(expires_in_seconds, bool) or not isinstance(expires_in_seconds, int):
+                raise TypeError("expires_in_seconds is an integer")
+            if expires_in_seconds < 1:
+                raise ValueError("expires_in_seconds must be at least 1")
+            body["expires_in_seconds"] = expires_in_seconds
         return await self._call(
             ProjectServiceAccountCreateResponse,
             "POST",

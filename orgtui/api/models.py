@@ -180,6 +180,7 @@ class ProjectServiceAccountApiKey(ApiModel, kw_only=True):
     name: str | None = None
     created_at: int
     id: str
+    expires_at: int | None = None  # newer API versions, when the key expires
 
 
 class ServiceAccountApiKey(ProjectServiceAccountApiKey, kw_only=True):
@@ -221,6 +222,7 @@ class ProjectApiKey(ApiModel, kw_only=True):
     id: str
     owner_project_access: str | None = None  # active | inactive
     owner: ApiKeyOwner = field(default_factory=ApiKeyOwner)
+    expires_at: int | None = None  # newer API versions: when the key expires (None: never)
 
 
 class ProjectRateLimit(ApiModel, kw_only=True):

@@ -5,7 +5,9 @@ Style C (usage pages): pass `page=<next_page>` back *unmodified* until `has_more
 `next_page` is null.
 A server that hands back a cursor it already gave us would make a naive loop run forever, so a
 repeated cursor is reported as a `MalformedResponseError` instead.
-(Style B, opaque `next`, and D, no paging, are used only by endpoints the console does not call.)
+Style B (opaque cursor): pass `after=<next>` until `has_more` is false or `next` is null
+(groups, roles and role assignments). Style D (no paging) is used only by endpoints the
+console does not call.
 """
 
 from __future__ import annotations
@@ -18,8 +20,15 @@ from orgtui.api.errors import MalformedResponseError
 
 if TYPE_CHECKING:
     from orgtui.api.models_activity import CostLinePage, UsagePage
+    from orgtui.api.models_rbac import NextPage
 
-__all__ = ["iter_cursor_items", "iter_cursor_pages", "iter_usage_buckets", "iter_usage_pages"]
+__all__ = [
+    "iter_cursor_items",
+    "iter_cursor_pages",
+    "iter_next_items",
+    "iter_usage_buckets",
+    "iter_usage_pages",
+]
 
 P = TypeVar("P", bound=ListPage[Any])
 U = TypeVar("U", "UsagePage", "CostLinePage")
@@ -84,3 +93,21 @@ async def iter_usage_buckets(
     async for page in iter_usage_pages(fetch, path=path):
         for bucket in page.data:
             yield bucket
+
+
+async def iter_next_items(
+    fetch: Callable[[str | None], Awaitable[NextPage[Any]]], *, path: str | None = None
+) -> AsyncIterator[Any]:
+    """Yield the items of style-B pages; `fetch(after)` returns one page, `after` = its `next`."""
+    after: str | None = None
+    seen: set[str] = set()
+    while True:
+        page = await fetch(after)
+        for item in page.data:
+            yield item
+        if not page.has_more or not page.next:
+            return
+        if page.next in seen:
+            raise MalformedResponseError(f"repeated page cursor {page.next[:60]!r}", path=path)
+        seen.add(page.next)
+        after = page.next

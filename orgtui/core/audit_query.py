@@ -33,6 +33,7 @@ __all__ = [
     "FilterTexts",
     "TimeRange",
     "expand_event_types",
+    "is_tenant_event",
     "parse_filters",
     "parse_time_range",
 ]
@@ -93,6 +94,14 @@ tenant.workspace_invite_email_settings.updated
 """
 EVENT_TYPES: tuple[str, ...] = tuple(_EVENT_TYPES_TEXT.split())
 _EVENT_SET = frozenset(EVENT_TYPES)
+# Tenant-scoped events: the API lists them only with `tenant_only=true`, and then only them.
+_TENANT_EXTRA = frozenset({"role.bound_to_resource", "role.unbound_from_resource"})
+TENANT_MIX_ERROR = "Tenant events (tenant.*) are listed only on their own: filter for them alone"
+
+
+def is_tenant_event(event_type: str) -> bool:
+    return event_type.startswith("tenant.") or event_type in _TENANT_EXTRA
+
 
 DAY = 86_400
 _UNITS = {"m": 60, "min": 60, "h": 3_600, "d": DAY, "w": 7 * DAY}
@@ -355,7 +364,14 @@ class AuditFilters:
             out["effective_at_gte"] = self.time.gte
         if self.time.lt is not None:
             out["effective_at_lt"] = self.time.lt
+        if self.tenant_only:
+            out["tenant_only"] = True
         return out
+
+    @property
+    def tenant_only(self) -> bool:
+        """Asking for tenant-scoped events, which the API returns only with `tenant_only`."""
+        return bool(self.event_types) and all(is_tenant_event(t) for t in self.event_types)
 
     @property
     def active(self) -> bool:
@@ -370,6 +386,13 @@ def parse_filters(
     events, error = expand_event_types(texts.event)
     if error:
         errors["event"] = error
+    elif events and len({is_tenant_event(t) for t in events}) > 1:
+        tenant = {t for t in events if is_tenant_event(t)}
+        if tenant <= _TENANT_EXTRA and "*" in texts.event:
+            # `role.*` also matches the two tenant-scoped role events: leave those out
+            events = tuple(t for t in events if t not in tenant)
+        else:
+            errors["event"] = TENANT_MIX_ERROR
     actor_ids: list[str] = []
     actor_emails: list[str] = []
     for part in [p.strip() for p in texts.actor.split(",") if p.strip()]:

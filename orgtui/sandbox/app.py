@@ -20,15 +20,19 @@ from orgtui.sandbox import (
     routes_admin_keys,
     routes_audit,
     routes_control,
+    routes_groups,
     routes_invites,
     routes_keys,
     routes_limits,
     routes_members,
+    routes_project_access,
     routes_projects,
+    routes_roles,
 )
 from orgtui.sandbox.control import SANDBOX_ADMIN_KEY, Sandbox
 from orgtui.sandbox.errors import ApiProblem, error_response
 from orgtui.sandbox.faults import FaultMiddleware
+from orgtui.sandbox.rbac_data import ensure_tables as ensure_rbac_tables
 from orgtui.sandbox.spec_paths import SPEC_PATHS
 from orgtui.sandbox.store import Store
 
@@ -145,6 +149,7 @@ def create_app(
     """
     clock = clock or time.time
     store = Store(db_path, clock=clock, seed=seed)
+    ensure_rbac_tables(store)
     if store.is_new:
         from orgtui.sandbox import demo as demo_data
 
@@ -172,6 +177,9 @@ def create_app(
         *routes_admin_keys.routes,
         *routes_limits.routes,
         *routes_audit.routes,
+        *routes_groups.routes,
+        *routes_roles.routes,
+        *routes_project_access.routes,
         *_usage_routes(sandbox),
         Route("/{path:path}", _fallback, methods=ALL_METHODS),
     ]

@@ -67,6 +67,11 @@ def _filters(request: Request) -> tuple[list[str], list[Any]]:
         marks = ",".join("?" * len(_TENANT_EXTRA))
         clauses.append(f"(type LIKE 'tenant.%' OR type IN ({marks}))")
         args += list(_TENANT_EXTRA)
+    else:
+        # Tenant-scoped events are returned only when tenant_only is asked for (the spec).
+        marks = ",".join("?" * len(_TENANT_EXTRA))
+        clauses.append(f"NOT (type LIKE 'tenant.%' OR type IN ({marks}))")
+        args += list(_TENANT_EXTRA)
     return clauses, args
 
 

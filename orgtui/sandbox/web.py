@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from orgtui.sandbox.errors import ApiProblem, bad_request
+from orgtui.sandbox.spec_bodies import BODY_FIELDS
 from orgtui.sandbox.store import Store
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -19,6 +20,10 @@ MAX_NAME = 256
 MAX_INT = 2**53 - 1
 
 Row = dict[str, Any]
+_BODY_RULES = [
+    (method, re.compile("^/v1" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), fields)
+    for (method, path), fields in BODY_FIELDS.items()
+]
 
 
 def ok(body: dict[str, Any]) -> JSONResponse:
@@ -45,7 +50,20 @@ async def json_body(request: Request, *, required: bool = True) -> dict[str, Any
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise bad_request("The request body holds invalid Unicode (a lone surrogate).") from None
+    _refuse_unknown_fields(request, body)
     return body
+
+
+def _refuse_unknown_fields(request: Request, body: dict[str, Any]) -> None:
+    """A field the spec's request schema does not name is a 400, as a strict API answers."""
+    path = request.url.path
+    for method, regex, fields in _BODY_RULES:
+        if method == request.method and regex.match(path):
+            unknown = sorted(set(body) - fields)
+            if unknown:
+                name = unknown[0][:80]
+                raise bad_request(f"Unrecognized request argument supplied: {name}", name)
+            return
 
 
 # -- body fields ----------------------------------------------------------------------------------

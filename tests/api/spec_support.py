@@ -15,6 +15,7 @@ from orgtui.api.client import USAGE_KINDS, AdminClient
 from orgtui.api.client_org import USAGE_FILTERS
 
 from .conftest import lenient_json
+from .rbac_calls import RBAC_CALLS
 
 
 class SpecServer:
@@ -304,4 +305,5 @@ CALLS: list[tuple[str, Call, type]] = [
         )
         for kind in USAGE_KINDS
     ],
+    *RBAC_CALLS,
 ]

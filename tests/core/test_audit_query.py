@@ -293,3 +293,20 @@ def test_filter_errors_name_every_bad_field() -> None:
     assert filters is None
     assert set(errors) == {"event", "actor", "project", "object", "time"}
     assert errors["actor"] == "Give emails or ids, not both"
+
+
+def test_tenant_events_are_asked_for_with_tenant_only() -> None:
+    d = Directory.from_snapshot(snapshot())
+    tenant, errors = parse_filters(FilterTexts(event="tenant.billing.*"), NOW, d)
+    assert errors == {} and tenant is not None and tenant.tenant_only
+    assert tenant.client_kwargs()["tenant_only"] is True
+    bound, _ = parse_filters(FilterTexts(event="role.bound_to_resource"), NOW, d)
+    assert bound is not None and bound.client_kwargs()["tenant_only"] is True
+    roles, _ = parse_filters(FilterTexts(event="role.*"), NOW, d)
+    assert roles is not None and "role.created" in roles.event_types
+    assert "role.bound_to_resource" not in roles.event_types  # tenant-scoped: asked alone
+    plain, _ = parse_filters(FilterTexts(event="group.*"), NOW, d)
+    assert plain is not None and "tenant_only" not in plain.client_kwargs()
+    mixed, errors = parse_filters(FilterTexts(event="project.created, tenant.user.added"), NOW, d)
+    assert mixed is None
+    assert errors["event"].startswith("Tenant events (tenant.*) are listed only on their own")

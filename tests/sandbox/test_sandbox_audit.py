@@ -18,8 +18,12 @@ ALERT = {
 LIMIT = {"threshold_amount": 500, "currency": "USD", "interval": "month"}
 
 
-async def latest(client: httpx.AsyncClient) -> dict[str, Any]:
-    r = await client.get("/organization/audit_logs", params={"limit": 1})
+async def latest(client: httpx.AsyncClient, event: str = "") -> dict[str, Any]:
+    """The newest event; tenant-scoped ones (`tenant.*`) come only with tenant_only."""
+    params: dict[str, Any] = {"limit": 1}
+    if event.startswith("tenant."):
+        params["tenant_only"] = "true"
+    r = await client.get("/organization/audit_logs", params=params)
     return r.json()["data"][0]
 
 
@@ -90,7 +94,7 @@ async def test_every_mutation_is_audited(
         r = await client.request(method, path, json=body)
         assert r.status_code == 200, (path, r.text)
         created[event] = r.json()
-        entry = await latest(client)
+        entry = await latest(client, event)
         assert entry["type"] == event, (path, entry)
         assert entry["effective_at"] == int(clock())
         assert entry["actor"] == {
@@ -140,7 +144,7 @@ async def test_every_mutation_is_audited(
         clock.advance(10)
         r = await client.request(method, path, json=body)
         assert r.status_code == 200, (path, r.text)
-        assert (await latest(client))["type"] == event
+        assert (await latest(client, event))["type"] == event
     entry = await latest(client)
     assert entry["project"]["id"] == created["project.created"]["id"]
     assert entry["project.archived"] == {"id": created["project.created"]["id"]}
@@ -198,7 +202,11 @@ async def test_filters(client: httpx.AsyncClient, sb: Sandbox, clock: Clock) -> 
     new_pid = r.json()["id"]
     clock.advance(100)
     await client.post(f"/organization/projects/{pid}/service_accounts", json={"name": "x"})
+    await client.post("/organization/spend_limit", json=LIMIT)  # a tenant-scoped event
     everything = await get_all(client, "/organization/audit_logs", limit=100)
+    tenant_events = await get_all(client, "/organization/audit_logs", limit=100, tenant_only="true")
+    assert tenant_events and all(e["type"].startswith("tenant.") for e in tenant_events)
+    assert not any(e["type"].startswith("tenant.") for e in everything)
 
     async def ids(params: dict[str, Any]) -> set[str]:
         return {e["id"] for e in await get_all(client, "/organization/audit_logs", **params)}
@@ -238,7 +246,9 @@ async def test_filters(client: httpx.AsyncClient, sb: Sandbox, clock: Clock) -> 
     combined = await ids({"event_types[]": ["project.created"], "effective_at[gte]": t0})
     assert combined == expect(lambda e: e["type"] == "project.created" and e["effective_at"] >= t0)
     tenant = await ids({"tenant_only": "true"})
-    assert tenant == expect(lambda e: e["type"].startswith("tenant."))
+    assert tenant == {e["id"] for e in tenant_events}
+    # without tenant_only, asking for a tenant event type finds nothing
+    assert await ids({"event_types[]": ["tenant.billing.alerts.updated"]}) == set()
     r = await client.get(
         "/organization/audit_logs",
         params={"tenant_only": "true", "event_types[]": ["project.created"]},

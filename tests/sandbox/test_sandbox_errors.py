@@ -21,10 +21,11 @@ EMULATED_PREFIXES = (
     "/organization/spend_alerts",
     "/organization/usage",
     "/organization/costs",
+    "/organization/groups",
+    "/organization/roles",
+    "/projects/",
 )
 NOT_EMULATED_SEGMENTS = (
-    "groups",
-    "roles",
     "certificates",
     "data_retention",
     "hosted_tool_permissions",
@@ -69,10 +70,12 @@ async def test_auth_required(app: Starlette, headers: dict[str, str]) -> None:
 
 def test_not_emulated_list_is_sane() -> None:
     ops = not_emulated()
-    assert ("GET", "/organization/groups") in ops
-    assert ("POST", "/projects/{project_id}/roles") in ops
-    assert all("/api_keys" not in p or "admin" in p or "roles" in p for _, p in ops)
-    assert len(ops) == 119 - 61  # 50 admin operations + 11 usage/costs are emulated
+    assert ("GET", "/organization/groups") not in ops  # RBAC is emulated
+    assert ("POST", "/projects/{project_id}/roles") not in ops
+    assert ("GET", "/organization/certificates") in ops
+    assert all("/api_keys" not in p for _, p in ops)
+    # 50 admin operations + 11 usage/costs + 39 RBAC operations are emulated
+    assert len(ops) == 119 - 61 - 39
 
 
 async def test_every_other_spec_operation_is_501(client: httpx.AsyncClient) -> None:

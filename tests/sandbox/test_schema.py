@@ -15,6 +15,7 @@ import pytest
 from orgtui.sandbox import Sandbox
 from orgtui.sandbox.spec_paths import SPEC_PATHS
 from tests.sandbox.conftest import project_id, user_id
+from tests.sandbox.rbac_walk import walk_rbac
 from tests.sandbox.spec_walk import (
     SPEC_PATH,
     error_validator,
@@ -193,11 +194,12 @@ async def test_every_emulated_operation_matches_the_spec(
 ) -> None:
     w = Walker(client)
     await walk(w, sb)
+    await walk_rbac(w, sb)
     assert not w.problems, "\n".join(w.problems[:40])
     every = {(m, p) for p, methods in SPEC_PATHS.items() for m in methods}
     missing = every - set(not_emulated()) - w.covered
     assert not missing, sorted(missing)
-    assert len(w.covered) == 61
+    assert len(w.covered) == 61 + 39
 
 
 def test_spec_examples_of_errors_are_envelopes() -> None:

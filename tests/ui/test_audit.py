@@ -348,3 +348,26 @@ async def test_api_errors_are_shown_and_r_retries() -> None:
         await settle(pilot)
         assert not status.has_class("-error")
         assert len(screen.table.rows) == 50
+
+
+async def test_tenant_events_are_asked_for_alone() -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.session.client.set_org_spend_limit(123_00)  # writes a tenant-scoped event
+        screen = await open_audit(pilot)
+        spy = Spy(app)
+        status = screen.query_one("#audit-status", Static)
+        assert "tenant events: filter tenant.*" in plain(status)
+        assert not any(t.startswith("tenant.") for t in types_shown(screen))
+
+        await set_filters(pilot, event="tenant.billing.*")
+        assert spy.calls[-1]["tenant_only"] is True
+        assert types_shown(screen)[0] == "tenant.billing.overage_limit.updated"
+        assert all(t.startswith("tenant.billing.") for t in types_shown(screen))
+        assert "tenant events only" in plain(status)
+
+        await set_filters(pilot, event="project.created, tenant.user.added")
+        error = plain(screen.query_one("#audit-error", Static))
+        assert "Tenant events (tenant.*) are listed only on their own" in error
+        assert len(spy.calls) == 1  # nothing fetched for the mixed filter

@@ -345,6 +345,11 @@ class AuditScreen(Screen[None]):
         status = self.query_one("#audit-status", Static)
         count = len(self.entries)
         text = f"{count} event{'s' * (count != 1)}"
+        # The API lists tenant-scoped events only when asked for them alone (tenant_only).
+        if self.filters is not None and self.filters.tenant_only:
+            text += " · tenant events only"
+        else:
+            text += " · tenant events: filter tenant.*"
         if self.error:
             status.update(safe_text(f"! {text} · could not load: {self.error} (r to retry)", 300))
         elif self.fetching:
