@@ -53,6 +53,7 @@ class Profile(Struct, kw_only=True, forbid_unknown_fields=True):
     theme: Literal["dark", "light", "ansi"] = "dark"
     org_name: str | None = None
     refresh_seconds: Annotated[int, Meta(ge=10)] = 300
+    full_refresh_every: Annotated[int, Meta(ge=1)] = 12  # incremental cycles between full ones
     usage_poll_seconds: Annotated[int, Meta(ge=5)] = 60
     requests_per_minute: Annotated[float, Meta(gt=0)] = 60.0
     thresholds: Thresholds = field(default_factory=Thresholds)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from orgtui.api.errors import ApiError, AuthenticationError, BadRequestError, OfflineError
+from orgtui.core.incremental import OVERLAP_S, Watermark
 from orgtui.core.snapshot import (
     ORG_PART_FIELDS,
     PROJECT_PART_FIELDS,
@@ -70,6 +71,9 @@ class SyncResult:
     fetched: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # their project was gone
+    mode: str = "parts"  # full | incremental | parts
+    full_reason: str | None = None  # why an incremental cycle became a full refresh
+    requests: int = 0  # requests the refresh made (incremental cycles and full refreshes)
 
     @property
     def ok(self) -> bool:
@@ -147,10 +151,17 @@ class _Run:
 class Syncer:
     """Refreshes a session's snapshot from the API."""
 
-    def __init__(self, session: Session, *, concurrency: int = 3) -> None:
+    def __init__(self, session: Session, *, concurrency: int = 3, full_every: int = 12) -> None:
         self.session = session
         self.concurrency = max(1, concurrency)
         self._focus: str | None = None
+        # Incremental refresh (core.incremental): how far the audit log has been read.
+        self.watermark: Watermark | None = None
+        self.full_every = max(1, full_every)
+        self.cycles_since_full = 0
+        self.last_full_at: float | None = None
+        self.last_incremental_at: float | None = None
+        self.last_cycle: SyncResult | None = None
 
     # ------------------------------------------------------------------ priority
 
@@ -166,6 +177,28 @@ class Syncer:
 
     async def refresh_all(self, on_progress: ProgressCallback | None = None) -> SyncResult:
         """Everything: the project list first, then the focused project, the org, the rest."""
+        started, before = self.session.now(), self._requests_made()
+        result = await self._refresh_everything(on_progress)
+        result.mode, result.requests = "full", self._requests_made() - before
+        if PROJECTS in result.fetched:  # the log is read from before this refresh began
+            self.watermark = Watermark(since=started - OVERLAP_S)
+            self.cycles_since_full = 0
+            self.last_full_at = started
+        self.last_cycle = result
+        return result
+
+    async def refresh_incremental(self, on_progress: ProgressCallback | None = None) -> SyncResult:
+        """What changed since the last sync, from the audit log (a full refresh when the log
+        cannot tell; `SyncResult.full_reason` says why). See `core.incremental`."""
+        from orgtui.core.incremental import incremental_cycle
+
+        return await incremental_cycle(self, on_progress)
+
+    def _requests_made(self) -> int:
+        budget = getattr(self.session.client, "budget", None)
+        return int(getattr(budget, "requests_made", 0) or 0)
+
+    async def _refresh_everything(self, on_progress: ProgressCallback | None) -> SyncResult:
         snapshot = self.session.snapshot
         expected = 1 + len(ORG_PART_FIELDS) + len(PROJECT_PART_KINDS) * len(snapshot.projects)
         run = _Run(_Queue([]), expected, on_progress)

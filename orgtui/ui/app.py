@@ -82,7 +82,10 @@ class OrgTuiApp(App[int]):
             self._open_session(conn, self.clock, cache_path if i == 0 else None)
             for i, conn in enumerate(self.connections)
         ]
-        self.syncers: dict[str, Syncer] = {s.profile.name: Syncer(s) for s in self.sessions}
+        self.syncers: dict[str, Syncer] = {
+            s.profile.name: Syncer(s, full_every=s.profile.full_refresh_every)
+            for s in self.sessions
+        }
         self.sync_states: dict[str, SyncState] = {
             s.profile.name: SyncState() for s in self.sessions
         }
@@ -215,9 +218,33 @@ class OrgTuiApp(App[int]):
 
         resume_rotations(self)  # an interrupted key rotation is offered, never lost
 
+    def sync_note(self, profile: str) -> str:
+        """When the org was last refreshed in full and from the audit log, and what the last
+        cycle cost (or why it had to be a full one)."""
+        from orgtui.ui.text import clock_time, safe_str
+
+        syncer = self.syncers.get(profile)
+        last = syncer.last_cycle if syncer is not None else None
+        if syncer is None or last is None or syncer.last_full_at is None:
+            return ""
+        full = f"full {clock_time(syncer.last_full_at)}"
+        if last.mode == "incremental" and syncer.last_incremental_at is not None:
+            return f"{full} · changes {clock_time(syncer.last_incremental_at)}, {last.requests} req"
+        if last.full_reason:
+            return f"{full} ({safe_str(last.full_reason, 60)})"
+        return full
+
     def _periodic_refresh(self) -> None:
         if not any(state.running for state in self.sync_states.values()):
-            self.refresh_all()
+            self.refresh_changes()
+
+    @work(exclusive=True, group="sync")
+    async def refresh_changes(self, profile: str | None = None) -> None:
+        """The periodic refresh: what the audit log says changed (a full one when it must)."""
+        import asyncio
+
+        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
+        await asyncio.gather(*(self._run_sync(s, "changes") for s in sessions))
 
     async def action_quit(self) -> None:
         self.exit(0)
@@ -283,6 +310,8 @@ class OrgTuiApp(App[int]):
         try:
             if parts == "all":
                 result = await syncer.refresh_all(on_progress=progress)
+            elif parts == "changes":
+                result = await syncer.refresh_incremental(on_progress=progress)
             else:
                 result = await syncer.refresh_parts(parts, on_progress=progress)
         finally:

@@ -1,8 +1,9 @@
 """The console header: organisation, profile, RO badge, cache age, request budget, sync progress.
 
-    Acme Robotics (sandbox) · demo  RO     updated 2 min ago · 42 req · syncing 12/40
+    Acme Robotics (sandbox) · demo  RO   updated 2 min ago · syncing 12/40 · full 14:30 · 42 req
 
-At 80 columns the right side drops its least important parts first (budget, then progress).
+At 80 columns the right side drops its least important parts first (budget, then the refresh
+note, then progress).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class HeaderState:
     profiles: int = 1
     position: int = 1  # which of the organisations (profiles) is selected, from 1
     alerts: str | None = None  # e.g. "⚠ 1 alert" until the spend screen has been seen
+    sync_note: str = ""  # e.g. "full 14:30 · changes 14:35, 3 req" (Syncer.last_cycle)
 
 
 def freshness(state: HeaderState, now: float) -> tuple[str, str]:
@@ -103,6 +105,8 @@ class ConsoleHeader(Widget):
         if state.syncing is not None:
             done, total = state.syncing
             parts.append(Text(f"syncing {done}/{total}", style=style("sync")))
+        if state.sync_note:
+            parts.append(Text(state.sync_note, style=style("dim")))
         budget = f"{state.requests} req"
         if state.rate_limited:
             budget += f", {state.rate_limited}×429"
