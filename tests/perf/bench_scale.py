@@ -201,11 +201,13 @@ async def _paced(sandbox_app: Any, pid: str, k: float) -> dict[str, Any]:
         )
         full_s = time.perf_counter() - started
         budget = client.budget
+        incremental = await _incremental(sandbox_app, syncer, pid)
     finally:
         session.close()
         await client.aclose()
     missing = wanted - landed.keys()
     return {
+        **incremental,
         "alone_s": alone_s,
         "focus_s": None if missing else max(landed[p] for p in wanted),
         "full_s": full_s,
@@ -214,6 +216,43 @@ async def _paced(sandbox_app: Any, pid: str, k: float) -> dict[str, Any]:
         "requests": budget.requests_made,
         "rate_limited": budget.rate_limited,
         "retries": budget.retries,
+    }
+
+
+async def _incremental(sandbox_app: Any, syncer: Any, pid: str) -> dict[str, Any]:
+    """After the paced full refresh: a cycle with no changes, then one after another admin
+    created a service account (and its key) in 3 projects, under the same budget."""
+    import httpx
+
+    from orgtui.sandbox import SANDBOX_ADMIN_KEY
+
+    syncer.focus(pid)
+    started = time.perf_counter()
+    quiet = await syncer.refresh_incremental()
+    quiet_s = time.perf_counter() - started
+    active = [v.id for v in syncer.session.snapshot.projects.values() if not v.archived]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sandbox_app),
+        base_url=BASE_URL + "/organization",
+        headers={"Authorization": f"Bearer {SANDBOX_ADMIN_KEY}"},
+    ) as other_admin:
+        sandbox_app.state.sandbox.throttle.reset()
+        for n, changed in enumerate(active[:3]):
+            made = await other_admin.post(
+                f"/projects/{changed}/service_accounts", json={"name": f"bench-outside-{n}"}
+            )
+            made.raise_for_status()
+    sandbox_app.state.sandbox.throttle.reset()
+    started = time.perf_counter()
+    changed_cycle = await syncer.refresh_incremental()
+    changed_s = time.perf_counter() - started
+    return {
+        "quiet_s": quiet_s,
+        "quiet_requests": quiet.requests,
+        "quiet_mode": quiet.mode,
+        "changed_s": changed_s,
+        "changed_requests": changed_cycle.requests,
+        "changed_mode": changed_cycle.mode,
     }
 
 
@@ -508,6 +547,14 @@ def measure(
                     f"requests/(rpm/60) = {counts[worst]} on {worst}; paced run made "
                     f"{r['requests']} requests, {r['rate_limited']} got 429, "
                     f"{r['retries']} retries, {r['errors']} parts failed"),
+                Row("incremental cycle, 3 changed projects", r["changed_s"] * k,
+                    baseline=r["full_s"] * k, baseline_label="full refresh", limit=0.05,
+                    note=f"{scaled}{r['changed_requests']} requests (target <= 15), "
+                    f"mode {r['changed_mode']}: audit log x2, 3 projects' accounts and keys, "
+                    "the focused project's keys"),
+                Row("requests, incremental cycle with no changes", r["quiet_requests"],
+                    unit="req", limit=3, limit_on="value",
+                    note=f"mode {r['quiet_mode']}; {r['quiet_s'] * k:.1f} s"),
                 Row("full refresh, unpaced (CPU)", warm_s, note="no budget, no latency: "
                     "client + sandbox + cache writes in one process"),
             ]  # fmt: skip
