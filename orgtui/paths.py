@@ -80,6 +80,11 @@ def journal_file(profile: str) -> Path:
     return state_dir() / f"rotations-{_safe_profile(profile)}.json"
 
 
+def onboarding_file(profile: str) -> Path:
+    """The onboarding journal: the steps of "onboard a service" done so far (no secrets)."""
+    return state_dir() / f"onboarding-{_safe_profile(profile)}.json"
+
+
 def scan_record_file(profile: str) -> Path:
     """What the last `orgtui scan` found live for the profile (key ids, never values)."""
     return state_dir() / f"scan-{_safe_profile(profile)}.json"
@@ -101,6 +106,7 @@ def all_paths(profile: str | None = None) -> dict[str, Path]:
         "demo cache file": cache_file("demo"),
         "sandbox data": sandbox_data_dir(),
         "rotation journal": journal_file(name),
+        "onboarding journal": onboarding_file(name),
         "last key scan": scan_record_file(name),
         "log file": log_file(),
     }

@@ -121,6 +121,14 @@ _SPECS: tuple[ActionSpec, ...] = (
         mutates=True,
         description="Create a project (data residency is fixed at creation)",
     ),
+    ActionSpec(
+        "service.onboard",
+        "Onboard a service",
+        "O",
+        TREE,
+        mutates=True,
+        description="Projects per environment, limits, alerts and one key per service",
+    ),
     ActionSpec("project.rename", "Rename project", "e", PROJECT, mutates=True),
     ActionSpec(
         "project.archive",
