@@ -31,6 +31,7 @@ from orgtui.api.models import (
 )
 
 from .conftest import lenient_json
+from .spec_support_security import SECURITY_MODELS
 
 _P = "/organization/projects/{project_id}"
 USAGE_KINDS = [
@@ -99,6 +100,7 @@ MODELS: dict[tuple[str, str], Any] = {
         for m, model in (("get", SpendLimit), ("post", SpendLimit), ("delete", DeletedObject))
     },
     **{("get", f"/organization/usage/{kind}"): UsagePage for kind in USAGE_KINDS},
+    **SECURITY_MODELS,
 }
 
 
