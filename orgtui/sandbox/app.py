@@ -19,7 +19,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from orgtui.sandbox import (
     routes_admin_keys,
     routes_audit,
+    routes_certificates,
     routes_control,
+    routes_controls,
     routes_invites,
     routes_keys,
     routes_limits,
@@ -172,6 +174,8 @@ def create_app(
         *routes_admin_keys.routes,
         *routes_limits.routes,
         *routes_audit.routes,
+        *routes_certificates.routes,
+        *routes_controls.routes,
         *_usage_routes(sandbox),
         Route("/{path:path}", _fallback, methods=ALL_METHODS),
     ]

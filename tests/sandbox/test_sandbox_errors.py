@@ -21,14 +21,12 @@ EMULATED_PREFIXES = (
     "/organization/spend_alerts",
     "/organization/usage",
     "/organization/costs",
+    "/organization/certificates",
+    "/organization/data_retention",
 )
 NOT_EMULATED_SEGMENTS = (
     "groups",
     "roles",
-    "certificates",
-    "data_retention",
-    "hosted_tool_permissions",
-    "model_permissions",
 )
 
 
@@ -72,7 +70,7 @@ def test_not_emulated_list_is_sane() -> None:
     assert ("GET", "/organization/groups") in ops
     assert ("POST", "/projects/{project_id}/roles") in ops
     assert all("/api_keys" not in p or "admin" in p or "roles" in p for _, p in ops)
-    assert len(ops) == 119 - 61  # 50 admin operations + 11 usage/costs are emulated
+    assert len(ops) == 119 - 80  # 50 admin + 11 usage/costs + 19 security are emulated
 
 
 async def test_every_other_spec_operation_is_501(client: httpx.AsyncClient) -> None:
