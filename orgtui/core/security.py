@@ -89,7 +89,8 @@ def pem_identity(pem: str | None) -> tuple[str, str]:
     try:
         from cryptography import x509
 
-        subject = x509.load_der_x509_certificate(der).subject.rfc4514_string()
+        name = x509.load_der_x509_certificate(der).subject
+        subject = ", ".join(rdn.rfc4514_string() for rdn in name.rdns)  # CN first, as issued
     except (ValueError, TypeError):
         subject = ""
     return fingerprint, subject

@@ -43,7 +43,7 @@ def parse_pem(text: str) -> ParsedCert:
         raise BadCertificate("the PEM block is not a valid X.509 certificate") from None
     der = cert.public_bytes(serialization.Encoding.DER)
     try:
-        subject = cert.subject.rfc4514_string()
+        subject = ", ".join(rdn.rfc4514_string() for rdn in cert.subject.rdns)
     except ValueError:
         subject = ""
     return ParsedCert(

@@ -46,7 +46,7 @@ async def test_certificates_list_name_subject_expiry_and_where_active() -> None:
         assert rows["partner-gateway"].endswith("search-prod")
         assert rows["staging-client"].endswith("inactive")
         assert "CN=gateway.acme-robotics.example" in rows["partner-gateway"]
-        assert "1 expired or expiring within 30 days" in plain(pane.query_one("#cert-note", Static))
+        assert "1 expiring within 30 days or expired" in plain(pane.query_one("#cert-note", Static))
         first = pane.table.current.item
         stored = _store(app).one("SELECT * FROM certificates WHERE id = ?", (first.id,))
         assert first.fingerprint == stored["fingerprint"]  # read back from the PEM
@@ -198,11 +198,11 @@ async def test_security_tab_shows_models_tools_and_retention_next_to_the_org() -
         text = plain(panel.query_one("#security-body", Static))
         assert "Allow list: gpt-4o, gpt-4o-mini, text-embedding-3-small" in text
         assert "✓ File search" in text
-        assert "Project: organisation default (modified abuse monitoring)" in text
-        assert "Organisation: modified abuse monitoring" in text
+        assert "organisation default (modified abuse monitoring)" in text
+        assert "Org retention  modified abuse monitoring" in text
         panel = await open_security(pilot, "data-pipeline")
         text = plain(panel.query_one("#security-body", Static))
-        assert "Project: none (standard retention)" in text
+        assert "none (standard retention)" in text
         assert "keeps data longer than the organisation" in text
         assert "Every model allowed" in text
 
@@ -253,6 +253,6 @@ async def test_hosted_tools_and_retention_changes_reach_the_sandbox() -> None:
         await pilot.press("enter")
         await wait_until(
             pilot,
-            lambda: "Project: zero data retention" in plain(panel.query_one("#security-body")),
+            lambda: "Retention      zero data retention" in plain(panel.query_one("#security-body")),
         )
     assert _controls(app, pid)["retention_type"] == "zero_data_retention"

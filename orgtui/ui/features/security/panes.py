@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -77,7 +78,7 @@ class CertificatesPane(Vertical):
     DEFAULT_CSS = """
     CertificatesPane #cert-note { height: 1; padding: 0 1; color: $text-muted; }
     CertificatesPane #cert-note.-warn { color: $text-warning; text-style: bold; }
-    CertificatesPane #cert-detail { height: auto; max-height: 5; padding: 0 1;
+    CertificatesPane #cert-detail { height: auto; max-height: 6; padding: 0 1;
         border-top: solid $panel-lighten-1; }
     """
 
@@ -152,7 +153,7 @@ class CertificatesPane(Vertical):
             expiring = sum(1 for c in certs if c.expiring(now) or c.expired(now))
             text = Text(f"{len(certs)} certificate{'s' * (len(certs) != 1)} (mutual TLS)")
             if expiring:
-                text.append(f" · {expiring} expired or expiring within 30 days", style="bold")
+                text.append(f" · {expiring} expiring within 30 days or expired", style="bold")
                 warn = True
             if self.overview.errors:
                 text.append(f" · {len(self.overview.errors)} part(s) could not be read")
@@ -171,12 +172,12 @@ class CertificatesPane(Vertical):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
-        grid.add_row("SHA-256", Text(cert.fingerprint or "unknown"))
         grid.add_row("Subject", safe_text(cert.subject or "unknown", 200))
         valid = Text(f"{short_date(cert.valid_at)} to ")
         valid.append_text(expiry_text(cert, self.app.clock.now()))
         valid.append(f"  {cert.id}", style="dim")
         grid.add_row("Valid", valid)
+        grid.add_row("SHA-256", Text(cert.fingerprint or "unknown"))
         detail.update(grid)
 
     def on_virtual_table_highlighted(self, event: Any) -> None:
@@ -246,18 +247,23 @@ class SecurityPanel(ScopedActions, VerticalScroll, can_focus=True):
             return
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
-        grid.add_row("Model permissions", self._models(data))
-        grid.add_row("", Text("m to change · ctrl+x back to every model", style="dim"))
+        grid.add_column()
+        grid.add_row("Models", self._models(data))
         grid.add_row("Hosted tools", self._tools(data))
-        grid.add_row("", Text("t to change", style="dim"))
-        grid.add_row("Data retention", self._retention(data))
-        grid.add_row("", Text("D project retention · O the organisation's", style="dim"))
+        project, warning, org = self._retention(data)
+        grid.add_row("Retention", project)
+        if warning is not None:
+            grid.add_row("", warning)
+        grid.add_row("Org retention", org)
         if data.errors:
             grid.add_row(
                 "Not read", safe_text("; ".join(f"{k}: {v}" for k, v in data.errors.items()), 300)
             )
-        body.update(grid)
+        hint = Text(
+            "\nm models · ctrl+x every model · t tools · D retention · O org retention",
+            style="dim",
+        )
+        body.update(Group(grid, hint))
 
     @staticmethod
     def _models(data: ProjectSecurity) -> Text:
@@ -274,27 +280,30 @@ class SecurityPanel(ScopedActions, VerticalScroll, can_focus=True):
         return text
 
     @staticmethod
-    def _tools(data: ProjectSecurity) -> Text:
+    def _tools(data: ProjectSecurity) -> Any:
         if not data.tools:
             return Text("unknown", style="dim")
-        text = Text()
-        for i, (tool, on) in enumerate(data.tools.items()):
-            if i:
-                text.append("  ")
-            text.append(
-                f"{'✓' if on else '✗'} {TOOL_LABELS.get(tool, tool)}", style="" if on else "dim"
-            )
-        return text
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        cells = [
+            Text(f"{'✓' if on else '✗'} {TOOL_LABELS.get(tool, tool)}", style="" if on else "dim")
+            for tool, on in data.tools.items()
+        ]
+        half = (len(cells) + 1) // 2
+        for left, right in zip(cells[:half], [*cells[half:], Text("")], strict=False):
+            grid.add_row(left, right)
+        return grid
 
     @staticmethod
-    def _retention(data: ProjectSecurity) -> Text:
-        text = Text(f"Project: {retention_label(data.retention)}")
+    def _retention(data: ProjectSecurity) -> tuple[Text, Text | None, Text]:
+        project = Text(retention_label(data.retention))
         if data.retention == "organization_default":
-            text.append(f" ({retention_label(data.org_retention)})", style="dim")
+            project.append(f" ({retention_label(data.org_retention)})", style="dim")
+        warning = None
         if data.retention_longer_than_org:
-            text.append("  ! keeps data longer than the organisation", style="bold")
-        text.append(f"\nOrganisation: {retention_label(data.org_retention)}")
-        return text
+            warning = Text("! keeps data longer than the organisation", style="bold")
+        return project, warning, Text(retention_label(data.org_retention))
 
     def action_context(self) -> ActionContext:
         return ActionContext(
