@@ -199,12 +199,16 @@ async def _check(connection: Any, args: Any) -> int:
         # Without costs the limit-vs-spend checks are skipped (an info finding says so).
         trailing = None if isinstance(costs, ApiError) else trailing_cost_by_project(costs)
         snapshot = session.snapshot
+        from orgtui.core.security import load_security_facts
+
+        security = await load_security_facts(session)  # what it cannot read, it says
         findings = run_checks(
             snapshot,
             trailing,
             now,
             connection.profile.thresholds,
             scan=last_scan(connection.profile.name),
+            security=security,
         )
     finally:
         session.close()

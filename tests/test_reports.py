@@ -241,6 +241,21 @@ def test_check_demo_json() -> None:
     assert "project.no_spend_limit" in {f["id"] for f in data["findings"]}
 
 
+def test_check_demo_json_has_the_security_findings() -> None:
+    """The demo's certificate 12 days from expiry, support-bot-prod without a model allow
+    list and data-pipeline keeping data longer than the organisation, each with its object."""
+    data = payload(orgtui("check", "--demo", "--json"), CHECK_SCHEMA)
+    by_id = {f["id"]: f for f in data["findings"]}
+    cert = by_id["certificate.expiring"]
+    assert cert["severity"] == "warning" and "expires in 12 days" in cert["message"]
+    assert [(o["type"], o["name"]) for o in cert["objects"]] == [("certificate", "edge-mtls-2025")]
+    prod = by_id["project.prod_no_model_allow_list"]["objects"]
+    assert [(o["type"], o["name"]) for o in prod] == [("project_security", "support-bot-prod")]
+    longer = by_id["project.retention_longer"]["objects"]
+    assert [(o["type"], o["name"]) for o in longer] == [("project_security", "data-pipeline")]
+    assert "security.unavailable" not in by_id
+
+
 def test_check_demo_text_fits_80_columns() -> None:
     done = orgtui("check", "--demo")
     assert done.returncode == 2, done.stderr

@@ -1,7 +1,7 @@
 """`AdminClient`: one async method per Admin API operation the console uses.
 
 The engine (pacing, retries, error mapping) is in `transport.py`; the methods are split by
-domain into `client_projects.py`, `client_org.py` and `client_rbac.py`. The same client talks to the real API,
+domain into `client_projects.py`, `client_org.py`, `client_rbac.py` and `client_security.py`. The same client talks to the real API,
 to the sandbox in-process (`transport=httpx.ASGITransport(app=...)`) and to the sandbox over a
 socket: nothing here assumes one or the other.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 from orgtui.api.client_org import USAGE_KINDS, OrgMixin
 from orgtui.api.client_projects import ProjectsMixin
 from orgtui.api.client_rbac import RbacMixin
+from orgtui.api.client_security import SecurityMixin
 from orgtui.api.throttle import BudgetState
 
 __all__ = ["USAGE_KINDS", "AdminClient", "BudgetState"]
 
 
-class AdminClient(ProjectsMixin, OrgMixin, RbacMixin):
+class AdminClient(ProjectsMixin, OrgMixin, RbacMixin, SecurityMixin):
     """Async Admin API client.
 
     `AdminClient(base_url, admin_key, *, transport=None, timeout=20.0, max_concurrency=4,

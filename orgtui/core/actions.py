@@ -46,6 +46,8 @@ AUDIT = "audit"
 HEALTH = "health"
 MATRIX = "matrix"
 DIALOG = "dialog"
+CERTIFICATE = "certificate"
+SECURITY = "security"
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,61 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
     ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
     ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
+    # -- security controls (the Certificates node; a project's Security tab)
+    ActionSpec(
+        "certificate.upload",
+        "Upload certificate",
+        "n",
+        CERTIFICATE,
+        mutates=True,
+        description="Upload a PEM certificate from a file (not activated)",
+    ),
+    ActionSpec("certificate.rename", "Rename", "e", CERTIFICATE, mutates=True),
+    ActionSpec(
+        "certificate.activate",
+        "Activate",
+        "+",
+        CERTIFICATE,
+        mutates=True,
+        description="Activate the certificate for the organisation or a project",
+    ),
+    ActionSpec(
+        "certificate.deactivate",
+        "Deactivate",
+        "x",
+        CERTIFICATE,
+        mutates=True,
+        description="Deactivate the certificate for the organisation or a project",
+    ),
+    ActionSpec("certificate.delete", "Delete", "d", CERTIFICATE, mutates=True),
+    ActionSpec(
+        "security.models",
+        "Model permissions",
+        "m",
+        SECURITY,
+        mutates=True,
+        description="Allow or deny models for the project",
+    ),
+    ActionSpec(
+        "security.models_reset",
+        "Reset models",
+        "ctrl+x",
+        SECURITY,
+        mutates=True,
+        show_in_footer=False,
+        description="Back to the default model permissions (every model)",
+    ),
+    ActionSpec("security.tools", "Hosted tools", "t", SECURITY, mutates=True),
+    ActionSpec("security.retention", "Data retention", "D", SECURITY, mutates=True),
+    ActionSpec(
+        "security.org_retention",
+        "Org retention",
+        "O",
+        SECURITY,
+        mutates=True,
+        show_in_footer=False,
+        description="The organisation's data retention",
+    ),
     # -- dialog
     ActionSpec("secret.copy", "Copy", "c", DIALOG, palette=False),
     ActionSpec("secret.reveal", "Reveal/hide", "v", DIALOG, palette=False),

@@ -196,6 +196,37 @@ CHECKS: tuple[CheckSpec, ...] = (
         "Service account with the owner role",
         "Give the service account the member role unless it manages the project.",
     ),
+    # security controls (core/health_security.py), when `run_checks` is given their facts
+    CheckSpec(
+        "certificate.expired_active",
+        F,
+        "Active certificate that has expired",
+        "Activate a valid certificate, then deactivate the expired one (Certificates).",
+    ),
+    CheckSpec(
+        "certificate.expiring",
+        W,
+        "Certificate expiring within 30 days",
+        "Upload the renewed certificate and activate it before this one expires.",
+    ),
+    CheckSpec(
+        "project.prod_no_model_allow_list",
+        W,
+        "Production project without a model allow list",
+        "Allow only the models the service uses (the project's Security tab, m).",
+    ),
+    CheckSpec(
+        "project.retention_longer",
+        W,
+        "Project keeps data longer than the organisation",
+        "Set the project's retention to the organisation default (Security tab, D).",
+    ),
+    CheckSpec(
+        "security.unavailable",
+        INFO,
+        "Security controls could not be read",
+        "Refresh; the certificate, model and retention checks were skipped.",
+    ),
     CheckSpec(
         "data.incomplete",
         INFO,
@@ -225,6 +256,7 @@ def run_checks(
     *,
     trailing_30d_org_cost: float | None = None,
     scan: Any = None,
+    security: Any = None,
 ) -> list[Finding]:
     """Every check over `snapshot`, most severe first (then in check order).
 
@@ -232,7 +264,8 @@ def run_checks(
     (`spend.trailing_cost_by_project`), or None when costs could not be read. The org-level
     figure defaults to the sum of its values. `thresholds`: `Profile.thresholds`,
     a `HealthThresholds`, or None for the defaults. `scan`: the last `orgtui scan` record
-    (`leak_record.last_scan`), or None.
+    (`leak_record.last_scan`), or None. `security`: a `core.security.SecurityFacts` for the
+    certificate, model and retention checks (skipped when None).
     """
     from orgtui.core import health_checks as hc
     from orgtui.core.leak_record import check_scanned_keys
@@ -249,6 +282,10 @@ def run_checks(
     found += hc.check_invites(snapshot, now)
     found += hc.check_service_accounts(snapshot)
     found += check_scanned_keys(snapshot, scan)
+    if security is not None:
+        from orgtui.core.health_security import check_security
+
+        found += check_security(snapshot, security, now)
     order = {spec.id: i for i, spec in enumerate(CHECKS)}
     rank = {sev: i for i, sev in enumerate(SEVERITY_ORDER)}
     return sorted(found, key=lambda f: (rank[f.severity], order[f.id]))

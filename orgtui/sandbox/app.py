@@ -19,7 +19,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from orgtui.sandbox import (
     routes_admin_keys,
     routes_audit,
+    routes_certificates,
     routes_control,
+    routes_controls,
     routes_groups,
     routes_invites,
     routes_keys,
@@ -180,6 +182,8 @@ def create_app(
         *routes_groups.routes,
         *routes_roles.routes,
         *routes_project_access.routes,
+        *routes_certificates.routes,
+        *routes_controls.routes,
         *_usage_routes(sandbox),
         Route("/{path:path}", _fallback, methods=ALL_METHODS),
     ]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from orgtui.sandbox.schema import SCHEMA_SQL, SCHEMA_VERSION
+from orgtui.sandbox.schema_security import SECURITY_SCHEMA_SQL
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -74,6 +75,7 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.executescript(SCHEMA_SQL)
+            self.conn.executescript(SECURITY_SCHEMA_SQL)
         self.is_new = self.meta_get("schema_version") is None
         if self.is_new:
             self.meta_set("schema_version", str(SCHEMA_VERSION))

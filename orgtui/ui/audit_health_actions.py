@@ -81,12 +81,13 @@ class _Ref:
 
 
 # Where each kind of object lives in the main screen: a project tab, or an org-level node.
-PROJECT_TABS = {"api_key": 0, "service_account": 1, "user": 2}
+PROJECT_TABS = {"api_key": 0, "service_account": 1, "user": 2, "project_security": 5}
 ORG_NODES = {
     "user": "members",
     "invite": "invites",
     "admin_key": "admin_keys",
     "organization": "org",
+    "certificate": "certificates",
 }
 
 
@@ -127,6 +128,8 @@ async def reveal_object(
             return False
         detail = main.query_one(ProjectDetail)
         detail.action_tab_index(tab)
+        if kind == "project_security":
+            return True
         table = detail.active_table()
     else:
         node = ORG_NODES.get(kind)

@@ -32,6 +32,7 @@ from orgtui.api.models import (
 
 from .conftest import lenient_json
 from .rbac_calls import RBAC_MODELS
+from .spec_support_security import SECURITY_MODELS
 
 _P = "/organization/projects/{project_id}"
 USAGE_KINDS = [
@@ -101,6 +102,7 @@ MODELS: dict[tuple[str, str], Any] = {
     },
     **{("get", f"/organization/usage/{kind}"): UsagePage for kind in USAGE_KINDS},
     **RBAC_MODELS,
+    **SECURITY_MODELS,
 }
 
 

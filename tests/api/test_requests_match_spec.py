@@ -16,6 +16,7 @@ from orgtui.api.client import AdminClient
 
 from .conftest import BASE_URL, TEST_KEY
 from .spec_support import CALLS, Call, SpecServer, _all
+from .spec_support_security import bad_security_arguments
 
 
 @pytest.fixture
@@ -117,6 +118,21 @@ async def test_bad_arguments_fail_before_sending(spec_client) -> None:
     with pytest.raises(TypeError):
         await client.audit_log_page(project_ids="proj_1")  # type: ignore[arg-type]
     assert server.seen == []
+
+
+async def test_bad_security_arguments_fail_before_sending(spec_client) -> None:
+    server, client = spec_client
+    raised = await bad_security_arguments(client)
+    assert len(raised) == 11
+    assert server.seen == []
+
+
+async def test_certificate_content_is_asked_for_as_the_spec_example_does(spec_client) -> None:
+    server, client = spec_client
+    cert = await client.get_certificate("cert_abc", include_content=True)
+    assert server.seen[0][2].url.params.get_list("include[]") == ["content"]
+    assert cert.certificate_details.content is not None
+    assert cert.certificate_details.content.startswith("-----BEGIN CERTIFICATE-----")
 
 
 async def test_client_covers_every_console_operation(spec_client) -> None:

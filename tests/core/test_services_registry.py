@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fixtures_services import World
+from security_params import security_params
 
 from orgtui.core.actions import ActionRegistry, ReadOnlyRefusal
 from orgtui.core.services import keys
@@ -58,6 +59,7 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "alert.create": {"cents": 100, "recipients": "a@example.com"},
         "alert.update": {"alert_id": "alert_x", "cents": 200},
         "alert.delete": {"alert_id": "alert_x"},
+        **security_params(pid),
     }
 
 

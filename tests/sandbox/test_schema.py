@@ -16,6 +16,7 @@ from orgtui.sandbox import Sandbox
 from orgtui.sandbox.spec_paths import SPEC_PATHS
 from tests.sandbox.conftest import project_id, user_id
 from tests.sandbox.rbac_walk import walk_rbac
+from tests.sandbox.schema_walk_security import walk_security
 from tests.sandbox.spec_walk import (
     SPEC_PATH,
     error_validator,
@@ -139,6 +140,7 @@ async def walk(w: Walker, sb: Sandbox) -> None:
         )
         await w.call("DELETE", f"{base}/spend_alerts/{alert['id']}")
     await w.call("POST", f"{P}/{new['id']}/archive")
+    await walk_security(w, sb)
     # org users, invites, admin keys
     users = await w.call("GET", "/organization/users", params={"limit": 100})
     await w.call("GET", f"/organization/users/{uid}")
@@ -199,7 +201,7 @@ async def test_every_emulated_operation_matches_the_spec(
     every = {(m, p) for p, methods in SPEC_PATHS.items() for m in methods}
     missing = every - set(not_emulated()) - w.covered
     assert not missing, sorted(missing)
-    assert len(w.covered) == 61 + 39
+    assert len(w.covered) == 61 + 39 + 19  # admin + usage, RBAC, security: all 119
 
 
 def test_spec_examples_of_errors_are_envelopes() -> None:

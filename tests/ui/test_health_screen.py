@@ -28,11 +28,14 @@ async def open_health(pilot: Any) -> HealthScreen:
 async def expected_findings(app: Any) -> list[Any]:
     session = app.session
     data = await fetch_spend_data(session.client, app.clock.now(), include_usage=False)
+    from orgtui.core.security import load_security_facts
+
     return run_checks(
         session.snapshot,
         trailing_cost_by_project(data),
         app.clock.now(),
         session.profile.thresholds,
+        security=await load_security_facts(session),
     )
 
 
@@ -194,3 +197,42 @@ async def test_a_on_an_object_opens_its_audit_log() -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_security_findings_link_to_their_objects() -> None:
+    """The demo's certificate close to expiry, its *-prod project without an allow list and
+    its project keeping data longer than the organisation are found; enter shows each."""
+    from orgtui.ui.features.security.panes import CertificatesPane, SecurityPanel
+
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_health(pilot)
+        groups = tree_groups(screen)
+        expiring = groups["warning"]["certificate.expiring"]
+        assert [t for t, _ in expiring] == ["certificate"]
+        prod = groups["warning"]["project.prod_no_model_allow_list"]
+        names = {app.session.snapshot.project(pid).project.name for _, pid in prod}
+        assert names == {"support-bot-prod"}  # search-prod has its allow list
+        longer = groups["warning"]["project.retention_longer"]
+        assert [app.session.snapshot.project(pid).project.name for _, pid in longer] == [
+            "data-pipeline"
+        ]
+        await select(pilot, screen, find_object(screen, "certificate.expiring", "certificate"))
+        assert isinstance(app.screen, MainScreen)
+        pane = app.screen.query_one(CertificatesPane)
+        for _ in range(200):
+            if pane.table.current is not None:
+                break
+            await pilot.pause(0.02)
+        assert pane.table.current is not None and pane.table.current.key == expiring[0][1]
+        screen = await open_health(pilot)
+        await select(
+            pilot,
+            screen,
+            find_object(screen, "project.retention_longer", "project_security"),
+        )
+        from textual.widgets import TabbedContent
+
+        panel = app.screen.query_one(SecurityPanel)
+        assert panel.project_id == longer[0][1]
+        assert app.screen.query_one("#project-tabs", TabbedContent).active == "tab-security"

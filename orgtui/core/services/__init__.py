@@ -18,6 +18,7 @@ from orgtui.core.services import (  # noqa: F401  (imported to register their ha
     members,
     projects,
     rotation,
+    security,
 )
 from orgtui.core.services.errors import (
     AcceptedInviteError,

@@ -55,6 +55,8 @@ KINDS = {
     "service_account": "account",
     "organization": "org",
     "part": "data",
+    "certificate": "cert",
+    "project_security": "project",
 }
 TITLES = {spec.id: spec.title for spec in CHECKS}
 SPEND_PENDING = "spend.unavailable"  # while costs are on their way this is not yet true
@@ -115,6 +117,7 @@ class HealthScreen(Screen[None]):
         self.costs: dict[str, float] | None = None
         self.costs_state = "fetching"  # fetching | ready | failed
         self.costs_error = ""
+        self.security: Any = None  # core.security.SecurityFacts once read
         self._scheduled = False
         self._open_keys: set[tuple[Any, ...]] = set()
         self._shut_keys: set[tuple[Any, ...]] = set()
@@ -138,6 +141,7 @@ class HealthScreen(Screen[None]):
         tree.focus()
         self.compute()
         self.fetch_costs()
+        self.fetch_security()
 
     # ------------------------------------------------------------------ computing
 
@@ -151,6 +155,7 @@ class HealthScreen(Screen[None]):
             now,
             self.session.profile.thresholds,
             scan=last_scan(self.session.profile.name),
+            security=self.security,
         )
         if self.costs_state == "fetching":
             found = [f for f in found if f.id != SPEND_PENDING]
@@ -182,12 +187,28 @@ class HealthScreen(Screen[None]):
             self.costs, self.costs_state = trailing_cost_by_project(data), "ready"
         self.compute()
 
+    def fetch_security(self) -> None:
+        """Certificates, model permissions and retention (read on demand, not synced)."""
+        self.run_worker(
+            self._fetch_security(),
+            group="refresh:health-security",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _fetch_security(self) -> None:
+        from orgtui.core.security import load_security_facts
+
+        self.security = await load_security_facts(self.session)
+        self.compute()
+
     def recompute(self) -> None:
         """`r`: refresh the organisation (unless a refresh is running) and the costs."""
         profile = self.session.profile.name
         if not self.app.is_syncing(profile):
             self.app.refresh_all(profile)
         self.fetch_costs()
+        self.fetch_security()
         self.compute()
 
     def refresh_focused(self) -> None:  # sync.refresh (`r`) calls this on the current screen

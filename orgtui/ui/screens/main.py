@@ -253,6 +253,9 @@ class MainScreen(Screen[None]):
         ref = self.tree.current
         if ref is None:
             return
+        reload = getattr(self.detail.visible_content, "reload", None)
+        if callable(reload):  # panes read on demand (certificates, a project's Security tab)
+            reload()
         session = self.app.session_for(ref.profile)
         if ref.kind == PROJECT and ref.project_id:
             parts = [project_part(ref.project_id, kind) for kind in PROJECT_PART_KINDS]

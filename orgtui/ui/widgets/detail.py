@@ -19,7 +19,16 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from orgtui.ui.text import clock_time, relative_time, safe_text
-from orgtui.ui.widgets.org_tree import ADMIN_KEYS, INVITES, MEMBERS, ORG, PROJECT, PROJECTS, NodeRef
+from orgtui.ui.widgets.org_tree import (
+    ADMIN_KEYS,
+    CERTIFICATES,
+    INVITES,
+    MEMBERS,
+    ORG,
+    PROJECT,
+    PROJECTS,
+    NodeRef,
+)
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -189,7 +198,14 @@ _LATER_PANES: dict[str, Callable[[], Widget]] = {
         "AdminKeysTable", "admin-keys-table", "admin_keys", "pane-admin_keys"
     ),
     "pane-project": lambda: _project_detail()(id="pane-project"),
+    "pane-certificates": lambda: _certificates_pane()(id="pane-certificates"),
 }
+
+
+def _certificates_pane() -> type[Widget]:
+    from orgtui.ui.features.security.panes import CertificatesPane
+
+    return CertificatesPane
 
 
 def _project_detail() -> type[ProjectDetail]:
@@ -222,7 +238,9 @@ class DetailPane(ContentSwitcher):
         return any(child.id == pane_id for child in self.children)
 
     async def _build_then_show(self, pane_id: str) -> None:
-        await self.mount(_LATER_PANES[pane_id]())
+        pane = _LATER_PANES[pane_id]()
+        pane.display = False  # shown when it becomes current (the user may have moved on)
+        await self.mount(pane)
         self._building.discard(pane_id)
         focus, self._focus_when_built = self._focus_when_built, False
         if self._wanted is not None and f"pane-{self._wanted[0].kind}" == pane_id:
@@ -239,6 +257,7 @@ class DetailPane(ContentSwitcher):
                 self._building.add(pane_id)
                 self.run_worker(self._build_then_show(pane_id), group=f"build:{pane_id}")
             return
+        fresh = self.ref != ref
         self.ref = ref
         self.session = session
         now = self.app.clock.now()
@@ -273,6 +292,8 @@ class DetailPane(ContentSwitcher):
             )
         elif ref.kind == PROJECT and ref.project_id:
             self.query_one(_project_detail()).show(session, ref.project_id, now, syncing)
+        elif ref.kind == CERTIFICATES:
+            self.query_one(f"#{pane_id}").show(session, fresh=fresh)  # type: ignore[attr-defined]
 
     def focus_content(self) -> bool:
         """Focus the main list of the visible pane (enter from the tree).

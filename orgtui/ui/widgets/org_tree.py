@@ -6,7 +6,8 @@
     │   └── Old thing (archived)      <- dimmed; hidden unless view.toggle_archived
     ├── Members 8
     ├── Invites 2
-    └── Admin keys 3
+    ├── Admin keys 3
+    └── Certificates
 
 The tree is rebuilt from snapshots (`sync_session`), keeping the cursor on the same node.
 """
@@ -37,6 +38,7 @@ PROJECT = "project"
 MEMBERS = "members"
 INVITES = "invites"
 ADMIN_KEYS = "admin_keys"
+CERTIFICATES = "certificates"  # read when shown (orgtui.ui.features.security), not in the snapshot
 ORG_LEAVES = (
     (MEMBERS, "Members", "users"),
     (INVITES, "Invites", "invites"),
@@ -143,6 +145,8 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             for kind, _title, _field in ORG_LEAVES:
                 leaf = node.add_leaf(Text(_title), NodeRef(profile, kind))
                 self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
+            certs = node.add_leaf(Text("Certificates"), NodeRef(profile, CERTIFICATES))
+            self._ref_nodes[certs.data] = certs  # type: ignore[index]
         elif node.label != label:
             node.set_label(label)
         return node

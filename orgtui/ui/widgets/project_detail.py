@@ -41,6 +41,8 @@ TABS: tuple[tuple[str, str, str, type[ResourceTable]], ...] = (
     ("tab-limits", "Limits", "limits", AlertsTable),
     ("tab-rate-limits", "Rate limits", "rate_limits", RateLimitsTable),
 )
+# The Security tab (orgtui.ui.features.security) is not a list: it comes after these.
+SECURITY_TAB = "tab-security"
 # Shorter titles when the pane is narrow (80 columns).
 SHORT_TITLES = {"tab-accounts": "Accounts", "tab-rate-limits": "Rates"}
 
@@ -59,6 +61,13 @@ class ProjectDetail(ScopedActions, Vertical):
         *(
             Binding(str(n), f"tab_index({n - 1})", title, show=False, id=f"tabs.{n}")
             for n, (_, title, _, _) in enumerate(TABS, start=1)
+        ),
+        Binding(
+            str(len(TABS) + 1),
+            f"tab_index({len(TABS)})",
+            "Security",
+            show=False,
+            id="tabs.security",
         ),
     ]
 
@@ -79,13 +88,18 @@ class ProjectDetail(ScopedActions, Vertical):
                     if kind == "limits":
                         yield Static(id="limits-summary")
                     yield ListPane(table_cls(id=f"{tab_id}-table"), kind, id=f"{tab_id}-pane")
+            from orgtui.ui.features.security.panes import SecurityPanel
+
+            with TabPane("Security", id=SECURITY_TAB):
+                yield SecurityPanel(id="security-panel")
 
     # ------------------------------------------------------------------ painting
 
     def show(self, session: Session, project_id: str, now: float, syncing: bool) -> None:
         from orgtui.ui.widgets.detail import ListPane
 
-        if project_id != self.project_id or session is not self.session:
+        fresh = project_id != self.project_id or session is not self.session
+        if fresh:
             self._sources.clear()
         self.session = session
         self.project_id = project_id
@@ -126,6 +140,21 @@ class ProjectDetail(ScopedActions, Vertical):
             if str(tab.label) != label:
                 tab.label = label
         self._show_limits(session, view, syncing)
+        if tabs.active == SECURITY_TAB:
+            self._security_panel().show(session, project_id, fresh=fresh)
+
+    def _security_panel(self) -> Any:
+        return self.query_one("#security-panel")
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == SECURITY_TAB and self.session and self.project_id:
+            self._security_panel().show(self.session, self.project_id)
+
+    def reload(self) -> None:
+        """`r` on a project: the Security tab reads its controls again (the lists are parts
+        of the snapshot, refreshed by the sync)."""
+        if self.query_one(TabbedContent).active == SECURITY_TAB:
+            self._security_panel().reload()
 
     def _is_narrow(self) -> bool:
         return self.app.size.width < 100
@@ -157,27 +186,30 @@ class ProjectDetail(ScopedActions, Vertical):
 
     def active_table(self) -> ResourceTable | None:
         tabs = self.query_one(TabbedContent)
-        if not tabs.active:
+        if not tabs.active or tabs.active == SECURITY_TAB:
             return None
         return self.query_one(f"#{tabs.active}-table", ResourceTable)
 
     def focus_table(self) -> bool:
         table = self.active_table()
         if table is None:
+            if self.query_one(TabbedContent).active == SECURITY_TAB:
+                self._security_panel().focus()
+                return True
             return False
         table.focus()
         return True
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
-        ids = [tab_id for tab_id, *_ in TABS]
+        ids = [tab_id for tab_id, *_ in TABS] + [SECURITY_TAB]
         index = ids.index(tabs.active) if tabs.active in ids else 0
         self.action_tab_index((index + step) % len(ids))
 
     def action_tab_index(self, index: int) -> None:
         tabs = self.query_one(TabbedContent)
-        if 0 <= index < len(TABS):
-            tabs.active = TABS[index][0]
+        if 0 <= index <= len(TABS):
+            tabs.active = TABS[index][0] if index < len(TABS) else SECURITY_TAB
             had_focus = self.screen.focused is not None and self in self.screen.focused.ancestors
             if had_focus:
                 self.call_after_refresh(self.focus_table)
