@@ -29,6 +29,7 @@ async def _onboard(app: Any) -> set[str]:
                 expected_usd={"dev": 10, "prod": 250},
                 services=["api", "batch"],
                 recipients="finops@acme-robotics.example",
+                models="gpt-4o-mini text-embedding-3-small",
             )
         )
 

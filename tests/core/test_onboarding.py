@@ -39,6 +39,7 @@ def _plan(session: Any, app: str = "billing") -> Any:
         expected_usd={"dev": 20, "prod": 149.5},
         services="api worker",
         recipients=RECIPIENTS,
+        models="gpt-4o-mini",
     )
 
 
@@ -60,7 +61,11 @@ def sandbox_picture(sandbox_app: Any, app: str = "billing") -> Any:
             " WHERE s.project_id = ? AND s.deleted_at IS NULL ORDER BY s.name",
             (p["id"],),
         )
+        controls = store.one(
+            "SELECT model_mode, model_ids FROM project_controls WHERE project_id = ?", (p["id"],)
+        )
         out[p["name"]] = {
+            "models": (controls["model_mode"], controls["model_ids"]) if controls else None,
             "archived": p["archived_at"] is not None,
             "limit": limit["threshold_amount"] if limit else None,
             "alerts": sorted(a["threshold_amount"] for a in alerts),
@@ -109,12 +114,14 @@ async def test_an_uninterrupted_run(make_session: Callable[..., Any], sandbox_ap
     ]
     assert sandbox_picture(sandbox_app) == {
         "billing-dev": {
+            "models": None,
             "archived": False,
             "limit": 40_00,
             "alerts": [32_00],
             "accounts": [("billing-dev-api", 1), ("billing-dev-worker", 1)],
         },
         "billing-prod": {
+            "models": ("allow_list", '["gpt-4o-mini"]'),
             "archived": False,
             "limit": 299_00,
             "alerts": [239_20],
@@ -140,7 +147,8 @@ async def _uninterrupted(make_session: Callable[..., Any], sandbox_app: Any) -> 
     }
 
 
-@pytest.mark.parametrize("stop_after", range(10))  # 2 projects, 2 limits, 2 alerts, 4 keys
+# 2 projects, 2 limits, 2 alerts, the prod model allow-list, 4 keys
+@pytest.mark.parametrize("stop_after", range(11))
 async def test_stopped_after_any_step_then_resumed_ends_as_uninterrupted(
     make_session: Callable[..., Any], sandbox_app: Any, stop_after: int
 ) -> None:
@@ -167,7 +175,7 @@ async def test_stopped_after_any_step_then_resumed_ends_as_uninterrupted(
 
     assert record.finished
     assert sandbox_picture(sandbox_app) == expected
-    if stop_after >= 6 and stop_after % 2 == 0:  # a key was made but never stored
+    if stop_after >= 7 and stop_after % 2 == 0:  # a key was made but never stored
         assert any("never stored" in n for n in resumed.notes)
 
 

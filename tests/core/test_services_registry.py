@@ -60,6 +60,7 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "alert.update": {"alert_id": "alert_x", "cents": 200},
         "alert.delete": {"alert_id": "alert_x"},
         **security_params(pid),
+        "service.onboard": {"plan": None},  # refused before the plan is looked at
     }
 
 

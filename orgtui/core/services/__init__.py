@@ -16,6 +16,7 @@ from orgtui.core.services import (  # noqa: F401  (imported to register their ha
     keys,
     limits,
     members,
+    onboarding,
     projects,
     rotation,
     security,

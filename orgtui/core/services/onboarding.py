@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from orgtui.core.services._common import display, ensure_writable
+from orgtui.core.services._common import display, ensure_writable, mutation
 from orgtui.core.services.errors import InvalidInput
 from orgtui.core.services.onboarding_journal import (
     OnboardingJournal,
@@ -36,6 +36,7 @@ __all__ = [
     "OnboardingPlan",
     "ServicePlan",
     "plan_onboarding",
+    "start_onboarding",
 ]
 
 ACTION_ID = "service.onboard"
@@ -68,6 +69,7 @@ class OnboardingPlan:
     services: tuple[ServicePlan, ...]
     role: str
     recipients: tuple[str, ...]
+    models: tuple[str, ...] = ()  # the allow-list set on production projects
 
     def as_data(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,7 +82,12 @@ class OnboardingPlan:
             services=tuple(ServicePlan(**s) for s in data["services"]),
             role=data["role"],
             recipients=tuple(data["recipients"]),
+            models=tuple(data.get("models", ())),
         )
+
+    def guarded(self, env: EnvPlan) -> bool:
+        """Production projects get the model allow-list (the health check asks for one)."""
+        return bool(self.models) and env.project_name.endswith("-prod")
 
     def env(self, name: str) -> EnvPlan:
         return next(e for e in self.envs if e.env == name)
@@ -95,7 +102,9 @@ class OnboardingPlan:
             if alert >= limit:
                 raise InvalidInput(f"{e.env}: the alert should fire before the hard limit")
             envs.append(EnvPlan(**{**asdict(e), "limit_cents": limit, "alert_cents": alert}))
-        return OnboardingPlan(self.app, tuple(envs), self.services, self.role, self.recipients)
+        return OnboardingPlan(
+            self.app, tuple(envs), self.services, self.role, self.recipients, self.models
+        )
 
 
 def _names(text: str | Sequence[str], what: str) -> list[str]:
@@ -115,6 +124,7 @@ def plan_onboarding(
     services: str | Sequence[str],
     role: str = "member",
     recipients: str | Sequence[str] = (),
+    models: str | Sequence[str] = (),
 ) -> OnboardingPlan:
     """What the flow would do, for the admin to review. Nothing is sent."""
     name, error = validate_project_name(app)
@@ -152,12 +162,18 @@ def plan_onboarding(
         for e in env_plans
         for s in _names(services, "service")
     ]
-    return OnboardingPlan(name, tuple(env_plans), tuple(service_plans), role, tuple(emails))
+    wanted = (
+        _names(models, "model") if (models if isinstance(models, str) else list(models)) else []
+    )
+    return OnboardingPlan(
+        name, tuple(env_plans), tuple(service_plans), role, tuple(emails), tuple(wanted)
+    )
 
 
 def _steps(plan: OnboardingPlan) -> tuple[StepRecord, ...]:
     steps = [StepRecord("project", e.env, object_id=e.project_id) for e in plan.envs]
     steps += [StepRecord(kind, e.env) for e in plan.envs for kind in ("limit", "alert")]
+    steps += [StepRecord("models", e.env) for e in plan.envs if plan.guarded(e)]
     steps += [StepRecord("key", s.env, s.service) for s in plan.services]
     return tuple(steps)
 
@@ -240,3 +256,11 @@ class Onboarding:
         said = await undo_flow(self, record)
         self.journal.save(OnboardingRecord(**{**record.__dict__, "finished": True, "undone": True}))
         return said
+
+
+@mutation(ACTION_ID)
+async def start_onboarding(session: Session, *, plan: OnboardingPlan) -> Onboarding:
+    """Begin the flow for a reviewed plan (journaled); run it with `Onboarding.run`."""
+    flow = Onboarding(session)
+    flow.start(plan)
+    return flow

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from orgtui.core.money import format_cents
-from orgtui.core.services import keys, limits, projects
+from orgtui.core.services import keys, limits, projects, security
 from orgtui.core.services._common import display
 from orgtui.core.services.errors import ServiceRefusal
 from orgtui.core.services.onboarding_journal import OnboardingRecord, StepRecord
@@ -45,6 +45,13 @@ async def run_step(
         await _limit(onb, plan, step)
     elif step.kind == "alert":
         await _alert(onb, plan, step)
+    elif step.kind == "models":
+        pid = _project_id(onb, step.env)
+        step = onb.mark(step, state="started")
+        await security.set_model_permissions(  # a PUT of the whole list: idempotent
+            onb.session, project_id=pid, mode="allow_list", model_ids=list(plan.models)
+        )
+        onb.mark(step, state="done", object_id=pid)
     else:
         service = next(s for s in plan.services if s.env == step.env and s.service == step.service)
         await _key(onb, service, step, show_key)
