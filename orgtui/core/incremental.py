@@ -114,6 +114,21 @@ _MAPPED = {
 AUDIT_EVENT_TYPES: frozenset[str] = frozenset(_MAPPED | _NO_PARTS | set(TENANT_EVENT_TYPES))
 
 
+@dataclass(frozen=True)
+class ObjectChange:
+    """One key or service account to read by id (or drop) instead of re-listing its project:
+    a project with 10,000 keys costs one request for a new key, not a hundred pages."""
+
+    kind: str  # key | service_account
+    project_id: str
+    object_id: str
+    gone: bool = False
+
+    @property
+    def part(self) -> str:
+        return project_part(self.project_id, "keys" if self.kind == "key" else "service_accounts")
+
+
 class CycleNeedsFull(Exception):
     """The log cannot say everything that changed: refresh everything (the message says why)."""
 
@@ -195,8 +210,17 @@ def _limit_parts(event: Any, snapshot: Any) -> set[str]:
     return {project_part(pid, "limits")} if pid is not None else {"org_limits"}
 
 
-def parts_for(event: Any, snapshot: Any) -> set[str]:
-    """The parts an audit event invalidates (CycleNeedsFull when that cannot be known)."""
+def _object(snapshot: Any, kind: str, pid: str, event: Any, *, gone: bool) -> set[Any]:
+    """The object itself when its project's list is loaded; else the whole part."""
+    change = ObjectChange(kind, pid, _resource_id(event) or "", gone)
+    if change.object_id and snapshot.is_fetched(change.part):
+        return {change}
+    return {change.part}
+
+
+def parts_for(event: Any, snapshot: Any) -> set[Any]:
+    """The parts (ids) and objects (`ObjectChange`) an audit event invalidates
+    (CycleNeedsFull when that cannot be known)."""
     kind = event.type
     if kind in _NO_PARTS:
         return set()
@@ -210,14 +234,15 @@ def parts_for(event: Any, snapshot: Any) -> set[str]:
             parts |= {project_part(target, k) for k in PROJECT_PART_KINDS}
         return parts
     if kind.startswith("api_key."):
-        pid = pid or _owner_project(snapshot, "api_keys", _resource_id(event))
-        return {project_part(_need_project(event, pid), "keys")}
+        pid = _need_project(event, pid or _owner_project(snapshot, "api_keys", _resource_id(event)))
+        return _object(snapshot, "key", pid, event, gone=kind == "api_key.deleted")
     if kind.startswith("service_account."):
         pid = pid or _owner_project(snapshot, "service_accounts", _resource_id(event))
         pid = _need_project(event, pid)
-        if kind == "service_account.updated":
-            return {project_part(pid, "service_accounts")}
-        return {project_part(pid, "service_accounts"), project_part(pid, "keys")}
+        found = _object(snapshot, "service_account", pid, event, gone=kind.endswith("deleted"))
+        if kind == "service_account.created":  # its first key is not named by this event
+            found.add(project_part(pid, "keys"))
+        return found
     if kind.startswith("rate_limit."):
         return {project_part(_need_project(event, pid), "rate_limits")}
     if kind.startswith("invite."):
@@ -242,7 +267,7 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
 
     started, before = syncer.session.now(), syncer._requests_made()
     reason = _full_reason(syncer, started)
-    parts: set[str] = set()
+    parts: set[Any] = set()
     events: list[Any] = []
     if reason is None:
         try:
@@ -255,6 +280,11 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
         result = await syncer.refresh_all(on_progress)
         result.full_reason = reason
         return result
+    objects = [c for c in parts if isinstance(c, ObjectChange)]
+    parts = {p for p in parts if isinstance(p, str)}
+    # A new account's key has its own api_key.created event when the log has it.
+    keyed = {c.project_id for c in objects if c.kind == "key" and not c.gone}
+    parts -= {project_part(pid, "keys") for pid in keyed}
     focus = syncer.focused
     if focus is not None and focus in syncer.session.snapshot.projects:
         parts.add(project_part(focus, "keys"))  # last use is not in the log
@@ -267,6 +297,7 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
         result.fetched += more.fetched
         result.errors.update(more.errors)
         result.skipped += more.skipped
+    await _apply_objects(syncer, [c for c in objects if c.part not in parts], result)
     assert syncer.watermark is not None
     syncer.watermark.advance(events, started)
     syncer.cycles_since_full += 1
@@ -274,6 +305,58 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
     result.mode, result.requests = "incremental", syncer._requests_made() - before
     syncer.last_cycle = result
     return result
+
+
+async def _apply_objects(syncer: Syncer, changes: list[ObjectChange], result: SyncResult) -> None:
+    """Read each changed key or account by id and put it in (or take it out of) its list."""
+    from orgtui.api.errors import NotFoundError
+    from orgtui.core.services._common import remove_by_id, update_project_list, upsert
+
+    client, session = syncer.session.client, syncer.session
+    final: dict[tuple[str, str, str], ObjectChange] = {}
+    for change in changes:  # the last event about an object wins
+        final[(change.kind, change.project_id, change.object_id)] = change
+    for change in final.values():
+        obj = None
+        if not change.gone:
+            try:
+                if change.kind == "key":
+                    obj = await client.get_project_api_key(change.project_id, change.object_id)
+                else:
+                    obj = await client.get_service_account(change.project_id, change.object_id)
+            except NotFoundError:
+                obj = None  # deleted since: a later event says so too
+            except ApiError as exc:
+                result.errors[change.part] = exc.label
+                continue
+        field = "api_keys" if change.kind == "key" else "service_accounts"
+        kind = "keys" if change.kind == "key" else "service_accounts"
+        if obj is not None:
+            update_project_list(
+                session, change.project_id, field, kind, lambda xs, o=obj: upsert(xs, o)
+            )
+        else:
+            update_project_list(
+                session,
+                change.project_id,
+                field,
+                kind,
+                lambda xs, i=change.object_id: remove_by_id(xs, i),
+            )
+            if change.kind == "service_account":  # its keys went with it
+                update_project_list(
+                    session,
+                    change.project_id,
+                    "api_keys",
+                    "keys",
+                    lambda xs, i=change.object_id: [k for k in xs if _owner_sa(k) != i],
+                )
+        result.fetched.append(change.part)
+
+
+def _owner_sa(key: Any) -> str | None:
+    account = getattr(getattr(key, "owner", None), "service_account", None)
+    return getattr(account, "id", None)
 
 
 def _full_reason(syncer: Syncer, now: float) -> str | None:
@@ -290,7 +373,7 @@ async def _collect(items: Any) -> list[Any]:
     return [item async for item in items]
 
 
-async def _changed_parts(syncer: Syncer) -> tuple[set[str], list[Any]]:
+async def _changed_parts(syncer: Syncer) -> tuple[set[Any], list[Any]]:
     mark = syncer.watermark
     assert mark is not None
     client = syncer.session.client
@@ -305,7 +388,7 @@ async def _changed_parts(syncer: Syncer) -> tuple[set[str], list[Any]]:
     )
     fresh = [e for e in (*ours, *tenant) if not mark.seen(e.id)]
     snapshot = syncer.session.snapshot
-    parts: set[str] = set()
+    parts: set[Any] = set()
     for event in sorted(fresh, key=lambda e: e.effective_at):
         parts |= parts_for(event, snapshot)
     return parts, fresh

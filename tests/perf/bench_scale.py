@@ -226,6 +226,11 @@ async def _incremental(sandbox_app: Any, syncer: Any, pid: str) -> dict[str, Any
 
     from orgtui.sandbox import SANDBOX_ADMIN_KEY
 
+    # Cycles run `refresh_seconds` (300 s) apart: by then the budget spent by the full refresh
+    # has refilled. A fresh client stands for that wait.
+    full_client = syncer.session.client
+    syncer.session.client = _client(sandbox_app, full_client.budget.requests_per_minute)
+    sandbox_app.state.sandbox.throttle.reset()
     syncer.focus(pid)
     started = time.perf_counter()
     quiet = await syncer.refresh_incremental()
@@ -246,6 +251,8 @@ async def _incremental(sandbox_app: Any, syncer: Any, pid: str) -> dict[str, Any
     started = time.perf_counter()
     changed_cycle = await syncer.refresh_incremental()
     changed_s = time.perf_counter() - started
+    await syncer.session.client.aclose()
+    syncer.session.client = full_client
     return {
         "quiet_s": quiet_s,
         "quiet_requests": quiet.requests,
