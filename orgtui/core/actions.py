@@ -125,11 +125,11 @@ _SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "service.onboard",
-        "Onboard a service",
+        "Onboard",
         "O",
         TREE,
         mutates=True,
-        description="Projects per environment, limits, alerts and one key per service",
+        description="Onboard a service: projects per environment, limits, alerts, one key each",
     ),
     ActionSpec("project.rename", "Rename project", "e", PROJECT, mutates=True),
     ActionSpec(

@@ -19,7 +19,7 @@ import contextlib
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.text import Text
@@ -362,7 +362,9 @@ class CopyOnceScreen(ModalScreen[bool]):
 # ---------------------------------------------------------------------- the one way in
 
 
-async def show_minted(app: Any, minted: Any, *, title: str | None = None) -> bool:
+async def show_minted(
+    app: Any, minted: Any, *, title: str | None = None, extra: tuple[tuple[str, str], ...] = ()
+) -> bool:
     """Show a just-minted key once (from a worker); True when "stored" was confirmed.
 
     Afterwards the value is destroyed whatever happened, and a notification names the key
@@ -371,6 +373,8 @@ async def show_minted(app: Any, minted: Any, *, title: str | None = None) -> boo
     from orgtui.ui.screens.keys_delete import minted_facts
 
     facts = minted_facts(minted, app.clock.now(), title)
+    if extra:  # e.g. the environment lines a service should set
+        facts = replace(facts, lines=(*facts.lines, *extra))
     try:
         stored = bool(await app.push_screen_wait(CopyOnceScreen(minted.secret, facts)))
     finally:
