@@ -28,7 +28,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from orgtui.core import actions as A
@@ -36,6 +36,7 @@ from orgtui.core.health import CHECKS, SEVERITY_ORDER, Finding, ObjectRef, Sever
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.text import clock_time, relative_time, safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -123,7 +124,7 @@ class HealthScreen(Screen[None]):
         yield Static(id="health-summary")
         yield HealthTree("checks", id="health-tree")
         yield Static(id="health-detail")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     @property
     def tree(self) -> HealthTree:

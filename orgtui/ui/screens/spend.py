@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from orgtui.core import actions as A
 from orgtui.core.money import format_usd
@@ -42,6 +42,7 @@ from orgtui.ui.screens.spend_rows import (
 )
 from orgtui.ui.screens.spend_tables import SpendProjectsTable, TopKeysTable
 from orgtui.ui.text import clock_time, safe_str
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
 from orgtui.ui.widgets.usage_graph import UsageGraph, shown
 from orgtui.ui.widgets.vtable import VirtualTable
@@ -107,7 +108,7 @@ class SpendScreen(Screen[None]):
         yield SpendProjectsTable(id="spend-projects")
         yield TopKeysTable(id="spend-keys")
         yield UsageGraph(id="spend-graph")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     @property
     def graph(self) -> UsageGraph:
