@@ -65,7 +65,7 @@ async def test_invite_several_default_project(make_app: Any) -> None:
             assert (role, status) == ("reader", "pending")
             assert json.loads(grants) == [{"id": default, "role": "member"}]  # API default
         assert {i.email for i in app.session.snapshot.invites} >= set(held)
-        assert tree_label(app, "invites") == "Invites 8"
+        assert tree_label(app, "invites") == "Invites 5 pending of 8"
         cached = {i.email for i in app.session.cache.load().invites}
         assert "b.two@example.com" in cached
 

@@ -235,8 +235,10 @@ class AuditScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """enter applies the filters and stays in the field: what is typed next is text, not
+        a command (escape or tab goes to the list)."""
         event.stop()
-        self.apply_filters(focus_table=True)
+        self.apply_filters()
 
     def action_clear_filters(self) -> None:
         for name, _, _ in FIELDS:

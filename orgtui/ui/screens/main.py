@@ -132,6 +132,10 @@ class MainScreen(Screen[None]):
     @on(SpendUpdated)
     def _requests_made(self) -> None:
         self._update_header()
+        from orgtui.ui.widgets.project_detail import ProjectDetail
+
+        for detail in self.query(ProjectDetail):  # its month to date comes from the same figures
+            detail.refresh_limits()
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self._update_header()

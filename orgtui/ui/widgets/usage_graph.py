@@ -384,6 +384,12 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         data = self.data
         legend = self.query_one("#graph-legend", Static)
         if data is None:
+            if self.paused:  # no request while paused: say what brings this view
+                key = getattr(getattr(self.app, "registry", None), "key_for", lambda _: "p")
+                legend.update(
+                    Text(f"Paused: press {key('graph.pause') or 'p'} to resume and load this view")
+                )
+                return
             legend.update(Text("loading…" if not self.error else "", style="dim"))
             return
         colours = self._colours()
