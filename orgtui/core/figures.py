@@ -51,3 +51,26 @@ def invite_counts(snapshot: OrgSnapshot) -> InviteCounts | None:
         return None
     pending = sum(1 for invite in invites if invite.status == "pending")
     return InviteCounts(pending, len(invites))
+
+
+# ---------------------------------------------------------------------- key staleness
+# One rule, one threshold type, for the health checks and the key rows' ⚠ flags: a key is
+# "older than N days" when more than N x 86,400 seconds have passed (strictly).
+
+DAY = 86_400
+
+
+def older_than(timestamp: float | None, now: float, days: int) -> bool:
+    """More than `days` whole days (in seconds) before `now`; False when unknown."""
+    return timestamp is not None and now - timestamp > days * DAY
+
+
+def rotation_due(created_at: float | None, now: float, rotation_days: int) -> bool:
+    return older_than(created_at, now, rotation_days)
+
+
+def unused_too_long(
+    last_used_at: float | None, created_at: float | None, now: float, unused_days: int
+) -> bool:
+    """Not used for `unused_days`: since its last use, or since creation when never used."""
+    return older_than(last_used_at if last_used_at is not None else created_at, now, unused_days)

@@ -90,3 +90,93 @@ async def test_month_to_date_on_limits_tab_and_spend_screen(
         await wait_for(pilot, lambda: any(r.key == project.id for r in screen.projects_table.rows))
         row = next(r for r in screen.projects_table.rows if r.key == project.id)
         assert row.cells[1].plain == shown
+
+
+async def test_key_staleness_is_one_rule_in_health_and_in_the_rows(
+    make_app: Any, sandbox: Any, frozen_now: float
+) -> None:
+    """Keys placed either side of the 90-day rotation and 30-day unused thresholds: the
+    keys table flags exactly the keys the health screen names."""
+    from snapshot_scenes import project_id_by_name
+
+    from orgtui.ui.screens.health import HealthScreen
+    from orgtui.ui.widgets.tables import KeysTable
+
+    store = sandbox.store
+    day = 86_400
+    keys = store.query(
+        "SELECT k.id FROM api_keys k JOIN projects p ON p.id = k.project_id"
+        " WHERE p.name = 'search-prod' AND k.deleted_at IS NULL ORDER BY k.id"
+    )
+    assert len(keys) >= 4
+    placed = {  # created, last used (seconds before now)
+        keys[0]["id"]: (90 * day, 1 * day),  # exactly 90 days: not yet due
+        keys[1]["id"]: (90 * day + 1, 1 * day),  # one second more: due
+        keys[2]["id"]: (60 * day, 30 * day),  # unused exactly 30 days: not yet
+        keys[3]["id"]: (60 * day, 30 * day + 1),  # one second more: unused
+    }
+    for key_id, (age, idle) in placed.items():
+        store.execute(
+            "UPDATE api_keys SET created_at = ?, last_used_at = ? WHERE id = ?",
+            (int(frozen_now) - age, int(frozen_now) - idle, key_id),
+        )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.main_screen_goto(app.session.profile.name, project_id_by_name(app, "search-prod"))
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        table = app.screen.query_one(KeysTable)
+        columns = [c.key for c in table.columns]
+        age, last_used = columns.index("age"), columns.index("last_used")
+        flagged_old = {r.key for r in table.rows if r.cells[age].plain.startswith("! ")}
+        flagged_idle = {r.key for r in table.rows if r.cells[last_used].plain.startswith("! ")}
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HealthScreen))
+        health = app.screen
+        await settle(pilot, app)
+
+        def named(check: str) -> set[str]:
+            return {
+                o.id
+                for f in health.findings
+                if f.id == check
+                for o in f.objects
+                if o.project_id == project_id_by_name(app, "search-prod")
+            }
+
+        assert keys[1]["id"] in named("key.rotation_due") and keys[1]["id"] in flagged_old
+        assert keys[0]["id"] not in named("key.rotation_due") | flagged_old
+        assert keys[3]["id"] in named("key.unused") and keys[3]["id"] in flagged_idle
+        assert keys[2]["id"] not in named("key.unused") | flagged_idle
+        assert flagged_old == named("key.rotation_due")
+        assert flagged_idle == named("key.unused") | named("key.never_used")
+
+
+async def test_thirty_day_cost_in_the_graph_and_health(
+    sandbox_app: Any, frozen_clock: Any, frozen_now: float
+) -> None:
+    from test_spend_support import spend_app, wait_for_screen
+
+    from orgtui.ui.screens.health import HealthScreen
+    from orgtui.ui.screens.spend import SpendScreen
+
+    expected = await independent_summary(sandbox_app, frozen_now)
+    last_30 = format_usd(expected.org.trailing_30d_usd)
+    app, _ = spend_app(sandbox_app, frozen_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_screen(pilot, SpendScreen)
+        await settle(pilot, app)
+        graph = screen.graph
+        while graph.range_id != "cost":
+            await pilot.press("g")
+        await wait_for(pilot, lambda: graph.data is not None and graph.data.is_cost)
+        legend = plain(graph.query_one("#graph-legend"))
+        assert f"last 30 days {last_30}" in legend
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HealthScreen))
+        health = app.screen
+        await wait_for(pilot, lambda: health.costs_state == "ready")
+        await settle(pilot, app)
+        assert f"costs: last 30 days {last_30}" in plain(health.query_one("#health-title"))

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from conftest import notes, plain, settle
-from snapshot_scenes import project_id_by_name
 
 from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.org_tree import OrgTree
