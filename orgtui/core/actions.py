@@ -77,7 +77,13 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "nav.filter", "Filter", "slash", GLOBAL, description="Filter the focused list as you type"
     ),
-    ActionSpec("nav.jump", "Jump", "colon", GLOBAL, description="Jump to a project by name"),
+    ActionSpec(
+        "nav.jump",
+        "Jump",
+        "colon",
+        GLOBAL,
+        description="Jump to a project, key or service account (name, id, key's last characters)",
+    ),
     ActionSpec("sync.refresh", "Refresh", "r", GLOBAL, description="Refresh what is focused"),
     ActionSpec(
         "sync.refresh_all",

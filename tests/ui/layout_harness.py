@@ -100,6 +100,12 @@ SURFACES: tuple[Surface, ...] = (
     ),
     Surface("limit_set", then(goto_project("search-prod", tab=4), press("L")), "LimitForm"),
     Surface("alert_add", then(goto_project("search-prod", tab=4), press("plus")), "AlertForm"),
+    Surface(
+        "limit_remove", then(goto_project("search-prod", tab=4), press("ctrl+x")), "ConfirmScreen"
+    ),
+    Surface("alert_change", then(goto_project("search-prod", tab=4), press("e")), "AlertForm"),
+    Surface("alert_delete", then(goto_project("search-prod", tab=4), press("d")), "ConfirmScreen"),
+    Surface("matrix_change", then(settle, press("M", "right", "down", "e")), "RoleScreen"),
     Surface("invite", then(settle, press("i")), "InviteScreen"),
     Surface("invite_delete", goto_node("invites", "enter", "d"), "ConfirmScreen"),
     Surface("org_member_role", goto_node("members", "enter", "e"), "RoleScreen"),

@@ -132,3 +132,17 @@ async def test_screens_stack_so_escape_returns_where_you_came_from(make_app: Any
             await pilot.press("escape")
             await settle(pilot, app)
             assert names()[-1] == expected
+
+
+async def test_help_lists_the_sort_key_of_a_focused_list(make_app: Any) -> None:
+    """Keys that are in no footer (like `S` on a list) are still in `?`."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s")
+        await settle(pilot, app)
+        app.screen.projects_table.focus()
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        here = plain(app.screen.query_one("#help-body"), width=90).split("Everywhere")[0]
+        assert "Sort" in here and "Graph this" in here

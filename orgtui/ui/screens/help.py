@@ -77,7 +77,8 @@ class HelpScreen(ModalScreen[None]):
             binding = active.binding
             if not active.enabled or not binding.description or binding.id in seen:
                 continue
-            if binding.action.startswith("orgtui(") or binding.show:
+            named = bool(binding.id) and not binding.id.startswith(("tabs.", "jump."))
+            if binding.action.startswith("orgtui(") or binding.show or named:
                 seen.add(binding.id or key)
                 rows.append((app.get_key_display(binding), binding.description, binding.tooltip))
         return rows

@@ -99,7 +99,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
         Binding("enter", "select", "Open", show=False),
-        Binding("S", "cycle_sort", "Sort", show=False, id=SORT_ID),
+        Binding("S", "cycle_sort", "Sort by next column", show=False, id=SORT_ID),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "vtable--header",
