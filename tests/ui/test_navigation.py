@@ -234,9 +234,9 @@ async def test_jump_finds_keys_and_accounts_across_projects(make_app: Any) -> No
             await pilot.press("enter")
             await settle(pilot, app)
             for _ in range(50):
-                if app.focused is not None and getattr(app.focused, "current", None):
-                    if app.focused.current.key == object_id:
-                        break
+                current = getattr(app.focused, "current", None)
+                if current is not None and current.key == object_id:
+                    break
                 await pilot.pause(0.02)
             detail = app.screen.query_one(ProjectDetail)
             assert detail.project_id == view.id
