@@ -79,7 +79,13 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "nav.filter", "Filter", "slash", GLOBAL, description="Filter the focused list as you type"
     ),
-    ActionSpec("nav.jump", "Jump", "colon", GLOBAL, description="Jump to a project by name"),
+    ActionSpec(
+        "nav.jump",
+        "Jump",
+        "colon",
+        GLOBAL,
+        description="Jump to a project, key or service account (name, id, key's last characters)",
+    ),
     ActionSpec("sync.refresh", "Refresh", "r", GLOBAL, description="Refresh what is focused"),
     ActionSpec(
         "sync.refresh_all",
@@ -173,6 +179,14 @@ _SPECS: tuple[ActionSpec, ...] = (
         GLOBAL,
         mutates=True,
         description="Invite people to the organisation",
+    ),
+    ActionSpec(
+        "invite.role",
+        "Change role",
+        "e",
+        INVITE,
+        mutates=True,
+        description="Invite again with another role (an invite cannot be edited)",
     ),
     ActionSpec("invite.delete", "Delete invite", "d", INVITE, mutates=True),
     ActionSpec("project_member.add", "Add member", "+", PROJECT_MEMBER, mutates=True),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from orgtui.api.errors import one_line
+from orgtui.core.figures import rotation_due, unused_too_long
 from orgtui.core.health import Finding, HealthThresholds, ObjectRef, finding
 from orgtui.core.money import dollars_to_cents, format_cents, format_usd
 
@@ -151,14 +152,17 @@ def _grouped(
 
 def check_project_keys(snapshot: Any, now: float, limits: HealthThresholds) -> list[Finding]:
     found: list[Finding] = []
-    rotate = limits.key_rotation_days * DAY
-    unused = limits.key_unused_days * DAY
     for _pid, view in _active_projects(snapshot):
         keys = list(view.api_keys or ())
         inactive = [k for k in keys if k.owner_project_access == "inactive"]
-        old = [k for k in keys if now - k.created_at > rotate]
-        never = [k for k in keys if k.last_used_at is None and now - k.created_at > unused]
-        idle = [k for k in keys if k.last_used_at is not None and now - k.last_used_at > unused]
+        old = [k for k in keys if rotation_due(k.created_at, now, limits.key_rotation_days)]
+        stale = [
+            k
+            for k in keys
+            if unused_too_long(k.last_used_at, k.created_at, now, limits.key_unused_days)
+        ]
+        never = [k for k in stale if k.last_used_at is None]
+        idle = [k for k in stale if k.last_used_at is not None]
         found += _grouped(
             "key.owner_inactive",
             view,

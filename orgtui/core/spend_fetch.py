@@ -20,6 +20,7 @@ import math
 import sys
 from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,9 @@ from orgtui.api.errors import ApiError
 from orgtui.api.models import CostLineBucket, UsageBucket
 
 __all__ = [
+    "in_trailing_window",
+    "trailing_org_cost",
+    "trailing_total",
     "COST_HISTORY_DAYS",
     "DAY",
     "FORECAST_DAYS",
@@ -261,13 +265,31 @@ class Sums:
         return math.fsum(self.values.get((period, group), ()))
 
 
+def in_trailing_window(start: int, now: float) -> bool:
+    """Whether a day bucket starting at `start` is one of the 30 full days before today: the
+    one definition of "the last 30 days' cost" (health checks, spend figures, cost graph)."""
+    today_start = int(now // DAY) * DAY
+    return today_start - TRAILING_DAYS * DAY <= start < today_start
+
+
+def trailing_total(starts: Sequence[int], values: Sequence[float], now: float) -> float:
+    """The last 30 full days' cost from day buckets (the cost graph's series)."""
+    return math.fsum(v for s, v in zip(starts, values, strict=False) if in_trailing_window(s, now))
+
+
+def trailing_org_cost(data: SpendData) -> float:
+    """The organisation's last 30 full days' cost (the health screen's header)."""
+    org, _, _, _ = cost_sums(data)
+    return org.get("trailing", None)
+
+
 def _periods(start: int, w: SpendWindows) -> list[str]:
     found = []
     if w.month_start <= start < w.tomorrow_start:
         found.append("month")
     if start == w.today_start:
         found.append("today")
-    if w.today_start - TRAILING_DAYS * DAY <= start < w.today_start:
+    if in_trailing_window(start, w.now):
         found.append("trailing")
     if w.today_start - FORECAST_DAYS * DAY <= start < w.today_start:
         found.append("week")

@@ -249,6 +249,15 @@ class OrgTuiApp(App[int]):
     async def action_quit(self) -> None:
         self.exit(0)
 
+    def on_key(self, event: Any) -> None:
+        """space presses a focused button, as enter does (Textual binds only enter)."""
+        from textual.widgets import Button
+
+        focused = self.focused
+        if event.key == "space" and isinstance(focused, Button) and not focused.disabled:
+            event.stop()
+            focused.press()
+
     async def on_unmount(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()

@@ -1,7 +1,8 @@
 """The command palette (`ctrl+p`): orgtui's own commands, from the action registry.
 
-Lists the actions that work where the user is (global ones, plus those of the focused
-widget's scopes), each with its current key, and "Go to project X" for every project.
+Lists every action, each with its current key: those that work where the user is run at once;
+the others say where they work (so "rotate" is found from the tree too). Plus "Go to project X"
+for every project.
 """
 
 from __future__ import annotations
@@ -57,11 +58,19 @@ class OrgCommands(Provider):
                 continue
             if spec.scope == GLOBAL:
                 ctx = context_from_focus(app)
-            elif spec.scope in scoped:
-                widget, ctx = scoped[spec.scope]
-                if not widget.applies(spec.id):
-                    continue
+            elif spec.scope in scoped and scoped[spec.scope][0].applies(spec.id):
+                ctx = scoped[spec.scope][1]
             else:
+                # Listed everywhere, so it can be found; chosen away from its list, it says
+                # where it works instead of doing something to the wrong object.
+                key = effective_key(spec, keymap)
+                commands.append(
+                    (
+                        _title(spec, key, app),
+                        f"{spec.description or spec.label} · in {where(spec.scope)}",
+                        partial(_tell_where, app, spec, key),
+                    )
+                )
                 continue
             key = effective_key(spec, keymap)
             commands.append(
@@ -111,3 +120,19 @@ def _title(spec: ActionSpec, key: str | None, app: Any) -> str:
 
 def key_label(app: Any, key: str) -> Text:
     return Text(", ".join(app.get_key_display_for(k) for k in key.split(",")))
+
+
+def where(scope: str) -> str:
+    from orgtui.ui.screens.help import SCOPE_TITLES
+
+    return SCOPE_TITLES.get(scope, scope)
+
+
+def _tell_where(app: Any, spec: ActionSpec, key: str | None) -> None:
+    keys = ", ".join(app.get_key_display_for(k) for k in key.split(",")) if key else ""
+    shown = f" (press {keys} there)" if keys else ""
+    app.notify(
+        f"{spec.label} works in: {where(spec.scope)}{shown}.",
+        title="Not here",
+        markup=False,
+    )

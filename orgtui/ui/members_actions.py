@@ -184,6 +184,33 @@ async def delete_invite(app: OrgTuiApp, ctx: ActionContext) -> None:
         _done(app, result, "Delete invite")
 
 
+@ui_action("invite.role")
+async def change_invite_role(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.core.services.invites import INVITE_ROLES
+    from orgtui.ui.screens.members_org import ORG_ROLE_HELP, RoleScreen
+    from orgtui.ui.text import safe_text
+
+    invite = _need(ctx.item, "an invite")
+    if invite.status == "accepted":
+        raise AcceptedInviteError(
+            f"The invite to {safe_str(invite.email, 80)} was accepted: they are a member now; "
+            "change the member's role instead"
+        )
+    screen = RoleScreen(
+        "Invite again with another role",
+        safe_text(invite.email, 80, style="bold"),
+        INVITE_ROLES,
+        current=invite.role,
+        help=ORG_ROLE_HELP,
+        note="An invite cannot be edited: this deletes it and sends a new one (a new email).",
+        apply_label="Invite again",
+    )
+    role = await app.push_screen(screen, wait_for_dismiss=True)
+    if role:
+        result = await _invoke(app, ctx, "invite.role", invite_id=invite.id, role=role)
+        _done(app, result, "Change role")
+
+
 # ---------------------------------------------------------------- project members
 
 

@@ -58,9 +58,16 @@ async def jump(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.screens.jump import JumpScreen
 
     choice = await app.push_screen_wait(JumpScreen(app.sessions))
-    if choice is not None:
-        profile, project_id = choice
-        app.main_screen_goto(profile, project_id)
+    if choice is None:
+        return
+    profile, kind, object_id, project_id = choice
+    if kind == "project":
+        app.main_screen_goto(profile, object_id)
+        return
+    from orgtui.ui.audit_health_actions import reveal_object
+
+    if not await reveal_object(app, profile, kind, object_id, project_id):
+        app.notify("That is no longer in the organisation", severity="warning", markup=False)
 
 
 @ui_action("sync.refresh")

@@ -62,13 +62,23 @@ def _done(app: OrgTuiApp, result: Any) -> None:
 
 @ui_action("view.spend")
 async def view_spend(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.ui.screens.spend import SpendScreen
+    """Back down to the spend screen when only its own limits screen (or a dialog) is above
+    it; from anywhere else a spend screen goes on top, so escape returns where the user was
+    (Spend -> a -> s -> escape is the audit log again, not the main screen)."""
+    from textual.screen import ModalScreen
 
-    for screen in app.screen_stack:
+    from orgtui.ui.screens.spend import SpendScreen
+    from orgtui.ui.screens.spend_limits import LimitsScreen
+
+    stack = app.screen_stack
+    for depth in range(len(stack) - 1, -1, -1):
+        screen = stack[depth]
         if isinstance(screen, SpendScreen):
             while app.screen is not screen and len(app.screen_stack) > 1:
                 app.pop_screen()
             return
+        if not isinstance(screen, (LimitsScreen, ModalScreen)):
+            break
     await app.push_screen(SpendScreen())
 
 

@@ -252,7 +252,7 @@ async def test_jump_and_filter(errors_logged: Callable[[], list[str]]) -> None:
             await field.action_submit()
             await pilot.pause()
             if isinstance(app.screen, JumpScreen):  # nothing matched: it says so and stays
-                assert "No project matches" in text_of(app.screen.query_one("#jump-empty"))
+                assert "Nothing matches" in text_of(app.screen.query_one("#jump-empty"))
                 await pilot.press("escape")
             assert await until(pilot, lambda w=worker: w.is_finished)
         main = app.screen

@@ -264,6 +264,25 @@ def press(*keys: str) -> RunBefore:
     return run
 
 
+async def _mint_copy_once(pilot: Any) -> None:
+    """A new key for search-dev, up to its copy-once dialog."""
+    await goto_project("search-dev", focus=False)(pilot)
+    await pilot.press("n")
+    for _ in range(200):
+        if type(pilot.app.screen).__name__ == "KeyCreateScreen":
+            break
+        await pilot.pause(0.02)
+    field = pilot.app.screen.query_one("#name")
+    field.input.value = "search-dev-ingest"
+    field.input.focus()
+    await pilot.press("enter")
+    for _ in range(200):
+        if type(pilot.app.screen).__name__ == "CopyOnceScreen":
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 # ---------------------------------------------------------------------- scenes
 
 
@@ -356,5 +375,19 @@ SCENES: dict[str, Scene] = {
             sizes=((80, 24),),
         ),
         Scene("no_color", _no_color_app, goto_project("search-prod"), sizes=((80, 24),)),
+        # Pictures only: the feature screens have their own snapshot tests.
+        Scene("spend", build_app, then(settle, press("s")), snapshot=False),
+        Scene("health", build_app, then(settle, press("h")), snapshot=False),
+        Scene("audit", build_app, then(settle, press("a")), snapshot=False),
+        Scene("access-matrix", build_app, then(settle, press("M")), snapshot=False),
+        Scene("invite-form", build_app, then(settle, press("i")), snapshot=False),
+        Scene(
+            "copy-once",
+            build_app,
+            _mint_copy_once,
+            sizes=((80, 24),),
+            snapshot=False,
+            notes="the sandbox's fake key, minted at random: not reproducible",
+        ),
     )
 }

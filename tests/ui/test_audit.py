@@ -156,7 +156,16 @@ async def test_filters_use_the_api() -> None:
         assert spy.calls[-1]["actor_emails"] == ["ada.lovelace@acme-robotics.example"]
         assert set(types_shown(screen)) == {"invite.sent"}
 
-        assert app.focused is screen.table  # enter in a field applies, then goes to the list
+        field = screen.query_one("#f-object", Input)  # the field enter was pressed in
+        assert app.focused is field  # enter in a field applies and stays there...
+        for ch in "lastweek":  # ...so typing goes on into the field (never "s": Spend)
+            await pilot.press(ch)
+        await settle(pilot)
+        assert field.value == "lastweek"
+        assert type(app.screen).__name__ == "AuditScreen"
+        field.value = ""
+        await pilot.press("escape")  # to the list
+        assert app.focused is screen.table
         await pilot.press("x")
         await settle(pilot)
         assert spy.calls[-1] == {"after": None, "limit": 50}

@@ -65,7 +65,7 @@ async def test_invite_several_default_project(make_app: Any) -> None:
             assert (role, status) == ("reader", "pending")
             assert json.loads(grants) == [{"id": default, "role": "member"}]  # API default
         assert {i.email for i in app.session.snapshot.invites} >= set(held)
-        assert tree_label(app, "invites") == "Invites 8"
+        assert tree_label(app, "invites") == "Invites 5 pending of 8"
         cached = {i.email for i in app.session.cache.load().invites}
         assert "b.two@example.com" in cached
 
@@ -238,3 +238,36 @@ async def test_read_only_refuses_invites(make_app: Any) -> None:
         assert sum("not allowed: read-only" in n for n in notes(app)) == 2
         assert NORA in invites_in_store(app)
         assert store(app).scalar("SELECT count(*) FROM invites WHERE deleted_at IS NULL") == 5
+
+
+async def test_e_on_an_invite_invites_again_with_another_role(make_app: Any) -> None:
+    """The README's `e` on an invite: the API cannot edit one, so it is deleted and sent
+    again with the new role and the same project grants."""
+    from textual.widgets import Button
+
+    from orgtui.ui.screens.members_org import RoleScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await goto_node(pilot, "invites")
+        table = app.screen.query_one("#invites-table")
+        nora = next(r.item for r in table.rows if r.item.email == NORA)
+        role, _, projects = invites_in_store(app)[NORA]
+        assert role == "reader"
+        assert table.select_key(nora.id)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RoleScreen)
+        assert "deletes it and sends a new one" in str(dialog.query_one("#role-note").render())
+        await pilot.press("down", "enter")  # owner
+        assert not dialog.query_one("#apply", Button).disabled
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"Invited {NORA} again, as owner" in last_note(app)
+        new_role, status, new_projects = invites_in_store(app)[NORA]
+        assert (new_role, status) == ("owner", "pending")
+        assert json.loads(new_projects or "[]") == json.loads(projects or "[]")
+        rows = [r.item for r in table.rows if r.item.email == NORA]
+        assert [(r.role, r.status) for r in rows] == [("owner", "pending")]
+        assert rows[0].id != nora.id

@@ -200,3 +200,45 @@ async def test_several_organisations_get_one_root_each(tmp_path: Any) -> None:
         tree.select_ref(NodeRef("demo", "org"))
         await settle(pilot, app)
         assert app.session.profile.name == "demo"
+
+
+async def test_jump_finds_keys_and_accounts_across_projects(make_app: Any) -> None:
+    """`:` finds a key by name, id or the last characters of its redacted value, and a
+    service account by name or id, in any loaded project, and goes to it."""
+    from orgtui.ui.screens.jump import JumpScreen
+    from orgtui.ui.widgets.project_detail import ProjectDetail
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        snapshot = app.session.snapshot
+        view = next(v for v in snapshot.projects.values() if v.project.name == "support-bot-prod")
+        key = next(k for k in view.api_keys or () if k.redacted_value)
+        account = next(iter(view.service_accounts or ()))
+        suffix = key.redacted_value[-4:]
+        for query, kind, object_id, tab in (
+            (suffix, "api_key", key.id, "tab-keys"),
+            (key.id, "api_key", key.id, "tab-keys"),
+            (key.name, "api_key", key.id, "tab-keys"),
+            (account.id, "service_account", account.id, "tab-accounts"),
+        ):
+            app.screen.tree.focus()  # from the tree, anywhere in the organisation
+            await pilot.press("colon")
+            await settle(pilot, app)
+            jump = app.screen
+            assert isinstance(jump, JumpScreen)
+            jump.query_one("#jump-input").value = query
+            await pilot.pause()
+            top = jump.ranked(query)[0][0]
+            assert top[1:3] == (kind, object_id), query
+            await pilot.press("enter")
+            await settle(pilot, app)
+            for _ in range(50):
+                current = getattr(app.focused, "current", None)
+                if current is not None and current.key == object_id:
+                    break
+                await pilot.pause(0.02)
+            detail = app.screen.query_one(ProjectDetail)
+            assert detail.project_id == view.id
+            assert app.focused.id == f"{tab}-table"
+            assert app.focused.current.key == object_id

@@ -70,6 +70,28 @@ async def test_create_project_validates_the_name(make_app: Any, sandbox: Any) ->
         assert sandbox.store.scalar("SELECT count(*) FROM projects") == before
 
 
+async def test_a_second_project_with_an_existing_name_is_warned_about_once(
+    make_app: Any, sandbox: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("N")
+        form = await wait_for(pilot, CreateProjectForm)
+        await type_text(pilot, "Search-Prod")  # another case of an existing name
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form  # not created yet: it says why
+        error = str(form.query_one("#form-error").content)
+        assert "A project named search-prod already exists" in error
+        assert "press Create again" in error
+        assert sandbox.store.scalar("SELECT count(*) FROM projects WHERE name = 'Search-Prod'") == 0
+        await pilot.press("enter")  # again: the user means it
+        await settle(pilot, app)
+        assert app.screen.id == "main"
+        assert sandbox.store.scalar("SELECT count(*) FROM projects WHERE name = 'Search-Prod'") == 1
+
+
 async def test_rename_project(make_app: Any, sandbox: Any) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

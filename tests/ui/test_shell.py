@@ -269,7 +269,7 @@ async def test_help_lists_scope_actions_with_live_keys(make_app: Any) -> None:
         for text in (
             "Keys that work here",
             "Archive project",
-            "Jump to a project by name",
+            "Jump to a project, key or service account",
             "Organisation tree",
             "API keys list",
         ):

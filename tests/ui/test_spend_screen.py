@@ -151,6 +151,11 @@ async def test_pause_stops_every_request(sandbox_app: Any, frozen_clock: FrozenC
         await pilot.press("g")  # a new range waits for resume too
         await settle(pilot)
         assert len(transport.requests) == before
+        await pilot.press("G")  # ...and a new grouping: it says so instead of "loading…"
+        await settle(pilot)
+        assert len(transport.requests) == before
+        legend = plain(graph.query_one("#graph-legend"))
+        assert "Paused: press p to resume" in legend and "loading" not in legend
         await pilot.press("p")
         await settle(pilot)
         assert not graph.paused
@@ -182,7 +187,7 @@ async def test_key_filter_from_the_top_keys(sandbox_app: Any, frozen_clock: Froz
         await settle(pilot)
         screen.keys_table.focus()
         key = screen.keys_table.current.item
-        await pilot.press("enter")
+        await pilot.press("f")  # graph this key (enter goes to the key itself)
         await settle(pilot)
         request = transport.matching("/usage/completions")[-1]
         assert query(request)["api_key_ids"] == [key.id]

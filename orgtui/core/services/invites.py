@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from orgtui.api.models import Invite
     from orgtui.core.session import Session
 
-__all__ = ["INVITE_ROLES", "create_invites", "delete_invite"]
+__all__ = ["INVITE_ROLES", "change_invite_role", "create_invites", "delete_invite"]
 
 INVITE_ROLES = ("reader", "owner")
 PROJECT_GRANT_ROLES = ("member", "owner")
@@ -176,3 +176,33 @@ async def delete_invite(session: Session, *, invite_id: str) -> Done:
     await session.client.delete_invite(invite_id)
     update_org_list(session, "invites", "invites", lambda xs: remove_by_id(xs, invite_id))
     return Done(f"Deleted the invite to {display(invite.email)}")
+
+
+@mutation("invite.role")
+async def change_invite_role(session: Session, *, invite_id: str, role: str) -> Done:
+    """An invite cannot be edited (the API has no update): the old one is deleted and the same
+    person invited again with the new role and the same project grants (a new email)."""
+    require_choice(role, INVITE_ROLES, "Role")
+    invite = next((i for i in session.snapshot.invites or () if i.id == invite_id), None)
+    if invite is None:
+        invite = await session.client.get_invite(invite_id)
+    email = display(invite.email)
+    if invite.status == "accepted":
+        raise AcceptedInviteError(
+            f"The invite to {email} was accepted: they are a member now; change the member's "
+            "role instead"
+        )
+    if invite.role == role:
+        return Done(f"The invite to {email} is already for {role}")
+    grants = [{"id": p.id, "role": p.role} for p in invite.projects] if invite.projects else None
+    await session.client.delete_invite(invite_id)
+    update_org_list(session, "invites", "invites", lambda xs: remove_by_id(xs, invite_id))
+    outcome, _ = await _send(session, invite.email, role, grants)
+    if outcome.status != "sent" or outcome.invite is None:
+        raise InvalidInput(
+            f"The invite to {email} as {invite.role} was deleted, but the new one was not "
+            f"sent: {outcome.message}. Invite them again with i."
+        )
+    new = outcome.invite
+    update_org_list(session, "invites", "invites", lambda xs: upsert(xs, new))
+    return Done(f"Invited {email} again, as {role} (the old invite is deleted)")

@@ -26,8 +26,16 @@ from orgtui.core.validation import validate_project_name
 if TYPE_CHECKING:
     from orgtui.api.models import Project
     from orgtui.core.session import Session
+    from orgtui.core.snapshot import OrgSnapshot
 
-__all__ = ["RESIDENCIES", "Residency", "archive_project", "create_project", "rename_project"]
+__all__ = [
+    "RESIDENCIES",
+    "Residency",
+    "archive_project",
+    "create_project",
+    "projects_named",
+    "rename_project",
+]
 
 
 class Residency(NamedTuple):
@@ -51,6 +59,17 @@ RESIDENCIES: tuple[Residency, ...] = (
     Residency("AE_STORAGE_PROCESSING", "Stored at rest and processed in the United Arab Emirates"),
 )
 _RESIDENCY_CODES = frozenset(r.code for r in RESIDENCIES)
+
+
+def projects_named(snapshot: OrgSnapshot, name: str, *, except_id: str | None = None) -> list[str]:
+    """Names (with "(archived)") of the projects already called `name`, ignoring case and
+    surrounding space: the API allows duplicates, a user rarely means one."""
+    wanted = name.strip().casefold()
+    return [
+        (view.project.name or view.id) + (" (archived)" if view.archived else "")
+        for view in snapshot.projects.values()
+        if view.id != except_id and (view.project.name or "").strip().casefold() == wanted
+    ]
 
 
 def is_default_project(project: Project) -> bool:

@@ -27,12 +27,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from orgtui.core.audit_query import EVENT_TYPES, Directory, FilterTexts, parse_filters
 from orgtui.ui.messages import SnapshotChanged
 from orgtui.ui.screens.audit_detail import AuditDetailScreen, actor_label, event_object, local_time
 from orgtui.ui.text import safe_str, safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.vtable import Column, Row, VirtualTable
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ class AuditScreen(Screen[None]):
         yield Static(id="audit-error")
         yield AuditTable(COLUMNS, empty="Loading…", id="audit-table")
         yield Static(id="audit-status")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     def _suggester(self, name: str) -> Suggester | None:
         if name == "event":
@@ -234,8 +235,10 @@ class AuditScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """enter applies the filters and stays in the field: what is typed next is text, not
+        a command (escape or tab goes to the list)."""
         event.stop()
-        self.apply_filters(focus_table=True)
+        self.apply_filters()
 
     def action_clear_filters(self) -> None:
         for name, _, _ in FIELDS:

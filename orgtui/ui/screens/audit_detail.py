@@ -20,11 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from orgtui.api._base import to_data
 from orgtui.core.audit_query import Directory
 from orgtui.ui.text import relative_time, safe_str, safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 
 __all__ = ["AuditDetailScreen", "actor_label", "event_json", "event_object", "local_time"]
 
@@ -112,7 +113,7 @@ class AuditDetailScreen(ModalScreen[None]):
             yield Static(self._summary(), id="audit-detail-summary")
             with VerticalScroll(id="audit-detail-json"):
                 yield Static(json_text(event_json(self.entry)), id="audit-detail-body")
-        yield Footer()
+        yield OrgFooter()
 
     def on_mount(self) -> None:
         self.query_one("#audit-detail-json").focus()

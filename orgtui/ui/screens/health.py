@@ -28,15 +28,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from orgtui.core import actions as A
 from orgtui.core.health import CHECKS, SEVERITY_ORDER, Finding, ObjectRef, Severity, run_checks
 from orgtui.core.leak_record import last_scan
+from orgtui.core.money import format_usd
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.text import clock_time, relative_time, safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -118,6 +120,7 @@ class HealthScreen(Screen[None]):
         self.costs_state = "fetching"  # fetching | ready | failed
         self.costs_error = ""
         self.security: Any = None  # core.security.SecurityFacts once read
+        self.org_cost: float | None = None  # the last 30 full days, the organisation
         self._scheduled = False
         self._open_keys: set[tuple[Any, ...]] = set()
         self._shut_keys: set[tuple[Any, ...]] = set()
@@ -127,7 +130,7 @@ class HealthScreen(Screen[None]):
         yield Static(id="health-summary")
         yield HealthTree("checks", id="health-tree")
         yield Static(id="health-detail")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     @property
     def tree(self) -> HealthTree:
@@ -175,7 +178,11 @@ class HealthScreen(Screen[None]):
 
     async def _fetch_costs(self) -> None:
         from orgtui.api.errors import ApiError
-        from orgtui.core.spend_fetch import fetch_spend_data, trailing_cost_by_project
+        from orgtui.core.spend_fetch import (
+            fetch_spend_data,
+            trailing_cost_by_project,
+            trailing_org_cost,
+        )
 
         try:
             data = await fetch_spend_data(
@@ -185,6 +192,7 @@ class HealthScreen(Screen[None]):
             self.costs, self.costs_state, self.costs_error = None, "failed", str(error)
         else:
             self.costs, self.costs_state = trailing_cost_by_project(data), "ready"
+            self.org_cost = trailing_org_cost(data)
         self.compute()
 
     def fetch_security(self) -> None:
@@ -244,7 +252,8 @@ class HealthScreen(Screen[None]):
         elif self.costs_state == "failed":
             right.append("costs unavailable")
         else:
-            right.append("costs: last 30 days" if wide else "30-day costs")
+            total = "" if self.org_cost is None else f" {format_usd(self.org_cost)}"
+            right.append(f"costs: last 30 days{total}" if wide else f"30-day costs{total}")
         grid = Table.grid(expand=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)

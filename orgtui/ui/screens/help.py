@@ -50,6 +50,12 @@ MOVES = (
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("space,pagedown", "page(1)", "Page down", show=False),
+        Binding("b,pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "ends(0)", "Top", show=False),
+        Binding("G,end", "ends(1)", "Bottom", show=False),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -71,7 +77,8 @@ class HelpScreen(ModalScreen[None]):
             binding = active.binding
             if not active.enabled or not binding.description or binding.id in seen:
                 continue
-            if binding.action.startswith("orgtui(") or binding.show:
+            named = bool(binding.id) and not binding.id.startswith(("tabs.", "jump."))
+            if binding.action.startswith("orgtui(") or binding.show or named:
                 seen.add(binding.id or key)
                 rows.append((app.get_key_display(binding), binding.description, binding.tooltip))
         return rows
@@ -79,7 +86,9 @@ class HelpScreen(ModalScreen[None]):
     def _render_all(self, app: OrgTuiApp) -> Any:
         keymap = getattr(app, "keymap_overrides", {})
         registry = app.registry
-        parts: list[Any] = [Text("orgtui keys  (escape, q or ? closes)\n", style="bold")]
+        parts: list[Any] = [
+            Text("orgtui keys  (j/k scroll, escape, q or ? closes)\n", style="bold")
+        ]
         here = _table("Keys that work here")
         for key, label, description in self._here:
             here.add_row(key, label, description)
@@ -90,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
         for spec in registry.specs():
             by_scope.setdefault(spec.scope, []).append(spec)
         for scope, specs in by_scope.items():
-            table = _table(SCOPE_TITLES.get(scope, scope))
+            table = _table(SCOPE_TITLES.get(scope, scope), ids=True)
             for spec in specs:
                 key = effective_key(spec, keymap)
                 shown = ", ".join(app.get_key_display_for(k) for k in key.split(",")) if key else ""
@@ -100,7 +109,7 @@ class HelpScreen(ModalScreen[None]):
                 elif spec.mutates and registry.read_only:
                     note.append(" (refused: read-only)", style="italic")
                 label = Text(spec.label, style="dim" if not app.action_available(spec.id) else "")
-                table.add_row(shown, label, note)
+                table.add_row(shown, label, note, Text(spec.id, style="dim"))
             parts.append(table)
         parts.append(
             Text('Remap keys in the config\'s [keymap] section: action id = "key".', style="dim")
@@ -114,8 +123,22 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
 
-def _table(title: str) -> Table:
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_relative(y=pages * max(1, scroll.size.height - 1), animate=False)
+
+    def action_ends(self, bottom: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        if bottom:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
+
+
+def _table(title: str, *, ids: bool = False) -> Table:
     table = Table(
         title=title,
         title_justify="left",
@@ -128,4 +151,6 @@ def _table(title: str) -> Table:
     table.add_column("Key", style="bold", no_wrap=True, width=10)
     table.add_column("Action", no_wrap=True, width=20)
     table.add_column("What it does", ratio=1)
+    if ids:  # the id a [keymap] line names
+        table.add_column("Action id", no_wrap=True)
     return table

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Label, RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from orgtui.core.validation import parse_emails
@@ -102,7 +101,6 @@ class InviteScreen(FormScreen[InviteRequest]):
     SUBMIT_LABEL = "Send invites"
     DEFAULT_CSS = """
     InviteScreen > #form { width: 76; }
-    InviteScreen #invite-body { height: auto; max-height: 30; }
     InviteScreen .invite-label { padding: 0 1; text-style: bold; }
     InviteScreen RadioSet { width: 100%; border: none; margin: 0 1 1 1; padding: 0;
         background: $surface; }
@@ -132,17 +130,6 @@ class InviteScreen(FormScreen[InviteRequest]):
             for view in snapshot.projects.values()
             if not view.archived
         ]
-
-    def compose(self) -> ComposeResult:
-        # FormScreen's layout, with the fields in a scroll area so 80x24 still works.
-        with Vertical(id="form"):
-            yield Static(Text(self.TITLE_TEXT), id="form-title")
-            with VerticalScroll(id="invite-body"):
-                yield from self.fields()
-            yield Static("", id="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.SUBMIT_LABEL, id="submit", variant="primary")
 
     def fields(self) -> ComposeResult:
         yield LabelledInput(

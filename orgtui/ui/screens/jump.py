@@ -1,4 +1,9 @@
-"""`:`: jump to a project by name, with suggestions as you type (substring first, then fuzzy)."""
+"""`:`: jump to a project, an API key or a service account, with suggestions as you type.
+
+Projects match by name; keys and service accounts of every loaded project match by name, by
+id, or (keys) by the redacted value's visible characters ("…abcd"). Substring first, then
+fuzzy. An empty query lists the projects.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ if TYPE_CHECKING:
     from orgtui.core.session import Session
 
 MAX_SUGGESTIONS = 50
-Choice = tuple[str, str]  # (profile, project id)
+Choice = tuple[str, str, str, str | None]  # (profile, kind, object id, project id)
+PROJECT, KEY, ACCOUNT = "project", "api_key", "service_account"
 
 
 def _fuzzy(needle: str, hay: str) -> int | None:
@@ -75,19 +81,60 @@ class JumpScreen(ModalScreen[Choice | None]):
         super().__init__()
         many = len(sessions) > 1
         self._names: list[tuple[Choice, str, bool]] = []
+        self._ids: dict[Choice, str] = {}  # what else finds it: ids, the redacted value
+        self._where: dict[Choice, str] = {}  # the project a key or account is in
         self._profile_label: dict[str, str] = {}
         for session in sessions:
             profile = session.profile.name
             self._profile_label[profile] = profile if many else ""
-            for view in session.snapshot.projects.values():
+            views = list(session.snapshot.projects.values())
+            for view in views:
                 name = view.project.name or view.project.id
-                self._names.append(((profile, view.id), name, view.archived))
+                choice: Choice = (profile, PROJECT, view.id, view.id)
+                self._names.append((choice, name, view.archived))
+                self._ids[choice] = view.id
+            for view in views:
+                project_name = view.project.name or view.id
+                for key in view.api_keys or ():
+                    choice = (profile, KEY, key.id, view.id)
+                    self._names.append((choice, key.name or key.id, view.archived))
+                    self._ids[choice] = f"{key.id} {key.redacted_value or ''}"
+                    self._where[choice] = project_name
+                for account in view.service_accounts or ():
+                    choice = (profile, ACCOUNT, account.id, view.id)
+                    self._names.append((choice, account.name or account.id, view.archived))
+                    self._ids[choice] = account.id
+                    self._where[choice] = project_name
         self._shown: list[Choice] = []
+
+    def ranked(self, query: str) -> list[tuple[Choice, str, bool]]:
+        """Name matches (exact, prefix, substring), then id or key-suffix matches, then fuzzy
+        name matches; an empty query lists the projects."""
+        needle = query.strip().casefold()
+        if not needle:
+            return rank("", [n for n in self._names if n[0][1] == PROJECT])
+        by_name = rank(query, self._names)
+        close = [n for n in by_name if needle in n[1].casefold()]
+
+        def closeness(entry: tuple[Choice, str, bool]) -> tuple[int, bool]:
+            hay = entry[1].casefold()
+            level = 0 if hay == needle else 1 if hay.startswith(needle) else 2
+            return level, entry[0][1] != PROJECT  # a project before a key of the same match
+
+        close.sort(key=closeness)
+        fuzzy = [n for n in by_name if needle not in n[1].casefold()]
+        found = {n[0] for n in by_name}
+        by_id = [
+            n
+            for n in self._names
+            if n[0] not in found and needle in self._ids.get(n[0], "").casefold()
+        ]
+        return close + by_id + fuzzy
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Jump to project"), id="jump-title")
-            yield Input(placeholder="name (substring or fuzzy)", id="jump-input")
+            yield Static(Text("Jump to a project, key or service account"), id="jump-title")
+            yield Input(placeholder="name, id or a key's last characters", id="jump-input")
             yield OptionList(id="jump-options")
             yield Static("", id="jump-empty")
 
@@ -98,18 +145,28 @@ class JumpScreen(ModalScreen[Choice | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        ranked = rank(query, self._names)[:MAX_SUGGESTIONS]
+        ranked = self.ranked(query)[:MAX_SUGGESTIONS]
         self._shown = [choice for choice, _, _ in ranked]
-        for (profile, pid), name, archived in ranked:
-            prompt = safe_text(name, 60)
+        for number, (choice, name, archived) in enumerate(ranked):
+            profile, kind, object_id, _ = choice
+            prompt = Text()
+            if kind != PROJECT:
+                prompt.append("key " if kind == KEY else "account ", style="dim")
+            prompt.append_text(safe_text(name, 50))
+            if kind == KEY:
+                suffix = self._ids[choice].split(" ", 1)[-1]
+                prompt.append(f"  {safe_str(suffix, 30)}", style="dim")
+            if kind != PROJECT:
+                prompt.append("  in ", style="dim")
+                prompt.append_text(safe_text(self._where.get(choice, ""), 30, style="dim"))
             if archived:
                 prompt.append(" (archived)", style="dim italic")
             if self._profile_label.get(profile):
                 prompt.append(f"  {safe_str(profile, 30)}", style="dim")
-            options.add_option(Option(prompt, id=f"{profile}\x00{pid}"))
+            options.add_option(Option(prompt, id=f"{number}"))
         if ranked:
             options.highlighted = 0
-        self.query_one("#jump-empty", Static).update("" if ranked else Text("No project matches"))
+        self.query_one("#jump-empty", Static).update("" if ranked else Text("Nothing matches"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -203,9 +203,9 @@ class RotationWizard(ModalScreen[None]):
             return bool(widget.display) and not self.working
         return True
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.run_action(event.button.id or "close")
+        await self.run_action(event.button.id or "close")  # a coroutine: not awaited, no-op
 
     def action_close(self) -> None:
         if self.working:

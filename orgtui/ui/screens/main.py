@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from orgtui.core.snapshot import PROJECT_PART_KINDS, project_part
 from orgtui.ui.messages import (
@@ -25,6 +25,7 @@ from orgtui.ui.messages import (
 from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.detail import DetailPane
 from orgtui.ui.widgets.filter_bar import Filterable, FilterBar
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
 from orgtui.ui.widgets.org_tree import ORG, PROJECT, NodeRef, OrgTree
 from orgtui.ui.widgets.usage_strip import UsageStrip
@@ -62,7 +63,7 @@ class MainScreen(Screen[None]):
         with Vertical(id="bottom"):
             yield UsageStrip(id="usage")
             yield FilterBar(id="filter-bar")
-            yield Footer(id="footer", compact=True, show_command_palette=False)
+            yield OrgFooter(id="footer")
 
     @property
     def tree(self) -> OrgTree:
@@ -132,6 +133,10 @@ class MainScreen(Screen[None]):
     @on(SpendUpdated)
     def _requests_made(self) -> None:
         self._update_header()
+        from orgtui.ui.widgets.project_detail import ProjectDetail
+
+        for detail in self.query(ProjectDetail):  # its month to date comes from the same figures
+            detail.refresh_limits()
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self._update_header()

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from orgtui.core.snapshot import PartStatus, project_part
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.screens.matrix_grid import MatrixFilter, MatrixGrid, MatrixModel, build_model
 from orgtui.ui.text import safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -76,7 +77,7 @@ class MatrixScreen(Screen[None]):
         )
         yield MatrixGrid(self.session, id="matrix-grid")
         yield StatusLine(id="matrix-status")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     @property
     def grid(self) -> MatrixGrid:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -58,6 +59,7 @@ class AddMemberScreen(ModalScreen[AddMemberRequest | None]):
     AddMemberScreen #add-title { text-style: bold; padding: 0 1 1 1; }
     AddMemberScreen #add-filter { margin: 0 1; }
     AddMemberScreen #add-candidates { height: auto; max-height: 10; margin: 0 1; }
+    AddMemberScreen.-short #add-candidates { max-height: 4; }
     AddMemberScreen #add-note { padding: 0 1; color: $text-muted; height: auto; }
     AddMemberScreen #add-note.-warn { color: $text-warning; text-style: bold; }
     AddMemberScreen .add-label { padding: 1 1 0 1; text-style: bold; }
@@ -107,6 +109,10 @@ class AddMemberScreen(ModalScreen[AddMemberRequest | None]):
     def on_mount(self) -> None:
         self._refilter("")
         self.query_one("#add-filter", Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # At 80x24 the list gives up rows so the buttons stay on screen.
+        self.set_class(event.size.height < 30, "-short")
 
     # ------------------------------------------------------------------ filtering
 

@@ -14,7 +14,10 @@ from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.form import FormScreen, LabelledInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from orgtui.api.models import Project
+    from orgtui.core.snapshot import OrgSnapshot
     from orgtui.ui.app import OrgTuiApp
 
 DEFAULT_PROJECT_WHY = (
@@ -30,8 +33,16 @@ def _validate_name(text: str) -> tuple[str | None, str | None]:
 
 
 class CreateProjectForm(FormScreen[tuple[str, str]]):
+    """A name that an existing project already has is warned about once: Create again makes
+    the second one (the API allows it)."""
+
     TITLE_TEXT = "New project"
     SUBMIT_LABEL = "Create"
+
+    def __init__(self, snapshot_of: Callable[[], OrgSnapshot] | None = None) -> None:
+        super().__init__()
+        self._snapshot_of = snapshot_of
+        self._warned_for: str | None = None
 
     def fields(self) -> ComposeResult:
         from orgtui.core.services.projects import RESIDENCIES
@@ -67,6 +78,19 @@ class CreateProjectForm(FormScreen[tuple[str, str]]):
         name, error = self.query_one("#name", LabelledInput).validated()
         if error or name is None:
             return None
+        if self._snapshot_of is not None and self._warned_for != name.strip().casefold():
+            from orgtui.core.services.projects import projects_named
+
+            same = projects_named(self._snapshot_of(), name)
+            if same:
+                self._warned_for = name.strip().casefold()
+                self.show_error(
+                    f"A project named {safe_str(same[0], 60)} already exists"
+                    f"{f' ({len(same)} in all)' if len(same) > 1 else ''}: "
+                    "press Create again to make another one, or change the name"
+                )
+                return None
+        self.show_error(None)
         residency = self.query_one("#residency", Select).value
         return name, str(residency)
 
@@ -126,7 +150,7 @@ def _explain_default(app: OrgTuiApp, error: Exception) -> bool:
 @ui_action("project.create")
 async def create_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = ctx.session or app.session
-    answer = await app.push_screen_wait(CreateProjectForm())
+    answer = await app.push_screen_wait(CreateProjectForm(lambda: session.snapshot))
     if answer is None:
         return
     name, residency = answer

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from orgtui.core import actions as A
 from orgtui.core.money import format_usd
@@ -42,6 +42,7 @@ from orgtui.ui.screens.spend_rows import (
 )
 from orgtui.ui.screens.spend_tables import SpendProjectsTable, TopKeysTable
 from orgtui.ui.text import clock_time, safe_str
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
 from orgtui.ui.widgets.usage_graph import UsageGraph, shown
 from orgtui.ui.widgets.vtable import VirtualTable
@@ -84,7 +85,9 @@ class SpendScreen(Screen[None]):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"spend--warn", "spend--error", "spend--muted"}
 
     def __init__(self, session: Session | None = None) -> None:
-        super().__init__(id="spend")
+        # A second spend screen can sit higher in the stack (Spend -> a -> s): ids are unique.
+        taken = any(screen.id == "spend" for screen in self.app.screen_stack)
+        super().__init__(id=None if taken else "spend")
         self._session = session
         self.summary: SpendSummary | None = None
         self.error: str | None = None
@@ -107,7 +110,7 @@ class SpendScreen(Screen[None]):
         yield SpendProjectsTable(id="spend-projects")
         yield TopKeysTable(id="spend-keys")
         yield UsageGraph(id="spend-graph")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     @property
     def graph(self) -> UsageGraph:
@@ -214,9 +217,26 @@ class SpendScreen(Screen[None]):
         self.app.push_screen(LimitsScreen(self.session, scope.project_id))
 
     @on(VirtualTable.Selected, "#spend-keys")
-    def _graph_key(self, event: VirtualTable.Selected) -> None:
+    def _open_key(self, event: VirtualTable.Selected) -> None:
+        """enter on a top key: to that key in its project's Keys tab (`f` graphs it)."""
         event.stop()
-        self.keys_table.action_graph_filter()
+        spend = self.keys_table.spend()
+        if spend is None:
+            return
+        if spend.deleted or spend.project_id is None:
+            self.notify(
+                f"{safe_str(spend.name, 80)} no longer exists: nothing to open",
+                severity="warning",
+                markup=False,
+            )
+            return
+        from orgtui.core.health import ObjectRef
+        from orgtui.ui.audit_health_actions import jump_to
+
+        ref = ObjectRef("api_key", spend.id, spend.name, spend.project_id)
+        self.app.run_worker(
+            jump_to(self.app, self.session.profile.name, ref), group="jump", exclusive=True
+        )
 
     # ------------------------------------------------------------------ painting
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from orgtui.core.money import format_cents, format_usd
 from orgtui.core.services.limits import suggest_hard_limit_cents
@@ -28,6 +28,7 @@ from orgtui.ui.messages import SnapshotChanged
 from orgtui.ui.screens.limits_edit import Suggestion
 from orgtui.ui.text import safe_text
 from orgtui.ui.widgets import rows as R
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.tables import AlertsTable
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class LimitsScreen(Screen[None]):
         yield Static(id="limits-title")
         yield Static(id="limits-info")
         yield AlertsTable(id="limits-alerts")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     @property
     def table(self) -> AlertsTable:

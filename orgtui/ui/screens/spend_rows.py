@@ -93,12 +93,12 @@ def _pct(percent: float) -> str:
 
 
 def limit_cells(figures: OrgSpend | ProjectSpend) -> tuple[Text, Text]:
-    """(hard limit, used) cells."""
+    """(hard limit, used) cells: each column has its own value, "—" when there is none."""
     if not figures.limit_known:
-        return Text("…", style=MUTED), Text("")
+        return Text("…", style=MUTED), Text(" …", style=MUTED)
     limit: LimitStatus | None = figures.limit
     if limit is None:
-        return Text("⚠ none", style=WARN), Text("")
+        return Text("⚠ none", style=WARN), Text(" —", style=MUTED)
     amount = Text(format_cents(limit.threshold_cents))
     if limit.enforcing:
         return amount, Text(" ENFORCING", style=ERROR)

@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
+from orgtui.core.figures import invite_counts, project_counts
 from orgtui.ui.text import clock_time, relative_time, safe_text
 from orgtui.ui.widgets.org_tree import (
     ADMIN_KEYS,
@@ -114,7 +115,7 @@ class OrgSummary(VerticalScroll):
             return
         self._shown = (snap, session.profile.name, int(now))
         views = list(snap.projects.values())
-        archived = sum(1 for v in views if v.archived)
+        projects = project_counts(snap)
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
@@ -126,8 +127,8 @@ class OrgSummary(VerticalScroll):
         grid.add_row("Profile", safe_text(session.profile.name, 40))
         grid.add_row(
             "Projects",
-            f"{len(views) - archived} active, {archived} archived"
-            if snap.is_fetched("projects")
+            f"{projects.active} active, {projects.archived} archived"
+            if projects is not None and snap.is_fetched("projects")
             else "…",
         )
         owners = None if snap.users is None else sum(1 for u in snap.users if u.role == "owner")
@@ -136,10 +137,8 @@ class OrgSummary(VerticalScroll):
             count(snap.users)
             + ("" if owners is None else f" ({owners} owner{'s' * (owners != 1)})"),
         )
-        pending = (
-            None if snap.invites is None else [i for i in snap.invites if i.status == "pending"]
-        )
-        grid.add_row("Invites", count(pending, " pending"))
+        invites = invite_counts(snap)
+        grid.add_row("Invites", "…" if invites is None else invites.text())
         grid.add_row("Admin keys", count(snap.admin_keys))
         counts = (v.count("api_keys") for v in views)  # counts, not parsing big cached parts
         keys = [n for n in counts if n is not None]

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -86,7 +86,8 @@ class LabelledInput(Vertical):
 class FormScreen(ModalScreen[T | None], Generic[T]):
     """A modal form: subclasses compose fields in `fields()` and build a result in `submit()`.
 
-    `escape` (or Cancel) dismisses with None. `enter` in the last input submits.
+    `escape` (or Cancel) dismisses with None. `enter` in the last input submits. The fields
+    scroll (a focused field scrolls into view) and the buttons stay on screen, even at 80x24.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,6 +98,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     FormScreen > #form { width: 72; max-width: 100%; height: auto; max-height: 100%;
                          border: round $primary; background: $surface; padding: 1 1 0 1; }
     FormScreen #form-title { text-style: bold; padding: 0 1 1 1; }
+    FormScreen #form-body { height: auto; }
     FormScreen #form-buttons { height: auto; align-horizontal: right; padding: 0 1 1 1; }
     FormScreen #form-buttons > Button { margin-left: 2; min-width: 10; }
     FormScreen #form-error { color: $text-error; padding: 0 1; text-style: bold; }
@@ -108,7 +110,8 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
             yield Static(Text(self.TITLE_TEXT), id="form-title")
-            yield from self.fields()
+            with VerticalScroll(id="form-body"):
+                yield from self.fields()
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel", id="cancel")
@@ -125,6 +128,27 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         first = next(iter(self.query(Input)), None)
         if first is not None:
             first.focus()
+        self.call_after_refresh(self._fit_body)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """Cap the fields' height at what the screen leaves after the title, error line and
+        buttons, so the buttons are never pushed off a short terminal."""
+        bodies = self.query("#form-body")
+        if not bodies:
+            return
+        body = bodies.first()
+        form = self.query_one("#form")
+        chrome = form.styles.gutter.height + sum(
+            child.outer_size.height + child.styles.margin.height
+            for child in form.children
+            if child is not body and child.display
+        )
+        room = max(3, self.size.height - chrome)
+        if body.styles.max_height is None or body.styles.max_height.value != room:
+            body.styles.max_height = room
 
     def show_error(self, message: str | None) -> None:
         self.query_one("#form-error", Static).update(Text(message or ""))

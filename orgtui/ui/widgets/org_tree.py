@@ -24,6 +24,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from orgtui.core import actions as A
+from orgtui.core.figures import invite_counts, project_counts
 from orgtui.ui.bindings import VI_MOVES, ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.text import safe_text
@@ -169,16 +170,11 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self._org_node(profile, snapshot)
         projects_node = self._ref_nodes[NodeRef(profile, PROJECTS)]
         views = self.visible_projects(snapshot)
-        archived = sum(1 for v in snapshot.projects.values() if v.archived)
+        counts = project_counts(snapshot)
         label = Text("Projects ")
-        label.append(
-            "…"
-            if not snapshot.is_fetched("projects") and not views
-            else str(len(snapshot.projects) - archived),
-            style="dim",
-        )
-        if archived and not self.show_archived:
-            label.append(f" +{archived} archived", style="dim italic")
+        label.append("…" if counts is None else str(counts.active), style="dim")
+        if counts is not None and counts.archived:  # shown or not: the count says so
+            label.append(f" +{counts.archived} archived", style="dim italic")
         if self._filter:
             label.append(f" /{self._filter}", style="italic")
         projects_node.set_label(label)
@@ -198,14 +194,18 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
                 if self._batch_invalidated:
                     self._batch_invalidated = False
                     self._invalidate()
-        counts = {
+        lists = {
             "users": snapshot.users,
             "invites": snapshot.invites,
             "admin_keys": snapshot.admin_keys,
         }
+        invites = invite_counts(snapshot)
         for kind, title, field in ORG_LEAVES:
             text = Text(f"{title} ")
-            text.append(_count(counts[field]), style="dim")  # type: ignore[arg-type]
+            if kind == INVITES and invites is not None:
+                text.append(invites.text(), style="dim")
+            else:
+                text.append(_count(lists[field]), style="dim")  # type: ignore[arg-type]
             self._ref_nodes[NodeRef(profile, kind)].set_label(text)
         if keep is not None:
             self.select_ref(keep, fallback=True)

@@ -19,7 +19,7 @@ from orgtui.core import actions as A
 from orgtui.core.snapshot import project_part
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.text import safe_text, short_date
+from orgtui.ui.text import safe_str, safe_text, short_date
 from orgtui.ui.widgets import rows as R
 from orgtui.ui.widgets.tables import (
     AlertsTable,
@@ -45,11 +45,6 @@ TABS: tuple[tuple[str, str, str, type[ResourceTable]], ...] = (
 SECURITY_TAB = "tab-security"
 # Shorter titles when the pane is narrow (80 columns).
 SHORT_TITLES = {"tab-accounts": "Accounts", "tab-rate-limits": "Rates"}
-
-# Month-to-date spend per scope, provided by the spend feature when it knows it:
-# fn(session, project_id) -> dollars or None.
-MonthToDate = Any
-month_to_date_provider: MonthToDate = None
 
 
 class ProjectDetail(ScopedActions, Vertical):
@@ -160,7 +155,7 @@ class ProjectDetail(ScopedActions, Vertical):
         return self.app.size.width < 100
 
     def _show_limits(self, session: Session, view: Any, syncing: bool) -> None:
-        from orgtui.core.money import format_cents
+        from orgtui.core.money import format_cents, format_usd
 
         text = Text()
         if not session.snapshot.is_fetched(project_part(view.id, "limits")):
@@ -174,13 +169,37 @@ class ProjectDetail(ScopedActions, Vertical):
             text.append("Hard limit: ", style="bold")
             text.append(f"{format_cents(limit.threshold_amount)} per {limit.interval}")
             text.append(f"  ({limit.enforcement.status})", style="dim")
-        mtd = month_to_date_provider(session, view.id) if month_to_date_provider else None
+        mtd, waiting = self._month_to_date(session, view.id)
         text.append("\nMonth to date: ", style="bold")
         text.append(
-            "not known yet (open Spend with s)" if mtd is None else f"${mtd:,.2f}",
-            style="italic" if mtd is None else "",
+            waiting if mtd is None else format_usd(mtd), style="italic" if mtd is None else ""
         )
         self.query_one("#limits-summary", Static).update(text)
+
+    def _month_to_date(self, session: Session, project_id: str) -> tuple[float | None, str]:
+        """The project's month to date from the spend watch, the one source the spend screen
+        reads too; when it has no figures yet, it is asked for them (shown when they come)."""
+        from orgtui.ui.alerts_watch import spend_watch
+
+        watch = spend_watch(self.app)
+        figures = watch.figures(session.profile.name)
+        summary = figures.summary
+        if summary is not None:
+            for project in summary.projects:
+                if project.id == project_id:
+                    return project.month_to_date_usd, ""
+        if figures.error and not figures.fetching:
+            return None, f"not available ({safe_str(figures.error, 80)})"
+        if self.app.started:
+            watch.request(session)
+        return None, "loading…"
+
+    def refresh_limits(self) -> None:
+        """Repaint the limits summary (new spend figures arrived)."""
+        session, project_id = self.session, self.project_id
+        view = session.snapshot.project(project_id) if session and project_id else None
+        if view is not None:
+            self._show_limits(session, view, syncing=False)
 
     # ------------------------------------------------------------------ focus, tabs, context
 

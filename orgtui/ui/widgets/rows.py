@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from orgtui.core.figures import rotation_due, unused_too_long
 from orgtui.ui.text import days_between, relative_time, safe_text, short_date
 from orgtui.ui.widgets.vtable import Column, Row
 
@@ -111,8 +112,7 @@ def owner_text(owner: ApiKeyOwner) -> Text:
 
 def last_used_text(ts: int | None, now: float, unused_days: int, created_at: int | None) -> Text:
     """Relative time of last use; flagged when unused for `unused_days` (or never, if old)."""
-    days = days_between(ts if ts is not None else created_at, now)
-    stale = days is not None and days >= unused_days
+    stale = unused_too_long(ts, created_at, now, unused_days)  # the health check's rule
     label = relative_time(ts, now)
     if stale:
         return Text(FLAG + label, style=WARN)
@@ -123,7 +123,7 @@ def age_text(created_at: int | None, now: float, limit_days: int) -> Text:
     days = days_between(created_at, now)
     if days is None:
         return Text("—", style="dim")
-    if days >= limit_days:
+    if rotation_due(created_at, now, limit_days):  # the health check's rule
         return Text(f"{FLAG}{days}d", style=WARN)
     return Text(f"{days}d")
 

@@ -401,6 +401,12 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         data = self.data
         legend = self.query_one("#graph-legend", Static)
         if data is None:
+            if self.paused:  # no request while paused: say what brings this view
+                key = getattr(getattr(self.app, "registry", None), "key_for", lambda _: "p")
+                legend.update(
+                    Text(f"Paused: press {key('graph.pause') or 'p'} to resume and load this view")
+                )
+                return
             legend.update(Text("loading…" if not self.error else "", style="dim"))
             return
         colours = self._colours()
@@ -415,8 +421,16 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
             self._glyph(text, 1, colours)
             text.append(f" tokens/{per} (right, {compact(series.total_tokens)} in all)")
         elif data.is_cost and data.query.group_field is None:
+            from orgtui.core.spend_fetch import trailing_total
+
+            cost = data.series[0].cost
+            last_30 = trailing_total(data.starts, cost, self.fetched_at or data.query.end - 1)
+            today = cost[-1] if cost else 0.0
             self._glyph(text, 0, colours)
-            text.append(f" cost per day, {format_usd(data.series[0].total_cost)} in all")
+            # Named as Health and Spend name it: the same 30 full days, today apart.
+            text.append(
+                f" cost per day: last 30 days {format_usd(last_30)}, today {format_usd(today)}"
+            )
         else:
             if not data.is_cost:
                 text.append("tokens: ", style="dim")

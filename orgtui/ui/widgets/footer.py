@@ -1,0 +1,69 @@
+"""The footer: `?` Help and `q` Quit first, then as many of the keys that work here as fit.
+
+Textual's own footer lists bindings in the order the focus chain yields them and lets the rest
+fall off the right edge (cut mid-word), with the command-palette key docked over the last item
+("Commandst"). This one pins the two keys a user must always find, shows only whole items and
+leaves the rest to `?` (every key here) and `ctrl+p` (every command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+PINNED = ("app.help", "app.quit")
+
+
+class OrgFooter(Footer):
+    """A one-line footer of whole items, `?` Help and `q` Quit always first."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, compact=True, show_command_palette=False)
+
+    def shown_bindings(self) -> list[tuple[Binding, bool, str]]:
+        """The bindings to show, pinned first, one per action, before fitting."""
+        seen: set[str] = set()
+        items: list[tuple[Binding, bool, str]] = []
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append((binding, enabled, tooltip))
+        rank = {action_id: n for n, action_id in enumerate(PINNED)}
+        items.sort(key=lambda item: rank.get(item[0].id or "", len(PINNED)))
+        return items
+
+    def fitted(self, width: int) -> Iterator[tuple[Binding, bool, str, str]]:
+        """(binding, enabled, tooltip, key shown) for each item that fits whole in `width`."""
+        used = 0
+        for binding, enabled, tooltip in self.shown_bindings():
+            key_display = self.app.get_key_display(binding)
+            # compact: "<key> <description>" and a one-cell margin after it
+            cells = len(key_display) + 1 + len(binding.description) + 1
+            pinned = binding.id in PINNED
+            if used + cells - 1 > width and not pinned:
+                continue
+            used += cells
+            yield binding, enabled, tooltip, key_display
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        width = self.size.width or self.app.size.width
+        for binding, enabled, tooltip, key_display in self.fitted(width):
+            yield FooterKey(
+                binding.key,
+                key_display,
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip or binding.tooltip,
+            ).data_bind(compact=Footer.compact)
+
+    def on_resize(self) -> None:
+        if self._bindings_ready:
+            self.call_after_refresh(self.recompose)
