@@ -57,7 +57,8 @@ async def open_filter(app: OrgTuiApp, ctx: ActionContext) -> None:
 async def jump(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.screens.jump import JumpScreen
 
-    choice = await app.push_screen_wait(JumpScreen(app.sessions))
+    screen = JumpScreen(app.sessions)
+    choice = await app.push_screen_wait(screen)
     if choice is None:
         return
     profile, kind, object_id, project_id = choice
@@ -68,6 +69,11 @@ async def jump(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     if not await reveal_object(app, profile, kind, object_id, project_id):
         app.notify("That is no longer in the organisation", severity="warning", markup=False)
+        return
+    if screen.pasted is not None:  # a leaked key: say how to contain it, and offer to
+        from orgtui.ui.features.leaks import offer_containment
+
+        await offer_containment(app, profile, kind, object_id, project_id, screen.pasted)
 
 
 @ui_action("sync.refresh")

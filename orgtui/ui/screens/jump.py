@@ -3,6 +3,10 @@
 Projects match by name; keys and service accounts of every loaded project match by name, by
 id, or (keys) by the redacted value's visible characters ("…abcd"). Substring first, then
 fuzzy. An empty query lists the projects.
+
+A pasted key value (or its start, or a redacted `sk-proj...abcd`) is matched like `orgtui
+whose` does (`core.key_match`), admin keys included: the input hides it at once, and only the
+redacted form is ever drawn.
 """
 
 from __future__ import annotations
@@ -25,7 +29,22 @@ if TYPE_CHECKING:
 
 MAX_SUGGESTIONS = 50
 Choice = tuple[str, str, str, str | None]  # (profile, kind, object id, project id)
-PROJECT, KEY, ACCOUNT = "project", "api_key", "service_account"
+PROJECT, KEY, ACCOUNT, ADMIN_KEY = "project", "api_key", "service_account", "admin_key"
+
+
+def pasted_key(text: str) -> bool:
+    """Text that is (part of) a key value or its redacted form, not a name being typed."""
+    value = text.strip()
+    return value.startswith("sk-") or ("..." in value and value.startswith("sk"))
+
+
+class JumpInput(Input):
+    """An input that hides a pasted key before it is ever drawn (the `validate_value` hook of
+    the reactive runs before the new value is stored, so no frame shows it)."""
+
+    def validate_value(self, value: str) -> str:
+        self.password = pasted_key(value)
+        return value
 
 
 def _fuzzy(needle: str, hay: str) -> int | None:
@@ -105,11 +124,37 @@ class JumpScreen(ModalScreen[Choice | None]):
                     self._names.append((choice, account.name or account.id, view.archived))
                     self._ids[choice] = account.id
                     self._where[choice] = project_name
+        self._sessions = list(sessions)
         self._shown: list[Choice] = []
+        self.pasted: str | None = None  # the redacted form of a pasted key, never the value
+
+    def key_matches(self, query: str) -> list[tuple[Choice, str, bool]]:
+        """Keys (admin keys too) whose family and visible end fit a pasted value."""
+        from orgtui.core.key_match import ProbeError, candidates, probe
+
+        try:
+            found = probe(query)
+        except ProbeError:
+            self.pasted = None
+            return []
+        self.pasted = found.shown
+        out: list[tuple[Choice, str, bool]] = []
+        for session in self._sessions:
+            profile = session.profile.name
+            for c in candidates(found, session.snapshot):
+                kind = ADMIN_KEY if c.kind == "admin_key" else KEY
+                choice: Choice = (profile, kind, c.key_id, c.project_id)
+                self._ids.setdefault(choice, f"{c.key_id} {c.redacted_value}")
+                self._where.setdefault(choice, c.project_name or "the organisation")
+                out.append((choice, c.name or c.key_id, False))
+        return out
 
     def ranked(self, query: str) -> list[tuple[Choice, str, bool]]:
         """Name matches (exact, prefix, substring), then id or key-suffix matches, then fuzzy
         name matches; an empty query lists the projects."""
+        if pasted_key(query):
+            return self.key_matches(query)
+        self.pasted = None
         needle = query.strip().casefold()
         if not needle:
             return rank("", [n for n in self._names if n[0][1] == PROJECT])
@@ -134,7 +179,9 @@ class JumpScreen(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Jump to a project, key or service account"), id="jump-title")
-            yield Input(placeholder="name, id or a key's last characters", id="jump-input")
+            yield JumpInput(
+                placeholder="name, id, a key's last characters, or a pasted key", id="jump-input"
+            )
             yield OptionList(id="jump-options")
             yield Static("", id="jump-empty")
 
@@ -151,9 +198,10 @@ class JumpScreen(ModalScreen[Choice | None]):
             profile, kind, object_id, _ = choice
             prompt = Text()
             if kind != PROJECT:
-                prompt.append("key " if kind == KEY else "account ", style="dim")
+                label = {KEY: "key ", ADMIN_KEY: "ADMIN key ", ACCOUNT: "account "}[kind]
+                prompt.append(label, style="bold red" if kind == ADMIN_KEY else "dim")
             prompt.append_text(safe_text(name, 50))
-            if kind == KEY:
+            if kind in (KEY, ADMIN_KEY):
                 suffix = self._ids[choice].split(" ", 1)[-1]
                 prompt.append(f"  {safe_str(suffix, 30)}", style="dim")
             if kind != PROJECT:
@@ -166,7 +214,14 @@ class JumpScreen(ModalScreen[Choice | None]):
             options.add_option(Option(prompt, id=f"{number}"))
         if ranked:
             options.highlighted = 0
-        self.query_one("#jump-empty", Static).update("" if ranked else Text("Nothing matches"))
+        empty = Text("Nothing matches")
+        if self.pasted is not None:
+            empty = Text(f"No live key matches {self.pasted}: deleted, or another org's")
+        self.query_one("#jump-empty", Static).update("" if ranked else empty)
+        title = Text("Jump to a project, key or service account")
+        if self.pasted is not None:
+            title = Text(f"Pasted key {self.pasted}: {len(ranked)} match(es)")
+        self.query_one("#jump-title", Static).update(title)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -184,6 +239,7 @@ class JumpScreen(ModalScreen[Choice | None]):
         if index is None or not 0 <= index < len(self._shown):
             self.app.bell()
             return
+        self.query_one(Input).value = ""  # the pasted value goes with the dialog
         self.dismiss(self._shown[index])
 
     def action_move(self, step: int) -> None:
