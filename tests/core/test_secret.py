@@ -81,7 +81,11 @@ def test_osc52_screen_chunked() -> None:
     assert pieces[-1] == ""
     chunks = [p.removeprefix("\x1bP") for p in pieces[:-1]]
     assert all(p.startswith("\x1bP") for p in pieces[:-1])
-    assert all(len(c) <= 76 for c in chunks) and len(chunks) > 2
+    # screen's form: the payload in 76-character pieces, the OSC opened in the first and
+    # closed (BEL) in the last.
+    payloads = [c.removeprefix("\x1b]52;c;").removesuffix("\x07") for c in chunks]
+    assert all(len(c) == 76 for c in payloads[:-1]) and len(chunks) > 2
+    assert chunks[0].startswith("\x1b]52;c;") and chunks[-1].endswith("\x07")
     assert _decode_plain("".join(chunks)) == long_value
 
 
@@ -151,7 +155,8 @@ def test_copy_to_clipboard_report() -> None:
         which=_which(set()),
         platform="linux",
     )
-    assert written == [osc52_sequence(VALUE, tmux=True)]
+    # No tmux binary to hand it to: the plain form (set-clipboard on) and the wrapped one.
+    assert written == [osc52_sequence(VALUE) + osc52_sequence(VALUE, tmux=True)]
     assert report == ClipboardReport(
         osc52_sent=True, multiplexer="tmux", native_tool=None, notes=report.notes
     )
