@@ -219,6 +219,9 @@ async def test_sibling_key_is_listed_and_rotated_together(monkeypatch: pytest.Mo
 
         await pilot.press("a")
         first = await wait_for_screen(pilot, CopyOnceScreen)
+        assert "Replacement for production-search-service (1 of 2)" in str(
+            first.query_one("#title").render()
+        )
         await pilot.press("y")
         await until(
             pilot, lambda: app.screen is not first and isinstance(app.screen, CopyOnceScreen)

@@ -322,7 +322,13 @@ class RotationWizard(ModalScreen[None]):
         if getattr(result, "secret", None) is not None:
             self.set_note("")
             self.render_step()
-            await self.ops.show_secret(result)
+            title = None
+            if together and self.other_keys:
+                title = (
+                    f"Replacement for {safe_str(self._old_name(), 40)} "
+                    f"(1 of {len(self.other_keys) + 1}): copy it now"
+                )
+            await self.ops.show_secret(result, title=title)
         else:
             self.set_note(getattr(result, "message", ""))
         if getattr(result, "secret", None) is not None:
