@@ -258,7 +258,7 @@ class ClipboardReport:
             ways.append(
                 "in tmux's buffer (checked; paste with prefix ])"
                 + (
-                    ", and tmux passed it to the terminal's clipboard"
+                    "; tmux also offers it to the terminal's clipboard"
                     if self.tmux_forwarded
                     else ""
                 )

@@ -174,3 +174,14 @@ def test_copy_to_clipboard_report() -> None:
     assert report2.confirmed and report2.summary() == "Copied with xclip"
     nothing = ClipboardReport(osc52_sent=False)
     assert not nothing.copied and nothing.summary().startswith("Not copied")
+
+
+def test_report_says_what_tmux_did() -> None:
+    held = ClipboardReport(
+        osc52_sent=True, multiplexer="tmux", tmux_buffer=True, tmux_forwarded=True
+    )
+    assert held.confirmed and held.summary().startswith("Copied in tmux's buffer (checked")
+    assert "allow-passthrough" not in held.summary() and "cannot confirm" not in held.summary()
+    unchecked = ClipboardReport(osc52_sent=True, multiplexer="tmux")
+    assert not unchecked.confirmed and "cannot confirm" in unchecked.summary()
+    assert "tmux's buffer" not in unchecked.summary()
