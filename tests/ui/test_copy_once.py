@@ -271,3 +271,27 @@ async def test_q_does_not_quit_past_the_dialog() -> None:
         await pilot.pause()
         assert host.is_running
         assert dialog.secret_alive
+
+
+@pytest.mark.parametrize("how", ["enter", "space", "click"])
+async def test_buttons_work_by_enter_space_and_click(how: str) -> None:
+    cap = Capture()
+    dialog = make(cap)
+    host = Host(dialog)
+    async with host.run_test(size=(100, 30)) as pilot:
+        for button_id in ("copy", "reveal"):
+            before = (len(cap.written), dialog.revealed)
+            if how == "click":
+                await pilot.click(f"#{button_id}")
+            else:
+                dialog.query_one(f"#{button_id}").focus()
+                await pilot.press(how)
+            await pilot.pause()
+            assert (len(cap.written), dialog.revealed) != before, button_id
+        if how == "click":
+            await pilot.click("#stored")
+        else:
+            dialog.query_one("#stored").focus()
+            await pilot.press(how)
+        await pilot.pause()
+        assert host.result == [True] and not dialog.secret_alive
