@@ -31,6 +31,7 @@ __all__ = [
     "detect_multiplexer",
     "native_clipboard_tools",
     "osc52_clear_sequence",
+    "osc52_for",
     "osc52_sequence",
 ]
 
@@ -116,15 +117,19 @@ def osc52_sequence(text: str, *, tmux: bool = False, screen: bool = False) -> st
 
     tmux: DCS passthrough `ESC P tmux; ... ESC \\` with every inner ESC doubled (tmux needs
     `set -g allow-passthrough on`, or `set-clipboard on` which handles plain OSC 52 itself).
-    screen: its DCS strings are length-limited, so the sequence is cut into 76-character
-    pieces, each wrapped in its own `ESC P ... ESC \\`.
+    screen: its DCS strings are length-limited, so the base64 payload is cut into 76-character
+    pieces: `ESC P ESC ]52;c;<piece> ESC \\ ESC P <piece> ESC \\ ... ESC P <piece> BEL ESC \\`
+    (screen passes each DCS body through and the terminal sees one OSC 52).
     """
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     sequence = f"{ESC}]52;c;{payload}{BEL}"
     if tmux:
         return f"{ESC}Ptmux;{sequence.replace(ESC, ESC + ESC)}{ST}"
     if screen:
-        pieces = [sequence[i : i + SCREEN_CHUNK] for i in range(0, len(sequence), SCREEN_CHUNK)]
+        pieces = [payload[i : i + SCREEN_CHUNK] for i in range(0, len(payload), SCREEN_CHUNK)]
+        pieces = pieces or [""]
+        pieces[0] = f"{ESC}]52;c;{pieces[0]}"
+        pieces[-1] += BEL
         return "".join(f"{ESC}P{piece}{ST}" for piece in pieces)
     return sequence
 
@@ -235,28 +240,54 @@ class ClipboardReport:
     multiplexer: str | None = None
     native_tool: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    tmux_buffer: bool = False  # seen in tmux's `list-buffers` after `load-buffer`
+    tmux_forwarded: bool = False  # `load-buffer -w` accepted: tmux sends it to the terminal
 
     @property
     def copied(self) -> bool:
-        return self.osc52_sent or self.native_tool is not None
+        return self.osc52_sent or self.native_tool is not None or self.tmux_buffer
 
     @property
     def confirmed(self) -> bool:
-        """Only a native tool that exited 0 is a confirmation."""
-        return self.native_tool is not None
+        """A native tool that exited 0, or a tmux buffer seen afterwards, is a confirmation."""
+        return self.native_tool is not None or self.tmux_buffer
 
     def summary(self) -> str:
         ways = []
+        if self.tmux_buffer:
+            ways.append(
+                "in tmux's buffer (checked; paste with prefix ])"
+                + (
+                    "; tmux also offers it to the terminal's clipboard"
+                    if self.tmux_forwarded
+                    else ""
+                )
+            )
         if self.native_tool:
-            ways.append(self.native_tool)
-        if self.osc52_sent:
-            ways.append(f"OSC 52 via {self.multiplexer}" if self.multiplexer else "OSC 52")
+            ways.append(f"with {self.native_tool}")
+        if self.osc52_sent and not self.tmux_forwarded:
+            ways.append(
+                f"with OSC 52 via {self.multiplexer}" if self.multiplexer else "with OSC 52"
+            )
         if not ways:
             return "Not copied: no clipboard available; select the value by hand"
-        text = "Copied with " + " and ".join(ways)
-        if self.osc52_sent and not self.native_tool:
+        text = "Copied " + " and ".join(ways)
+        if self.osc52_sent and not (self.native_tool or self.tmux_buffer):
             text += " (the terminal cannot confirm it arrived; paste to check)"
         return text
+
+
+def osc52_for(text: str, mux: str | None, *, tmux_has_it: bool = False) -> str:
+    """What to write to the terminal for `text` under the multiplexer `mux`.
+
+    In tmux: the passthrough form (lands with `allow-passthrough on`) and, unless tmux already
+    holds the value through `load-buffer`, the plain form too (tmux takes it with
+    `set-clipboard on`). In screen: its chunked DCS form. Elsewhere: plain OSC 52.
+    """
+    if mux == "tmux":
+        wrapped = osc52_sequence(text, tmux=True)
+        return wrapped if tmux_has_it else osc52_sequence(text) + wrapped
+    return osc52_sequence(text, screen=mux == "screen")
 
 
 def copy_to_clipboard(
@@ -269,19 +300,29 @@ def copy_to_clipboard(
     platform: str | None = None,
     use_native: bool = True,
 ) -> ClipboardReport:
-    """Copy both ways: OSC 52 through `write_terminal` (the app's driver) and a native tool."""
+    """Copy every way at once (for values that are not secret, such as ids): into tmux's buffer
+    when inside tmux, OSC 52 through `write_terminal` (the app's driver), and a native tool."""
+    from orgtui.core.clipboard_tmux import tmux_load
+
     mux = detect_multiplexer(env)
     notes: list[str] = []
     sent = False
+    loaded = tmux_load(text, runner=runner, which=which, env=env) if mux == "tmux" else None
+    in_tmux = loaded is not None and loaded.buffer is not None
     if write_terminal is not None:
         try:
-            write_terminal(osc52_sequence(text, tmux=mux == "tmux", screen=mux == "screen"))
+            write_terminal(osc52_for(text, mux, tmux_has_it=in_tmux))
             sent = True
         except OSError as exc:
             notes.append(f"OSC 52 write failed: {type(exc).__name__}")
-    if mux == "tmux":
-        notes.append("tmux needs `set -g allow-passthrough on` or `set -g set-clipboard on`")
     tool = (
         copy_native(text, runner, env=env, which=which, platform=platform) if use_native else None
     )
-    return ClipboardReport(osc52_sent=sent, multiplexer=mux, native_tool=tool, notes=tuple(notes))
+    return ClipboardReport(
+        osc52_sent=sent,
+        multiplexer=mux,
+        native_tool=tool,
+        notes=tuple(notes),
+        tmux_buffer=bool(loaded and loaded.checked),
+        tmux_forwarded=bool(loaded and loaded.forwarded),
+    )

@@ -256,7 +256,7 @@ class SessionRotationOps:
             **params,
         )
 
-    async def start(self) -> Any:
+    async def start(self, *, together: bool = False) -> Any:
         key = self.key
         return await _invoke(
             self.app,
@@ -266,7 +266,26 @@ class SessionRotationOps:
             key_id=key.id,
             phase="start",
             service_account_id=_owner_sa_id(key),
+            together=together,
         )
+
+    async def siblings(self, key: Any) -> list[Any]:
+        """The other keys on the key's service account, read afresh with their last hour."""
+        from orgtui.core.services.rotation_usage import sibling_keys
+
+        sid = _owner_sa_id(key)
+        view = self.session.snapshot.project(self.ctx.project_id)
+        if sid is None or view is None:
+            return []
+        ids = [
+            k.id
+            for k in view.api_keys or ()
+            if k.id != key.id and k.owner.service_account and k.owner.service_account.id == sid
+        ]
+        return await sibling_keys(self.session, self.ctx.project_id, sid, ids)
+
+    async def replace_sibling(self, rotation: Any, old_key_id: str) -> Any:
+        return await self._rotate(rotation, "replace_sibling", sibling_key_id=old_key_id)
 
     async def status(self, rotation: Any) -> Any:
         from orgtui.core.services.rotation import rotation_status
@@ -305,10 +324,10 @@ class SessionRotationOps:
     async def abandon(self, rotation: Any) -> Any:
         return await self._rotate(rotation, "abandon")
 
-    async def show_secret(self, minted: Any) -> bool:
+    async def show_secret(self, minted: Any, *, title: str | None = None) -> bool:
         from orgtui.ui.screens.copy_once import show_minted
 
-        return await show_minted(self.app, minted, title="Replacement key: copy it now")
+        return await show_minted(self.app, minted, title=title or "Replacement key: copy it now")
 
 
 async def _open_wizard(app: OrgTuiApp, ctx: ActionContext, *, key: Any, rotation: Any) -> None:

@@ -115,6 +115,54 @@ async def graph_pause(app: OrgTuiApp, ctx: ActionContext) -> None:
 # ---------------------------------------------------------------- hard limits
 
 
+async def _month_to_date(app: OrgTuiApp, session: Session, pid: str | None) -> float | None:
+    """The scope's spend this month in dollars (one request if the spend was never read)."""
+    from orgtui.ui.alerts_watch import spend_watch
+
+    watch = spend_watch(app)
+    summary = watch.summary(session.profile.name)
+    if summary is None:
+        await watch.refresh(session)
+        summary = watch.summary(session.profile.name)
+    if summary is None:
+        return None
+    if pid is None:
+        return summary.org.month_to_date_usd
+    return next((p.month_to_date_usd for p in summary.projects if p.id == pid), 0.0)
+
+
+async def _below_spend_confirmed(
+    app: OrgTuiApp, session: Session, pid: str | None, cents: int, *, alert: bool
+) -> bool:
+    """A threshold at or below this month's spend acts at once: say so, and ask again."""
+    from orgtui.ui.screens.confirm import ConfirmScreen
+    from orgtui.ui.screens.spend_limits import scope_name
+
+    spent = await _month_to_date(app, session, pid)
+    if spent is None or cents > round(spent * 100):
+        return True
+    name = safe_str(scope_name(session, pid), 80)
+    body = Text(f"Month to date, {name} has spent ")
+    body.append(format_cents(round(spent * 100)), style="bold")
+    body.append(" this month. ")
+    body.append("An alert" if alert else "A hard limit", style="bold")
+    body.append(" of ")
+    body.append(format_cents(cents), style="bold")
+    body.append(" is at or below it: ")
+    if alert:
+        body.append("it fires at once and emails its recipients now.", style="bold red")
+    else:
+        body.append(f"this blocks every request of {name} now.", style="bold red")
+        body.append("\n\nDuring an incident that may be what you want. Set it anyway?")
+    title = (
+        "Alert at or below this month's spend"
+        if alert
+        else "Hard limit at or below this month's spend"
+    )
+    label = "Create the alert anyway" if alert else "Block it now"
+    return bool(await app.push_screen_wait(ConfirmScreen(title, body, label)))
+
+
 @ui_action("limit.set")
 async def set_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.alerts_watch import spend_watch
@@ -132,7 +180,7 @@ async def set_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
     current = int(limit.threshold_amount) if limit is not None else None
     form = LimitForm(scope_name(session, pid), current, suggestion_for(app, session, pid))
     cents = await app.push_screen_wait(form)
-    if cents is None:
+    if cents is None or not await _below_spend_confirmed(app, session, pid, cents, alert=False):
         return
     result = await app.registry_for(ctx).invoke("limit.set", session, cents=cents, project_id=pid)
     _done(app, result)
@@ -179,6 +227,8 @@ async def create_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
     entered = await app.push_screen_wait(AlertForm(scope_name(session, pid)))
     if entered is None:
         return
+    if not await _below_spend_confirmed(app, session, pid, entered.cents, alert=True):
+        return
     result = await app.registry_for(ctx).invoke(
         "alert.create",
         session,
@@ -213,6 +263,10 @@ async def update_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
     pid = ctx.project_id
     entered = await app.push_screen_wait(AlertForm(scope_name(session, pid), alert))
     if entered is None:
+        return
+    if entered.cents != alert.threshold_amount and not await _below_spend_confirmed(
+        app, session, pid, entered.cents, alert=True
+    ):
         return
     result = await app.registry_for(ctx).invoke(
         "alert.update",

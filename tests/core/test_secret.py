@@ -81,7 +81,11 @@ def test_osc52_screen_chunked() -> None:
     assert pieces[-1] == ""
     chunks = [p.removeprefix("\x1bP") for p in pieces[:-1]]
     assert all(p.startswith("\x1bP") for p in pieces[:-1])
-    assert all(len(c) <= 76 for c in chunks) and len(chunks) > 2
+    # screen's form: the payload in 76-character pieces, the OSC opened in the first and
+    # closed (BEL) in the last.
+    payloads = [c.removeprefix("\x1b]52;c;").removesuffix("\x07") for c in chunks]
+    assert all(len(c) == 76 for c in payloads[:-1]) and len(chunks) > 2
+    assert chunks[0].startswith("\x1b]52;c;") and chunks[-1].endswith("\x07")
     assert _decode_plain("".join(chunks)) == long_value
 
 
@@ -151,7 +155,8 @@ def test_copy_to_clipboard_report() -> None:
         which=_which(set()),
         platform="linux",
     )
-    assert written == [osc52_sequence(VALUE, tmux=True)]
+    # No tmux binary to hand it to: the plain form (set-clipboard on) and the wrapped one.
+    assert written == [osc52_sequence(VALUE) + osc52_sequence(VALUE, tmux=True)]
     assert report == ClipboardReport(
         osc52_sent=True, multiplexer="tmux", native_tool=None, notes=report.notes
     )
@@ -169,3 +174,14 @@ def test_copy_to_clipboard_report() -> None:
     assert report2.confirmed and report2.summary() == "Copied with xclip"
     nothing = ClipboardReport(osc52_sent=False)
     assert not nothing.copied and nothing.summary().startswith("Not copied")
+
+
+def test_report_says_what_tmux_did() -> None:
+    held = ClipboardReport(
+        osc52_sent=True, multiplexer="tmux", tmux_buffer=True, tmux_forwarded=True
+    )
+    assert held.confirmed and held.summary().startswith("Copied in tmux's buffer (checked")
+    assert "allow-passthrough" not in held.summary() and "cannot confirm" not in held.summary()
+    unchecked = ClipboardReport(osc52_sent=True, multiplexer="tmux")
+    assert not unchecked.confirmed and "cannot confirm" in unchecked.summary()
+    assert "tmux's buffer" not in unchecked.summary()

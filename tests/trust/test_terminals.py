@@ -82,7 +82,7 @@ def test_starts_navigates_and_quits(
     ("env", "term", "wrapped"),
     [
         (
-            {"TMUX": "/tmp/tmux-1000/default,4242,0", "TMUX_PANE": "%0"},
+            {"TMUX": "/nonexistent/orgtui-tmux,4242,0", "TMUX_PANE": "%0"},
             "tmux-256color",
             b"\x1bPtmux;\x1b\x1b]52;c;",
         ),

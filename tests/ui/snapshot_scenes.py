@@ -306,6 +306,34 @@ def _corrupt_app() -> Any:
     return build_app()
 
 
+async def _key_details_and_yank(pilot: Any) -> None:
+    """`enter` on search-reranker: its details; then `y` yanks its id (OSC 52 only here, so the
+    toast reads the same on every machine)."""
+    from orgtui.ui.screens import copy_once
+    from orgtui.ui.screens.key_details import KeyDetailsScreen
+
+    await goto_project("search-prod")(pilot)
+    await pilot.press("j", "enter")
+    for _ in range(200):
+        screen = pilot.app.screen
+        if isinstance(screen, KeyDetailsScreen) and screen.loaded:
+            break
+        await pilot.pause(0.02)
+    kept = copy_once.clipboard_io
+    copy_once.clipboard_io = copy_once.ClipboardIO(
+        env={}, which=lambda name: None, use_native=False
+    )
+    try:
+        await pilot.press("y")
+        for _ in range(200):
+            if any(n.title == "Yank" for n in pilot.app._notifications):
+                break
+            await pilot.pause(0.02)
+    finally:
+        copy_once.clipboard_io = kept
+    await settle(pilot)
+
+
 SCENES: dict[str, Scene] = {
     s.name: s
     for s in (
@@ -388,6 +416,13 @@ SCENES: dict[str, Scene] = {
             sizes=((80, 24),),
             snapshot=False,
             notes="the sandbox's fake key, minted at random: not reproducible",
+        ),
+        Scene(
+            "key_details",
+            build_app,
+            _key_details_and_yank,
+            sizes=((120, 40),),
+            notes="enter on a key: its details; y yanked its id",
         ),
     )
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ class Capture:
         self.runs: list[tuple[list[str], bytes]] = []
         self.tools = tools or {}
         self.fail = fail
+        self.buffers: dict[str, bytes] = {}
 
     def io(self, env: dict[str, str] | None = None) -> ClipboardIO:
         return ClipboardIO(
@@ -35,10 +37,18 @@ class Capture:
             use_native=True,
         )
 
-    def run(self, argv: list[str], *, input: bytes, **kw: Any) -> None:
+    def run(self, argv: list[str], *, input: bytes, **kw: Any) -> Any:
         if self.fail:
             raise OSError("no display")
         self.runs.append((argv, input))
+        if argv[0].endswith("tmux"):  # a tmux that keeps its buffers in `self.buffers`
+            if argv[1] == "load-buffer":
+                self.buffers[argv[-2]] = input
+            elif argv[1] == "delete-buffer":
+                self.buffers.pop(argv[-1], None)
+            listing = "".join(f"{k} {len(v)}\n" for k, v in self.buffers.items())
+            return subprocess.CompletedProcess(argv, 0, listing.encode(), b"")
+        return None
 
     def decoded(self) -> list[str]:
         out = []
@@ -96,16 +106,47 @@ async def test_copy_emits_plain_osc52() -> None:
         assert "OSC 52" in status and "cannot confirm" in status
 
 
-async def test_copy_wraps_for_tmux() -> None:
+async def test_copy_without_a_tmux_binary_sends_both_forms() -> None:
     cap = Capture()
     dialog = make(cap, env={"TMUX": "/tmp/tmux-1000/default,1,0"})
     async with Host(dialog).run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        (seq,) = cap.written
-        assert seq.startswith("\x1bPtmux;\x1b\x1b]52;c;") and seq.endswith("\x1b\\")
-        assert cap.decoded() == [FAKE]
-        assert "tmux" in str(dialog.query_one("#status", Static).render())
+        wrapped, plain = cap.written
+        assert wrapped.startswith("\x1bPtmux;\x1b\x1b]52;c;") and wrapped.endswith("\x1b\\")
+        # The plain form is what tmux takes with `set-clipboard on`.
+        assert plain.startswith("\x1b]52;c;")
+        assert cap.decoded() == [FAKE, FAKE]
+        status = str(dialog.query_one("#status", Static).render())
+        assert "tmux" in status and "allow-passthrough" not in status
+        await pilot.press("y")
+        await pilot.pause()
+        assert cap.written[-1] == "\x1b]52;c;\x07" + "\x1bPtmux;\x1b\x1b]52;c;\x07\x1b\\"
+
+
+async def test_copy_hands_the_value_to_tmux_and_deletes_its_buffer() -> None:
+    cap = Capture(tools={"tmux": "/usr/bin/tmux"})
+    dialog = make(cap, env={"TMUX": "/tmp/tmux-1000/default,1,0"})
+    async with Host(dialog).run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        ((argv, data),) = [run for run in cap.runs if run[0][1] == "load-buffer"]
+        assert argv[1:3] == ["load-buffer", "-w"] and argv[-1] == "-"
+        assert data == FAKE.encode() and not any(FAKE in part for part in argv)
+        assert list(cap.buffers.values()) == [FAKE.encode()]
+        status = str(dialog.query_one("#status", Static).render())
+        assert "in tmux's buffer (checked" in status
+        assert len(cap.written) == 1  # the wrapped form only: no second tmux buffer
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        for _ in range(50):
+            if not cap.buffers:
+                break
+            await pilot.pause(0.05)
+        assert cap.buffers == {}
 
 
 async def test_copy_wraps_for_screen() -> None:
@@ -115,7 +156,7 @@ async def test_copy_wraps_for_screen() -> None:
         await pilot.press("c")
         await pilot.pause()
         (seq,) = cap.written
-        assert seq.startswith("\x1bP\x1b]52;c;")
+        assert seq.startswith("\x1bP\x1b]52;c;") and seq.endswith("\x07\x1b\\")
         assert cap.decoded() == [FAKE]
 
 
@@ -193,8 +234,9 @@ async def test_selection_copy_goes_through_wrapped_osc52() -> None:
         area = dialog.query_one(SecretArea)
         area.select_all()
         await pilot.press("ctrl+c")
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert cap.decoded() == [FAKE]
+        assert set(cap.decoded()) == {FAKE}
         assert cap.written[0].startswith("\x1bPtmux;")
 
 
@@ -229,3 +271,27 @@ async def test_q_does_not_quit_past_the_dialog() -> None:
         await pilot.pause()
         assert host.is_running
         assert dialog.secret_alive
+
+
+@pytest.mark.parametrize("how", ["enter", "space", "click"])
+async def test_buttons_work_by_enter_space_and_click(how: str) -> None:
+    cap = Capture()
+    dialog = make(cap)
+    host = Host(dialog)
+    async with host.run_test(size=(100, 30)) as pilot:
+        for button_id in ("copy", "reveal"):
+            before = (len(cap.written), dialog.revealed)
+            if how == "click":
+                await pilot.click(f"#{button_id}")
+            else:
+                dialog.query_one(f"#{button_id}").focus()
+                await pilot.press(how)
+            await pilot.pause()
+            assert (len(cap.written), dialog.revealed) != before, button_id
+        if how == "click":
+            await pilot.click("#stored")
+        else:
+            dialog.query_one("#stored").focus()
+            await pilot.press(how)
+        await pilot.pause()
+        assert host.result == [True] and not dialog.secret_alive

@@ -50,12 +50,17 @@ async def test_user_key_needs_its_name_typed() -> None:
         for fact in ("Owner", "user ", "Age", "Last used", "Project access", key.redacted_value):
             assert fact in shown
         assert "rotate it" in shown  # the seeded key is far past 90 days
-        assert app.screen.focused is confirm.query_one("#cancel", Button)
+        # The input is focused: typing the name is the whole confirmation.
+        assert app.screen.focused is confirm.query_one("#confirm-typed", Input)
         assert confirm.query_one("#confirm-button", Button).disabled
-        await type_and_submit(pilot, confirm, "legacy-search")  # not the exact name
+        await pilot.press(*"legacy-search", "enter")  # not the exact name
         await pilot.pause()
         assert app.screen is confirm
-        await type_and_submit(pilot, confirm, "legacy-search-v1")
+        assert "That is not the name: type legacy-search-v1 exactly" in text_of(confirm)
+        await pilot.press(*"-v1")
+        await pilot.pause()
+        assert "not the name" not in text_of(confirm)
+        await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         view = app.session.snapshot.project(pid)
@@ -165,3 +170,18 @@ async def test_change_service_account_role() -> None:
         assert not isinstance(app.screen, AccountRoleScreen)
     (row,) = sandbox.store.query("SELECT role FROM service_accounts WHERE id = ?", (account.id,))
     assert row["role"] == "owner"
+
+
+async def test_typed_confirmation_escape_cancels_with_the_input_focused() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pid, key, confirm = await ask_delete(pilot, "search-prod", "legacy-search-v1")
+        await pilot.press("enter")  # nothing typed yet: said, not confirmed
+        await pilot.pause()
+        assert app.screen is confirm and "Type the name first" in text_of(confirm)
+        await pilot.press(*"legacy")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        view = app.session.snapshot.project(pid)
+        assert key.id in {k.id for k in view.api_keys or ()}

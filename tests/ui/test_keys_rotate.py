@@ -91,7 +91,21 @@ async def test_rotation_completes(monkeypatch: pytest.MonkeyPatch) -> None:
         assert rotation.step in ("minted", "overlap") and rotation.new_key_id
         await pilot.press("r")
         await until(pilot, lambda: not wizard.working)
-        await finish(pilot, wizard, account)
+        # The replacement has the same name: the name cannot say which account goes, the
+        # old account's id must be typed.
+        await pilot.press("f")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        shown = " ".join(str(w.render()) for w in confirm.query("Static"))
+        assert f"Type {old_sid} to confirm" in shown and "OLD service account" in shown
+        assert OLD in shown  # the key it deletes, by name
+        await pilot.press(*account, "enter")
+        await pilot.pause()
+        assert app.screen is confirm and "not the name" in " ".join(
+            str(w.render()) for w in confirm.query("Static")
+        )
+        await pilot.press("escape")
+        await wait_for_screen(pilot, RotationWizard)
+        await finish(pilot, wizard, old_sid)
         assert "Rotation finished" in wizard_text(wizard)
         await pilot.press("escape")
         await settle(pilot)
@@ -111,6 +125,7 @@ async def test_interrupted_overlap_resumes_at_start(monkeypatch: pytest.MonkeyPa
     async with first.run_test(size=(80, 24)) as pilot:
         _, key, wizard = await open_wizard(pilot)
         account = key.owner.service_account.name
+        old_sid = key.owner.service_account.id
         await mint(pilot, wizard)
         # The console goes away mid-overlap (closed, crashed, ssh dropped).
     (pending,) = RotationJournal("demo").pending()
@@ -127,7 +142,7 @@ async def test_interrupted_overlap_resumes_at_start(monkeypatch: pytest.MonkeyPa
         wizard = await wait_for_screen(pilot, RotationWizard)
         await until(pilot, lambda: wizard.status is not None and not wizard.working)
         assert wizard.rotation.id == pending.id
-        await finish(pilot, wizard, account)
+        await finish(pilot, wizard, old_sid)
         await pilot.press("escape")
         await settle(pilot)
     assert RotationJournal("demo").pending() == []
@@ -143,6 +158,7 @@ async def test_interrupted_during_mint_is_reconciled(monkeypatch: pytest.MonkeyP
     async with first.run_test(size=(80, 24)) as pilot:
         _, key, wizard = await open_wizard(pilot)
         account = key.owner.service_account.name
+        old_sid = key.owner.service_account.id
         await pilot.press("m")
         await until(pilot, lambda: len(live_accounts(first, account)) == 2)
         # Killed while waiting for the answer: the journal says "minting".
@@ -164,7 +180,7 @@ async def test_interrupted_during_mint_is_reconciled(monkeypatch: pytest.MonkeyP
         assert mint_button.display and "replacement" in str(mint_button.label)
         await mint(pilot, wizard)
         assert RotationJournal("demo").get(pending.id).new_key_id is not None
-        await finish(pilot, wizard, account)
+        await finish(pilot, wizard, old_sid)
         await pilot.press("escape")
         await settle(pilot)
     assert RotationJournal("demo").pending() == []
@@ -178,3 +194,81 @@ async def test_nothing_to_resume() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert resume_rotations(app) is None
+
+
+async def test_sibling_key_is_listed_and_rotated_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """search-api holds production-search-service and search-reranker: rotating one cannot
+    silently delete the other."""
+    Terminal().install(monkeypatch)
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        pid, key, wizard = await open_wizard(pilot, name="production-search-service")
+        old_sid = key.owner.service_account.id
+        sibling = key_by_name(app, pid, "search-reranker")
+        await until(pilot, lambda: wizard.other_keys is not None and not wizard.working)
+        text = wizard_text(wizard)
+        assert "holds 1 other key" in text and "search-reranker" in text
+        assert sibling.redacted_value in text and "requests in the last hour" in text
+        # Minting one replacement alone is not offered: all together, or close.
+        assert not wizard.query_one("#mint", Button).display
+        together = wizard.query_one("#together", Button)
+        assert together.display and str(together.label) == "Rotate all 2 together (a)"
+        await pilot.press("m")
+        await pilot.pause()
+        assert live_accounts(app, "search-api") == [old_sid]
+
+        await pilot.press("a")
+        first = await wait_for_screen(pilot, CopyOnceScreen)
+        assert "Replacement for production-search-service (1 of 2)" in str(
+            first.query_one("#title").render()
+        )
+        await pilot.press("y")
+        await until(
+            pilot, lambda: app.screen is not first and isinstance(app.screen, CopyOnceScreen)
+        )
+        second = app.screen
+        assert "Replacement for search-reranker (2 of 2)" in str(
+            second.query_one("#title").render()
+        )
+        await pilot.press("y")
+        await wait_for_screen(pilot, RotationWizard)
+        await until(pilot, lambda: not wizard.working and wizard.status is not None)
+        rotation = wizard.rotation
+        assert rotation.replaced_old_key_ids == (sibling.id,)
+        new_keys = app.extra_sandbox.store.query(
+            "SELECT name FROM api_keys WHERE owner_sa_id = ? AND deleted_at IS NULL",
+            (rotation.new_service_account_id,),
+        )
+        assert sorted(r["name"] for r in new_keys)[-1] == "search-reranker" and len(new_keys) == 2
+        assert "search-reranker" in wizard_text(wizard)  # its figures during the overlap
+
+        await pilot.press("f")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        shown = " ".join(str(w.render()) for w in confirm.query("Static"))
+        assert "search-reranker" in shown and "production-search-service" in shown
+        assert f"Type {old_sid}" in shown
+        await pilot.press("escape")
+        await wait_for_screen(pilot, RotationWizard)
+        await finish(pilot, wizard, old_sid)
+        await pilot.press("escape")
+        await settle(pilot)
+    # Both old keys went with the old account, knowingly; both have a working replacement.
+    assert live_accounts(app, "search-api") == [rotation.new_service_account_id]
+
+
+@pytest.mark.parametrize("how", ["enter", "space", "click"])
+async def test_close_button_closes_the_wizard(how: str) -> None:
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        _, _, wizard = await open_wizard(pilot)
+        await until(pilot, lambda: not wizard.working)
+        close = wizard.query_one("#close", Button)
+        if how == "click":
+            await pilot.click("#close")
+        else:
+            close.focus()
+            await pilot.pause()
+            await pilot.press(how)
+        await settle(pilot)
+        assert not isinstance(app.screen, RotationWizard)
+    assert RotationJournal("demo").pending() == []

@@ -48,7 +48,8 @@ class Terminal:
             writer_for=lambda app: self.written.append,
             env=self.env,
             runner=self._run,
-            which=(lambda name: f"/usr/bin/{name}") if self.native else (lambda name: None),
+            # No tmux binary here (tests of handing values to tmux bring their own fake).
+            which=lambda name: f"/usr/bin/{name}" if self.native and name != "tmux" else None,
             use_native=self.native,
         )
         monkeypatch.setattr(copy_once, "clipboard_io", io)

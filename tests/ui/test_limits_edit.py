@@ -87,6 +87,12 @@ async def test_set_the_organisation_limit(
         form = await wait_for_screen(pilot, LimitForm)
         assert "organisation" in plain(form.query_one("#form-title"))
         await fill(pilot, form, amount="250")
+        # The org has spent more than $250 this month: a limit there blocks everything now.
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        text = " ".join(plain(w) for w in confirm.query("Static"))
+        assert "Month to date, the organisation has spent $" in text
+        assert "this blocks every request of the organisation now" in text
+        await pilot.press("tab", "enter")  # past Cancel: the explicit second confirmation
         await wait_for(pilot, lambda: limit_row(sandbox, "org")["threshold_amount"] == 25000)
         await settle(pilot)
         assert "of $250.00 org limit" in plain(screen.query_one("#spend-overview"))
@@ -259,3 +265,37 @@ async def test_read_only_refuses_before_any_form(
         await settle(pilot)
         assert isinstance(app.screen, SpendScreen)
         assert any("not allowed" in n.message for n in app._notifications)
+
+
+async def test_a_limit_or_alert_at_or_below_month_to_date_is_said_out_loud(
+    sandbox_app: Any, sandbox: Any, frozen_clock: FrozenClock
+) -> None:
+    app, _ = spend_app(sandbox_app, frozen_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_spend(pilot)
+        pid = project_id(app, "search-prod")
+        before = limit_row(sandbox, pid)
+        await select_scope(pilot, screen, "search-prod")
+        await pilot.press("L")
+        form = await wait_for_screen(pilot, LimitForm)
+        await fill(pilot, form, amount="$1")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        text = " ".join(plain(w) for w in confirm.query("Static"))
+        assert "Month to date, search-prod has spent $" in text
+        assert "this blocks every request of search-prod now" in text
+        assert app.screen.focused is confirm.query_one("#cancel", Button)
+        await pilot.press("enter")  # Cancel: nothing changes
+        await wait_for(pilot, lambda: isinstance(app.screen, SpendScreen))
+        assert limit_row(sandbox, pid) == before
+
+        await pilot.press("enter")
+        await wait_for_screen(pilot, LimitsScreen)
+        await pilot.press("plus")
+        form = await wait_for_screen(pilot, AlertForm)
+        await fill(pilot, form, amount="1", recipients="oncall@acme-robotics.example")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        text = " ".join(plain(w) for w in confirm.query("Static"))
+        assert "Month to date, search-prod has spent $" in text and "fires at once" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LimitsScreen))
+        assert all(row["threshold_amount"] != 100 for row in alert_rows(sandbox, pid))

@@ -131,10 +131,10 @@ async def test_archive_needs_the_typed_name(make_app: Any, sandbox: Any) -> None
         pid = await select_project(pilot, app, "search-dev")
         await pilot.press("X")
         dialog = await wait_for(pilot, ConfirmScreen)
-        assert dialog.focused is dialog.query_one("#cancel", Button)
+        # A typed-name confirmation starts in its input.
+        assert dialog.focused is dialog.query_one("#confirm-typed", Input)
         confirm = dialog.query_one("#confirm-button", Button)
         assert confirm.disabled
-        dialog.query_one("#confirm-typed", Input).focus()
         await type_text(pilot, "search-de")
         assert confirm.disabled
         await pilot.press("v")
@@ -153,8 +153,11 @@ async def test_archive_cancel_changes_nothing(make_app: Any, sandbox: Any) -> No
         await settle(pilot, app)
         pid = await select_project(pilot, app, "search-dev")
         await pilot.press("X")
-        await wait_for(pilot, ConfirmScreen)
-        await pilot.press("enter")  # Cancel is focused: the same key cannot confirm
+        dialog = await wait_for(pilot, ConfirmScreen)
+        await pilot.press("enter")  # the key that started it cannot confirm: nothing typed
+        await settle(pilot, app)
+        assert app.screen is dialog
+        await pilot.press("escape")
         await settle(pilot, app)
         assert app.screen.id == "main"
         assert sandbox.store.get_project(pid)["archived_at"] is None

@@ -116,8 +116,10 @@ async def test_no_value_outside_the_dialog(
             leaks.add("notification", f"{note.title} {note.message} {note!r}")
 
     assert len(leaks.values) == 3 and all(v.startswith("sk-") for v in leaks.values)
-    # The only place a value went on purpose: OSC 52 to the terminal, when c was pressed.
-    assert sorted(terminal.copied()) == sorted([*leaks.values, "", "", ""])
+    # The only place a value went on purpose: OSC 52 to the terminal, when c was pressed (in
+    # tmux without a tmux binary: wrapped, and plain too unless y came first), then cleared.
+    assert set(terminal.copied()) == {*leaks.values, ""}
+    assert terminal.copied().count("") >= 3
     assert sorted(v.decode() for v in terminal.native_inputs) == sorted([*leaks.values, "", "", ""])
     for where, text in leaks.outputs.items():
         leaks.check(text, where)

@@ -44,6 +44,7 @@ from orgtui.core.services.minting import SA_ROLES, mint_new_account, normalise_s
 from orgtui.core.services.reconcile import find_created
 from orgtui.core.services.results import Done, MintedKey, Reconciliation
 from orgtui.core.services.rotation_journal import Rotation, RotationJournal
+from orgtui.core.services.rotation_usage import KeyUse, UsageSince, sibling_keys, usage_since
 from orgtui.core.validation import suggest_key_name, validate_key_name
 
 if TYPE_CHECKING:
@@ -63,9 +64,6 @@ __all__ = [
 
 # The old key must have been idle this long before finishing without `force`.
 QUIET_SECONDS = 3600.0
-# Where a key's requests are counted: chat/responses traffic and embeddings (an embeddings-only
-# key shows nothing under completions). Each kind is one more paged request, so only these two.
-USAGE_KINDS = ("completions", "embeddings")
 
 
 def _journal(session: Session) -> RotationJournal:
@@ -84,8 +82,12 @@ async def start_rotation(
     old_key_id: str,
     *,
     scopes: Sequence[str] | None = None,
+    together: bool = False,
 ) -> MintedKey | Reconciliation:
-    """Mint the replacement; the journal is written before the request and before returning."""
+    """Mint the replacement; the journal is written before the request and before returning.
+
+    Finishing deletes the old account with every key it holds, so an account with other keys
+    is rotated only `together` (each of its keys gets a replacement on the new account)."""
     ensure_writable(session, "key.rotate")
     journal = _journal(session)
     running = journal.for_key(old_key_id)
@@ -112,6 +114,11 @@ async def start_rotation(
             for k in (view.api_keys if view is not None else None) or ()
             if k.id != old_key_id and k.owner.service_account and k.owner.service_account.id == sid
         )
+        if other_keys and not together:
+            raise InvalidInput(
+                f"The account {display(account.name)} holds {len(other_keys)} other key(s): "
+                "finishing would delete them, so rotate all its keys together, or cancel"
+            )
     else:
         sid, old_sa_name, kind, role = None, None, "user_key", "member"
         valid, _ = validate_key_name(key.name)
@@ -134,6 +141,7 @@ async def start_rotation(
             updated_at=now,
             scopes=wanted_scopes,
             other_old_key_ids=other_keys,
+            together=together and bool(other_keys),
         )
     )
     try:
@@ -188,11 +196,20 @@ class RotationStatus:
     old_key_exists: bool
     old_key_last_used_at: int | None = None
     old_requests_since_mint: int | None = None
-    old_requests_recent: int | None = None  # within the last `quiet_seconds`
+    old_requests_recent: int | None = None  # in the last hour (minute buckets)
     new_key_last_used_at: int | None = None
     usage_error: str | None = None
     quiet_seconds: float = QUIET_SECONDS
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    old_since_mint_bounded: bool = False  # a bucket straddled the mint: "at most"
+    # The old account's other keys (deleted with it): their use, and their use since the mint.
+    siblings: tuple[tuple[KeyUse, UsageSince | None], ...] = ()
+
+    @property
+    def old_since_mint_text(self) -> str:
+        if self.old_requests_since_mint is None:
+            return "unknown"
+        return UsageSince(self.old_requests_since_mint, self.old_since_mint_bounded).text()
 
     @property
     def blocker(self) -> str | None:
@@ -204,12 +221,19 @@ class RotationStatus:
             return None
         if r.new_key_id is None:
             return "the replacement has no key yet: mint one for it first"
+        missing = [k for k, _ in self.siblings if k.id not in r.replaced_old_key_ids]
+        if missing and r.kind == "service_account":
+            return f"{len(missing)} other key(s) of the old account have no replacement yet"
         last = self.old_key_last_used_at
         if last is not None and last >= self.checked_at - self.quiet_seconds:
             minutes = max(0, int((self.checked_at - last) // 60))
             return f"the old key was used {minutes} min ago"
         if self.old_requests_recent:
             return f"the old key served {self.old_requests_recent} requests in the last hour"
+        for key, _ in self.siblings:
+            if key.used_within(self.checked_at, self.quiet_seconds):
+                minutes = max(0, int((self.checked_at - (key.last_used_at or 0)) // 60))
+                return f"the old key {display(key.name, key.id)} was used {minutes} min ago"
         return None
 
     @property
@@ -220,7 +244,7 @@ class RotationStatus:
     def message(self) -> str:
         parts = [f"Rotation of {display(self.rotation.old_key_name, self.rotation.old_key_id)}"]
         if self.old_requests_since_mint is not None:
-            parts.append(f"old key: {self.old_requests_since_mint} requests since the new one")
+            parts.append(f"old key: {self.old_since_mint_text} requests since the new one")
         parts.append(f"not ready: {self.blocker}" if self.blocker else "ready to finish")
         return "; ".join(parts)
 
@@ -238,7 +262,9 @@ async def _last_used(session: Session, pid: str, key_id: str | None) -> tuple[bo
 async def rotation_status(
     session: Session, rotation: Rotation, *, quiet_seconds: float = QUIET_SECONDS
 ) -> RotationStatus:
-    """Read the old and new keys' use; moves the journal to `overlap` once the new key is used."""
+    """Read the old and new keys' use; moves the journal to `overlap` once the new key is used.
+
+    Requests "since mint" count only what came after the mint (see `rotation_usage`)."""
     now = session.clock.now()
     pid = rotation.project_id
     old_exists, old_last = await _last_used(session, pid, rotation.old_key_id)
@@ -248,43 +274,39 @@ async def rotation_status(
         _, new_last = await _last_used(session, pid, rotation.new_key_id)
     except ApiError as exc:
         warnings.append(f"could not read the new key: {exc}")
-    total: int | None = None
-    recent: int | None = None
+    old_use: UsageSince | None = None
+    use: dict[str, UsageSince] = {}
     usage_error: str | None = None
     if old_exists and rotation.minted_at is not None:
         ids = [rotation.old_key_id, *rotation.other_old_key_ids]
-        total = recent = 0
         try:
-            for kind in USAGE_KINDS:
-                async for bucket in session.client.iter_usage(
-                    kind, start_time=int(rotation.minted_at), api_key_ids=ids, bucket_width="1h"
-                ):
-                    count = sum(r.num_model_requests or 0 for r in bucket.results)
-                    total += count
-                    if bucket.end_time > now - quiet_seconds:
-                        recent += count
+            use = await usage_since(session, ids, rotation.minted_at, now=now)
+            old_use = use.get(rotation.old_key_id, UsageSince())
         except ApiError as exc:
-            total = recent = None
             usage_error = str(exc)
+    siblings: tuple[tuple[KeyUse, UsageSince | None], ...] = ()
+    if old_exists and rotation.old_service_account_id and rotation.other_old_key_ids:
+        found = await sibling_keys(
+            session, pid, rotation.old_service_account_id, rotation.other_old_key_ids
+        )
+        siblings = tuple((k, use.get(k.id)) for k in found)
     if rotation.step == "minted" and new_last is not None:
         rotation = _journal(session).put(rotation.moved("overlap", now))
     if new_last is None and rotation.new_key_id is not None:
         warnings.append("the new key has not been used yet: is it deployed?")
-    if rotation.other_old_key_ids and rotation.kind == "service_account":
-        warnings.append(
-            f"finishing deletes the old account's {len(rotation.other_old_key_ids)} other key(s)"
-        )
     return RotationStatus(
         rotation=rotation,
         checked_at=now,
         old_key_exists=old_exists,
         old_key_last_used_at=old_last,
-        old_requests_since_mint=total,
-        old_requests_recent=recent,
+        old_requests_since_mint=None if old_use is None else old_use.requests,
+        old_requests_recent=None if old_use is None else old_use.last_hour,
         new_key_last_used_at=new_last,
         usage_error=usage_error,
         quiet_seconds=quiet_seconds,
         warnings=tuple(warnings),
+        old_since_mint_bounded=bool(old_use and old_use.bounded),
+        siblings=siblings,
     )
 
 
@@ -390,15 +412,24 @@ async def rotate_key(
     scopes: Sequence[str] | None = None,
     force: bool = False,
     delete_replacement: bool = True,
+    together: bool = False,
+    sibling_key_id: str | None = None,
 ) -> Any:
-    """`phase`: `start` (mint the replacement), `finish`, `abandon` or `resume`."""
+    """`phase`: `start` (mint the replacement), `replace_sibling` (a replacement for another
+    key of the old account, in a rotation `together`), `finish`, `abandon` or `resume`."""
     if phase == "start":
-        return await start_rotation(session, project_id, service_account_id, key_id, scopes=scopes)
+        return await start_rotation(
+            session, project_id, service_account_id, key_id, scopes=scopes, together=together
+        )
     rotation = rotation_id or _journal(session).for_key(key_id)
     if rotation is None:
         raise RotationError("No rotation of this key is in progress")
     if phase == "finish":
         return await finish_rotation(session, rotation, force=force)
+    if phase == "replace_sibling" and sibling_key_id:
+        from orgtui.core.services.rotation_siblings import replace_sibling
+
+        return await replace_sibling(session, _current(session, rotation), sibling_key_id)
     if phase == "abandon":
         return await abandon_rotation(session, rotation, delete_replacement=delete_replacement)
     if phase == "resume":

@@ -73,6 +73,10 @@ class Rotation:
     note: str = ""
     scopes: tuple[str, ...] | None = None
     other_old_key_ids: tuple[str, ...] = field(default_factory=tuple)
+    # "Rotate all together": the old account's other keys get replacements on the new account
+    # too; `replaced_old_key_ids` are those whose replacement was minted (shown once).
+    together: bool = False
+    replaced_old_key_ids: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def active(self) -> bool:
@@ -89,6 +93,7 @@ class Rotation:
         data = asdict(self)
         data["scopes"] = list(self.scopes) if self.scopes is not None else None
         data["other_old_key_ids"] = list(self.other_old_key_ids)
+        data["replaced_old_key_ids"] = list(self.replaced_old_key_ids)
         return data
 
     @classmethod
@@ -98,6 +103,7 @@ class Rotation:
         if values.get("scopes") is not None:
             values["scopes"] = tuple(values["scopes"])
         values["other_old_key_ids"] = tuple(values.get("other_old_key_ids") or ())
+        values["replaced_old_key_ids"] = tuple(values.get("replaced_old_key_ids") or ())
         return cls(**values)
 
 

@@ -1,7 +1,8 @@
 """Confirmation dialog for destructive actions.
 
 Cancel is focused, so the key that started the action cannot also confirm it. With `typed`,
-Confirm stays disabled until the exact name is typed (archive a project, delete a key).
+the input is focused instead (typing the name is the confirmation), Confirm stays disabled
+until the exact name is typed, enter on a wrong name says so, and escape cancels.
 
     ok = await app.push_screen(ConfirmScreen("Archive project", body, "Archive",
                                              typed=project.name), wait_for_dismiss=True)
@@ -34,6 +35,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #confirm-title { text-style: bold; color: $text-error; padding-bottom: 1; }
     ConfirmScreen #confirm-body { padding-bottom: 1; }
     ConfirmScreen #confirm-typed-label { color: $text-muted; }
+    ConfirmScreen #confirm-typed-error { color: $text-error; height: auto; }
     ConfirmScreen #confirm-buttons { height: auto; align-horizontal: right; padding: 1 0; }
     ConfirmScreen #confirm-buttons > Button { margin-left: 2; min-width: 10; }
     """
@@ -63,6 +65,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 label.append(" to confirm:")
                 yield Static(label, id="confirm-typed-label")
                 yield Input(id="confirm-typed", placeholder="exact name")
+                yield Static("", id="confirm-typed-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(
@@ -73,15 +76,26 @@ class ConfirmScreen(ModalScreen[bool]):
                 )
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        if self._typed is not None:
+            self.query_one("#confirm-typed", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#confirm-button", Button).disabled = event.value != self._typed
+        self.query_one("#confirm-typed-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value == self._typed:
             self.dismiss(True)
+            return
+        said = Text("That is not the name: type ")
+        said.append_text(safe_text(self._typed or "", 120, style="bold"))
+        said.append(" exactly, or press escape to cancel.")
+        if not event.value:
+            said = Text("Type the name first, or press escape to cancel.")
+        self.query_one("#confirm-typed-error", Static).update(said)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -30,6 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
+from orgtui.core.clipboard_tmux import TmuxCopy, tmux_delete_buffer, tmux_load
 from orgtui.core.secret import (
     ClipboardReport,
     OneTimeSecret,
@@ -130,6 +131,8 @@ class CopyOnceScreen(ModalScreen[bool]):
         # Quitting from here would drop the key unseen: ask first, like escape.
         Binding("q", "close", "Close", show=False),
         Binding("ctrl+c,super+c", "copy_selection", "Copy selection", show=False),
+        # Textual's Button answers enter only; space presses the focused button too.
+        Binding("space", "press_focused", "Press", show=False),
     ]
 
     def __init__(
@@ -150,6 +153,8 @@ class CopyOnceScreen(ModalScreen[bool]):
         self._osc_mux: str | None = None
         self._osc_sent = False
         self._native_tool: str | None = None
+        self._osc_plain = False  # the unwrapped form went out inside tmux too
+        self._tmux_buffers: list[str] = []  # named tmux buffers this dialog created
         self._asking = False
 
     # ------------------------------------------------------------------ layout
@@ -227,44 +232,65 @@ class CopyOnceScreen(ModalScreen[bool]):
         self.action_copy_selection()
 
     def copy_text(self, text: str, *, what: str) -> None:
-        """OSC 52 now (on the UI thread, in order with rendering), the native tool in a thread."""
+        """OSC 52 now (on the UI thread, in order with rendering); tmux and the native tool in
+        a thread. Inside tmux the value is handed to tmux itself (`load-buffer`), which also
+        forwards it to the terminal; only when that fails does the plain OSC 52 go out too."""
         io = self._clipboard()
         mux = detect_multiplexer(io.env)
-        writer = io.writer_for(self.app)
-        sent = False
-        notes: list[str] = []
-        if writer is not None:
-            try:
-                writer(osc52_sequence(text, tmux=mux == "tmux", screen=mux == "screen"))
-                sent = True
-            except OSError as exc:
-                notes.append(f"OSC 52 write failed: {type(exc).__name__}")
-        self._osc_sent = self._osc_sent or sent
         self._osc_mux = mux
-        if mux == "tmux":
-            notes.append("tmux needs `set -g allow-passthrough on` or `set -g set-clipboard on`")
-        self._show_report(
-            ClipboardReport(osc52_sent=sent, multiplexer=mux, notes=tuple(notes)), what
-        )
-        if io.use_native:
-            self._copy_native(text, what, sent, mux, tuple(notes))
+        sent = self._write(osc52_sequence(text, tmux=mux == "tmux", screen=mux == "screen"))
+        self._show_report(ClipboardReport(osc52_sent=sent, multiplexer=mux), what)
+        self._copy_out(text, what, sent, mux, io.use_native)
+
+    def _write(self, sequence: str) -> bool:
+        writer = self._clipboard().writer_for(self.app)
+        if writer is None:
+            return False
+        try:
+            writer(sequence)
+        except OSError:
+            return False
+        self._osc_sent = True
+        return True
 
     # An explicit description: Textual's default is the call with its arguments' reprs, and
     # it logs worker state changes with it (that would put the value in TEXTUAL_LOG).
-    @work(thread=True, exclusive=True, group="native-clipboard", description="native copy")
-    def _copy_native(
-        self, text: str, what: str, sent: bool, mux: str | None, notes: tuple[str, ...]
+    @work(thread=True, exclusive=True, group="native-clipboard", description="clipboard copy")
+    def _copy_out(
+        self, text: str, what: str, sent: bool, mux: str | None, use_native: bool
     ) -> None:
         io = self._clipboard()
-        tool = copy_native(text, io.runner, env=io.env, which=io.which)
-        if tool is None:
-            return
-        if not self._secret.alive:  # the dialog closed while the tool ran
+        loaded: TmuxCopy | None = None
+        if mux == "tmux":
+            loaded = tmux_load(text, runner=io.runner, which=io.which, env=io.env)
+            if loaded.buffer is not None:
+                if not self._secret.alive:  # the dialog closed while tmux ran
+                    tmux_delete_buffer(loaded.buffer, runner=io.runner, which=io.which, env=io.env)
+                    return
+                self._tmux_buffers.append(loaded.buffer)
+            elif self._secret.alive:
+                # tmux could not take it: the plain form lands with `set-clipboard on`.
+                self.app.call_from_thread(self._write_plain, text)
+        tool = copy_native(text, io.runner, env=io.env, which=io.which) if use_native else None
+        if tool is not None and not self._secret.alive:
             clear_native(tool, io.runner, env=io.env, which=io.which)
             return
-        self._native_tool = tool
-        report = ClipboardReport(osc52_sent=sent, multiplexer=mux, native_tool=tool, notes=notes)
+        if tool is not None:
+            self._native_tool = tool
+        if tool is None and loaded is None:
+            return
+        report = ClipboardReport(
+            osc52_sent=sent,
+            multiplexer=mux,
+            native_tool=tool,
+            tmux_buffer=bool(loaded and loaded.checked),
+            tmux_forwarded=bool(loaded and loaded.forwarded),
+        )
         self.app.call_from_thread(self._show_report, report, what)
+
+    def _write_plain(self, text: str) -> None:
+        if self._secret.alive and self._write(osc52_sequence(text)):
+            self._osc_plain = True
 
     def _show_report(self, report: ClipboardReport, what: str) -> None:
         self.last_report = report
@@ -312,6 +338,10 @@ class CopyOnceScreen(ModalScreen[bool]):
         if close:
             self._close(False)
 
+    def action_press_focused(self) -> None:
+        if isinstance(self.focused, Button):
+            self.focused.press()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         actions = {
@@ -349,14 +379,23 @@ class CopyOnceScreen(ModalScreen[bool]):
             writer = io.writer_for(self.app)
             if writer is not None:
                 mux = self._osc_mux
+                clear = osc52_clear_sequence(tmux=mux == "tmux", screen=mux == "screen")
+                if self._osc_plain:
+                    clear = osc52_clear_sequence() + clear
                 with contextlib.suppress(OSError):
-                    writer(osc52_clear_sequence(tmux=mux == "tmux", screen=mux == "screen"))
+                    writer(clear)
         tool, self._native_tool = self._native_tool, None
-        if tool:
-            # Off the UI thread: the tool may take up to its timeout.
-            asyncio.get_running_loop().run_in_executor(
-                None, lambda: clear_native(tool, io.runner, env=io.env, which=io.which)
-            )
+        buffers, self._tmux_buffers = self._tmux_buffers, []
+
+        def wipe() -> None:
+            for name in buffers:
+                tmux_delete_buffer(name, runner=io.runner, which=io.which, env=io.env)
+            if tool:
+                clear_native(tool, io.runner, env=io.env, which=io.which)
+
+        if tool or buffers:
+            # Off the UI thread: a tool may take up to its timeout.
+            asyncio.get_running_loop().run_in_executor(None, wipe)
 
 
 # ---------------------------------------------------------------------- the one way in

@@ -317,12 +317,20 @@ def overlap_text(rotation: Any, status: Any, now: float) -> Text:
         facts.append(("Old key", Text("already deleted")))
     else:
         facts.append(("Old last used", Text(relative_time(status.old_key_last_used_at, now))))
-        since = Text(_count(status.old_requests_since_mint) + " requests")
+        since = Text(status.old_since_mint_text + " requests")
         if status.old_requests_recent:
             since.append(f" ({status.old_requests_recent:,} in the last hour)", style="bold")
         if status.usage_error:
             since = Text(f"unknown ({safe_str(status.usage_error, 60)})", style="dim")
         facts.append(("Old since mint", since))
+        for key, use in status.siblings:
+            other = safe_text(key.name or key.id, 24, style="bold")
+            other.append(f" last used {relative_time(key.last_used_at, now)}")
+            if use is not None:
+                other.append(f", {use.text()} since mint")
+            if key.id in rotation.replaced_old_key_ids:
+                other.append(" (replaced)", style="green")
+            facts.append(("Also old", other))
     facts.append(("New last used", Text(relative_time(status.new_key_last_used_at, now))))
     facts.append(("Checked", Text(relative_time(status.checked_at, now), style="dim")))
     lead = Text("Both keys work. Deploy the new key and watch traffic leave the old one.\n")

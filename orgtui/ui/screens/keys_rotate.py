@@ -3,9 +3,12 @@
 Three steps on one screen (the seed: rotate on a schedule, e.g. every 90 days):
 
 1. *Mint*: a replacement service account with its own key, shown once in the copy-once dialog.
+   When the old account holds other keys (finishing deletes them too), they are listed first
+   and the only way on is "rotate all together": one replacement per old key, each shown once.
 2. *Overlap*: both keys work. The wizard shows the old key's last use and its requests since
    the new key was minted (refresh with `r`), so you can see traffic move to the new key.
-3. *Retire*: delete the old key (or its service account) after a typed confirmation.
+3. *Retire*: delete the old key (or its service account) after a typed confirmation of the
+   old account's id, naming every key it deletes (and those used in the last 15 minutes).
 
 The wizard only draws and asks; the work is done by a `RotationOps` (see `keys_actions`), which
 calls the core rotation service through the action registry. The journal the core keeps lets
@@ -27,7 +30,9 @@ from textual.widgets import Button, Static
 
 from orgtui.ui.screens.confirm import ConfirmScreen
 from orgtui.ui.screens.keys_delete import overlap_text, rotation_plan_text, typed_name
-from orgtui.ui.text import relative_time, safe_str, safe_text
+from orgtui.ui.screens.keys_rotate_resume import ResumeRotationsScreen
+from orgtui.ui.screens.keys_rotate_text import finish_body, siblings_text
+from orgtui.ui.text import safe_str, safe_text
 
 __all__ = ["ResumeRotationsScreen", "RotationOps", "RotationWizard"]
 
@@ -40,22 +45,27 @@ class RotationOps(Protocol):
 
     def now(self) -> float: ...
     def rotation(self, rotation_id: str) -> Any: ...  # from the journal, or None
-    async def start(self) -> Any: ...
+    async def start(self, *, together: bool = False) -> Any: ...
+    async def siblings(self, key: Any) -> list[Any]: ...  # the other keys on its account
+    async def replace_sibling(self, rotation: Any, old_key_id: str) -> Any: ...
     async def status(self, rotation: Any) -> Any: ...
     async def mint_replacement_key(self, rotation: Any) -> Any: ...
     async def resume(self, rotation: Any) -> Any: ...
     async def finish(self, rotation: Any, *, force: bool) -> Any: ...
     async def abandon(self, rotation: Any) -> Any: ...
-    async def show_secret(self, minted: Any) -> bool: ...  # the copy-once dialog
+    async def show_secret(self, minted: Any, *, title: str | None = None) -> bool: ...
 
 
 class RotationWizard(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "mint", "Mint", id="rotate.mint"),
+        Binding("a", "together", "Rotate all together", id="rotate.together"),
         Binding("r", "refresh", "Refresh", id="rotate.refresh"),
         Binding("f", "finish", "Delete old key", id="rotate.finish"),
         Binding("x", "abandon", "Abandon", id="rotate.abandon"),
         Binding("escape", "close", "Close", id="rotate.close"),
+        # Textual's Button answers enter only; space presses the focused button too.
+        Binding("space", "press_focused", "Press", show=False),
     ]
     DEFAULT_CSS = """
     RotationWizard { align: center middle; }
@@ -88,6 +98,8 @@ class RotationWizard(ModalScreen[None]):
         self.note = ""
         self.finished: Any = None
         self.working = False
+        # The old account's other keys (None: not read yet; [] for a user key or none).
+        self.other_keys: list[Any] | None = None if self._account_id() else []
 
     # ------------------------------------------------------------------ layout
 
@@ -99,6 +111,7 @@ class RotationWizard(ModalScreen[None]):
             yield Static(id="wizard-note")
             with Horizontal(id="wizard-buttons"):
                 yield Button("Mint new key (m)", id="mint", variant="primary")
+                yield Button("Rotate all together (a)", id="together", variant="primary")
                 yield Button("Refresh (r)", id="refresh")
                 yield Button("Delete old (f)", id="finish", variant="error")
                 yield Button("Abandon (x)", id="abandon")
@@ -108,6 +121,22 @@ class RotationWizard(ModalScreen[None]):
         self.render_step()
         if self.rotation is not None:
             self.action_refresh()
+        elif self.other_keys is None:
+            self._run(self._load_siblings)
+
+    def _account_id(self) -> str | None:
+        owner = getattr(getattr(self.key, "owner", None), "service_account", None)
+        return owner.id if owner is not None else None
+
+    async def _load_siblings(self) -> None:
+        self.other_keys = list(await self.ops.siblings(self.key))
+
+    def _pending_siblings(self) -> list[str]:
+        rotation = self.rotation
+        if rotation is None or not rotation.together or not rotation.active:
+            return []
+        done = set(rotation.replaced_old_key_ids)
+        return [kid for kid in rotation.other_old_key_ids if kid not in done]
 
     @property
     def step(self) -> int:
@@ -152,8 +181,12 @@ class RotationWizard(ModalScreen[None]):
         can_mint = self.step == 0 or (
             self.step == 1 and rotation is not None and rotation.new_key_id is None
         )
+        fresh = self.step == 0 and (rotation is None or rotation.step != "minting")
         visible = {
-            "mint": can_mint and not (rotation is not None and rotation.step == "minting"),
+            "mint": (can_mint and not (rotation is not None and rotation.step == "minting"))
+            and not (fresh and self.other_keys != [])
+            or (self.step == 1 and bool(self._pending_siblings())),
+            "together": fresh and bool(self.other_keys),
             "refresh": rotation is not None and rotation.active and self.finished is None,
             "finish": self.step == 1,
             "abandon": rotation is not None and self.step == 1,
@@ -163,12 +196,20 @@ class RotationWizard(ModalScreen[None]):
             button.display = visible.get(button.id or "", False)
             button.disabled = self.working
         self.query_one("#mint", Button).label = (
-            "Mint new key (m)" if self.step == 0 else "Mint key for replacement (m)"
+            "Mint new key (m)"
+            if self.step == 0
+            else "Mint the remaining replacements (m)"
+            if self._pending_siblings() and rotation is not None and rotation.new_key_id
+            else "Mint key for replacement (m)"
         )
+        if self.other_keys:
+            self.query_one(
+                "#together", Button
+            ).label = f"Rotate all {len(self.other_keys) + 1} together (a)"
         focused = self.focused
         if focused is None or not focused.display or focused.id in ("finish", "abandon"):
             # Never leave a destructive button focused: enter would start it.
-            for button_id in ("mint", "refresh", "close"):
+            for button_id in ("mint", "together", "refresh", "close"):
                 button = self.query_one(f"#{button_id}", Button)
                 if button.display:
                     button.focus()
@@ -177,7 +218,12 @@ class RotationWizard(ModalScreen[None]):
     def _body(self) -> Text:
         now = self.ops.now()
         if self.step == 0:
-            return rotation_plan_text(self.key, self.rotation, now, self.thresholds)
+            plan = rotation_plan_text(self.key, self.rotation, now, self.thresholds)
+            if self.rotation is None and self._account_id():
+                owner = self.key.owner.service_account
+                plan.append("\n\n")
+                plan.append_text(siblings_text(owner.name, self.other_keys, now))
+            return plan
         if self.step == 2:
             return Text(
                 safe_str(getattr(self.finished, "message", "") or self._closing_text(), 300)
@@ -197,15 +243,35 @@ class RotationWizard(ModalScreen[None]):
     # ------------------------------------------------------------------ actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        button = {"mint": "mint", "refresh": "refresh", "finish": "finish", "abandon": "abandon"}
+        button = {
+            "mint": "mint",
+            "together": "together",
+            "refresh": "refresh",
+            "finish": "finish",
+            "abandon": "abandon",
+        }
         if action in button and self.is_mounted:
             widget = self.query_one(f"#{button[action]}", Button)
             return bool(widget.display) and not self.working
         return True
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
+    def action_press_focused(self) -> None:
+        if isinstance(self.focused, Button) and not self.focused.disabled:
+            self.focused.press()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        await self.run_action(event.button.id or "close")  # a coroutine: not awaited, no-op
+        # Called directly: `run_action` is a coroutine, and one never awaited does nothing
+        # (the Close button did nothing by enter, space or click).
+        handlers: dict[str, Callable[[], None]] = {
+            "mint": self.action_mint,
+            "together": self.action_together,
+            "refresh": self.action_refresh,
+            "finish": self.action_finish,
+            "abandon": self.action_abandon,
+            "close": self.action_close,
+        }
+        handlers.get(event.button.id or "", self.action_close)()
 
     def action_close(self) -> None:
         if self.working:
@@ -239,22 +305,56 @@ class RotationWizard(ModalScreen[None]):
     def action_mint(self) -> None:
         self._run(self._mint)
 
-    async def _mint(self) -> None:
+    def action_together(self) -> None:
+        self._run(lambda: self._mint(together=True))
+
+    async def _mint(self, *, together: bool = False) -> None:
+        if self.rotation is not None and self.step == 1 and self.rotation.new_key_id is not None:
+            await self._replace_siblings()
+            return
         if self.rotation is not None and self.step == 1:
             result = await self.ops.mint_replacement_key(self.rotation)
         else:
-            result = await self.ops.start()
+            result = await self.ops.start(together=together)
         rid = getattr(result, "rotation_id", None) or (self.rotation.id if self.rotation else None)
         if rid:
             self.rotation = self.ops.rotation(rid) or self.rotation
         if getattr(result, "secret", None) is not None:
             self.set_note("")
             self.render_step()
-            await self.ops.show_secret(result)
+            title = None
+            if together and self.other_keys:
+                title = (
+                    f"Replacement for {safe_str(self._old_name(), 40)} "
+                    f"(1 of {len(self.other_keys) + 1}): copy it now"
+                )
+            await self.ops.show_secret(result, title=title)
         else:
             self.set_note(getattr(result, "message", ""))
+        if getattr(result, "secret", None) is not None:
+            await self._replace_siblings()
         if self.rotation is not None and self.rotation.active:
             await self._refresh()
+
+    async def _replace_siblings(self) -> None:
+        """Rotating together: each other old key's replacement, minted and shown in turn."""
+        names = {k.id: k.name or k.id for k in self.other_keys or ()}
+        pending = self._pending_siblings()
+        total = len(self.rotation.other_old_key_ids) + 1 if self.rotation else 1
+        for index, kid in enumerate(pending):
+            rotation = self.rotation
+            result = await self.ops.replace_sibling(rotation, kid)
+            self.rotation = self.ops.rotation(rotation.id) or rotation
+            if getattr(result, "secret", None) is None:
+                self.set_note(getattr(result, "message", ""))
+                return
+            self.render_step()
+            done = total - len(pending) + index + 1
+            await self.ops.show_secret(
+                result,
+                title=f"Replacement for {safe_str(names.get(kid, kid), 40)} "
+                f"({done} of {total}): copy it now",
+            )
 
     def action_refresh(self) -> None:
         self._run(self._refresh)
@@ -281,22 +381,15 @@ class RotationWizard(ModalScreen[None]):
         rotation, status = self.rotation, self.status
         if rotation is None:
             return
-        if rotation.kind == "service_account" and rotation.old_service_account_id:
-            what = f"the old service account {safe_str(rotation.old_service_account_name, 40)}"
-            typed = typed_name(rotation.old_service_account_name, rotation.old_service_account_id)
-            extra = len(rotation.other_old_key_ids)
-            if extra:
-                what += f" and its {extra} other key(s)"
-        else:
-            what = f"the old key {safe_str(rotation.old_key_name, 40)}"
-            typed = typed_name(rotation.old_key_name, rotation.old_key_id)
+        body, typed = finish_body(rotation, status, self.key, self.ops.now())
         blocker = status.blocker if status is not None else "its use was not checked"
-        body = f"Delete {what}? Anything still using the old key stops working at once."
-        if blocker:
-            body = f"Not ready: {safe_str(blocker, 120)}. " + body
+        if rotation.kind == "service_account" and rotation.old_service_account_id:
+            title = f"Delete the old account {safe_str(rotation.old_service_account_name, 40)}"
+        else:
+            title = "Retire the old key"
         ok = await self.app.push_screen_wait(
             ConfirmScreen(
-                "Retire the old key",
+                title,
                 body,
                 "Delete anyway" if blocker else "Delete old key",
                 typed=typed,
@@ -334,73 +427,3 @@ class RotationWizard(ModalScreen[None]):
         self.rotation = getattr(done, "obj", None) or self.rotation
         self.finished = done
         self.set_note("")
-
-
-class ResumeRotationsScreen(ModalScreen[str | None]):
-    """At start-up: rotations an earlier run left unfinished. Enter resumes the highlighted."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "later", "Later", id="rotate.later"),
-    ]
-    DEFAULT_CSS = """
-    ResumeRotationsScreen { align: center middle; }
-    ResumeRotationsScreen > #resume { width: 72; max-width: 100%; height: auto;
-        max-height: 100%; border: round $primary; background: $surface; padding: 0 1; }
-    ResumeRotationsScreen #resume-title { text-style: bold; padding-bottom: 1; }
-    ResumeRotationsScreen OptionList { height: auto; max-height: 10; }
-    ResumeRotationsScreen #resume-buttons { height: 3; margin-top: 1; align-horizontal: right; }
-    ResumeRotationsScreen #resume-buttons > Button { margin-left: 2; }
-    """
-
-    def __init__(self, rotations: list[Any], now: float) -> None:
-        super().__init__()
-        self.rotations = rotations
-        self.now = now
-
-    def _label(self, rotation: Any) -> Text:
-        text = safe_text(rotation.old_key_name or rotation.old_key_id, 30, style="bold")
-        text.append(" in ")
-        text.append_text(safe_text(rotation.project_name or rotation.project_id, 24))
-        started = relative_time(rotation.started_at, self.now)
-        text.append(f"  {rotation.step}, started {started}", style="dim")
-        return text
-
-    def compose(self) -> ComposeResult:
-        from textual.widgets import OptionList
-        from textual.widgets.option_list import Option
-
-        count = len(self.rotations)
-        with Vertical(id="resume"):
-            yield Static(
-                f"{count} key rotation{'s' if count != 1 else ''} left unfinished. "
-                "Both keys still work until one is finished. Resume now?",
-                id="resume-title",
-            )
-            yield OptionList(*(Option(self._label(r), id=r.id) for r in self.rotations))
-            with Horizontal(id="resume-buttons"):
-                yield Button("Later", id="later")
-                yield Button("Resume", id="resume-go", variant="primary")
-
-    def on_mount(self) -> None:
-        from textual.widgets import OptionList
-
-        self.query_one(OptionList).focus()
-
-    def _chosen(self) -> str | None:
-        from textual.widgets import OptionList
-
-        options = self.query_one(OptionList)
-        if options.highlighted is None:
-            return None
-        return options.get_option_at_index(options.highlighted).id
-
-    def on_option_list_option_selected(self, event: Any) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(self._chosen() if event.button.id == "resume-go" else None)
-
-    def action_later(self) -> None:
-        self.dismiss(None)

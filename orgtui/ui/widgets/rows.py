@@ -36,10 +36,13 @@ WARN = "warn"  # a semantic style: VirtualTable maps it to the theme's warning c
 FLAG = "! "
 NAME_WIDTH = 16
 
+# Keys: the redacted value and the id tell apart keys with the same name ("Secret Key" is what
+# the API names every service-account key), so they outlast the owner when the table narrows.
 KEY_COLUMNS = (
     Column("name", "Name", NAME_WIDTH, flex=True),
-    Column("value", "Key", 17, priority=3),
-    Column("owner", "Owner", 16, priority=1),
+    Column("value", "Key", 17),
+    Column("id", "ID", 20, priority=2),
+    Column("owner", "Owner", 16, priority=3),
     Column("created", "Created", 10, priority=4),
     Column("last_used", "Last used", 12),
     Column("access", "Access", 8, priority=5),
@@ -110,6 +113,19 @@ def owner_text(owner: ApiKeyOwner) -> Text:
     return Text("—", style="dim")
 
 
+def key_name_text(key: ProjectApiKey) -> Text:
+    """A service-account key by its account's name (the key's own name after it, where it
+    differs: the API names them all "Secret Key"); a user's key by its name."""
+    account = key.owner.service_account
+    if account is None or not account.name:
+        return _plain(key.name, "(unnamed)")
+    text = safe_text(account.name, 60)
+    if key.name and key.name != account.name:
+        text.append(" · ", style="dim")
+        text.append_text(safe_text(key.name, 40, style="dim"))
+    return text
+
+
 def last_used_text(ts: int | None, now: float, unused_days: int, created_at: int | None) -> Text:
     """Relative time of last use; flagged when unused for `unused_days` (or never, if old)."""
     stale = unused_too_long(ts, created_at, now, unused_days)  # the health check's rule
@@ -142,8 +158,9 @@ def key_rows(keys: Iterable[ProjectApiKey], now: float, thresholds: Thresholds) 
     def cells(key: ProjectApiKey) -> tuple[Text | str, ...]:
         access = key.owner_project_access or "—"
         return (
-            _plain(key.name, "(unnamed)"),
+            key_name_text(key),
             safe_text(key.redacted_value, 20),
+            safe_text(key.id, 40, style="dim"),
             owner_text(key.owner),
             short_date(key.created_at),
             last_used_text(key.last_used_at, now, thresholds.key_unused_days, key.created_at),
@@ -157,7 +174,7 @@ def key_rows(keys: Iterable[ProjectApiKey], now: float, thresholds: Thresholds) 
             item=key,
             make=cells,
             search=f"{key.name} {key.redacted_value} {_owner_name(key.owner)} "
-            f"{key.owner_project_access}",
+            f"{key.owner_project_access} {key.id}",
         )
         for key in keys
     ]

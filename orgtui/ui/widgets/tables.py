@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 
 from orgtui.core import actions as A
 from orgtui.ui.bindings import ScopedActions, scope_bindings
@@ -28,7 +28,10 @@ class ResourceTable(ScopedActions, VirtualTable):
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     EMPTY: ClassVar[str] = "Nothing here"
     ROW_FREE: ClassVar[frozenset[str]] = frozenset()
-    BINDINGS: ClassVar[list[BindingType]] = []
+    # Every list: `y` copies the focused object's id (the copy-once dialog's clipboard path).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "yank", "Yank id", show=False, id="list.yank")
+    ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(self.COLUMNS, empty=self.EMPTY, id=id, classes=classes)
@@ -56,6 +59,15 @@ class ResourceTable(ScopedActions, VirtualTable):
             return self.current is not None
         return True
 
+    def action_yank(self) -> None:
+        from orgtui.ui.yank import yank
+
+        row = self.current
+        if row is None:
+            return
+        ident = getattr(row.item, "id", None)
+        yank(self.app, ident if isinstance(ident, str) else row.key)
+
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)
         has_row = self.current is not None
@@ -80,6 +92,17 @@ class KeysTable(ResourceTable):
     COLUMNS = R.KEY_COLUMNS
     EMPTY = "No API keys in this project"
     BINDINGS = _scoped(A.KEY)
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        """`enter` on a key opens its details."""
+        if event.table is not self or event.row is None or not self.project_id:
+            return
+        from orgtui.ui.screens.key_details import KeyDetailsScreen
+
+        event.stop()
+        self.app.push_screen(
+            KeyDetailsScreen(self.session or self.app.session, self.project_id, event.row.item)
+        )
 
 
 class ServiceAccountsTable(ResourceTable):
