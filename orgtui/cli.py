@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from orgtui import __version__
 
 EXIT_USAGE = 2
+EXIT_CONFIG = 3  # a configuration error (one line on stderr), as `check` and `spend --once`
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,11 +20,48 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _add_target(parser: argparse.ArgumentParser) -> None:
+# Options that mean the same before and after a subcommand (`orgtui --demo check` is
+# `orgtui check --demo`). After it they are parsed under `sub_<name>` and merged in `_merge`.
+GLOBAL_OPTIONS = ("profile", "demo", "base_url", "read_only")
+
+
+def _add_target(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--profile", metavar="NAME", help="profile from the config file")
-    group.add_argument("--demo", action="store_true", help="use the built-in sandbox organisation")
-    parser.add_argument("--base-url", metavar="URL", help="override the profile's API base URL")
+    group.add_argument(
+        "--profile", dest=f"{prefix}profile", metavar="NAME", help="profile from the config file"
+    )
+    group.add_argument(
+        "--demo",
+        dest=f"{prefix}demo",
+        action="store_true",
+        help="use the built-in sandbox organisation",
+    )
+    parser.add_argument(
+        "--base-url",
+        dest=f"{prefix}base_url",
+        metavar="URL",
+        help="override the profile's API base URL",
+    )
+    parser.add_argument(
+        "--read-only", dest=f"{prefix}read_only", action="store_true", help="refuse every change"
+    )
+
+
+def _merge(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """Global options given after the subcommand join those given before it; the same option
+    given twice with different values is an error (exit 2), as is --profile with --demo."""
+    for name in GLOBAL_OPTIONS:
+        late = getattr(args, f"sub_{name}", None)
+        if late is None or late is False:
+            continue
+        early = getattr(args, name, None)
+        if early not in (None, False) and early != late:
+            option = "--" + name.replace("_", "-")
+            parser.error(f"{option} given twice with different values ({early!r}, {late!r})")
+        setattr(args, name, late)
+    if args.demo and args.profile:
+        parser.error("--profile and --demo cannot be used together")
+    return args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,19 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"orgtui {__version__}")
     _add_target(parser)
-    parser.add_argument("--read-only", action="store_true", help="refuse every change")
     parser.add_argument("--spend", action="store_true", help="start on the spend screen")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     locate = sub.add_parser("locate", help="print every path orgtui uses")
-    locate.add_argument("--profile", metavar="NAME")
+    _add_target(locate, "sub_")
 
     check = sub.add_parser("check", help="best-practice health checks (exit 0/1/2)")
-    _add_target(check)
+    _add_target(check, "sub_")
     check.add_argument("--json", action="store_true", help="machine-readable output")
 
     spend = sub.add_parser("spend", help="month-to-date spend, limits and top keys")
-    _add_target(spend)
+    _add_target(spend, "sub_")
     spend.add_argument("--once", action="store_true", help="print once and exit (no screen)")
     spend.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -80,17 +117,18 @@ def _console(args: argparse.Namespace, start: str) -> int:
         )
     except ConfigError as exc:
         sys.stderr.write(f"orgtui: {exc}\n")
-        return EXIT_USAGE
+        return EXIT_CONFIG
     from orgtui.ui import run_console
 
     return run_console(connection, start=start)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = _merge(parser, parser.parse_args(argv))
     try:
         if args.command == "locate":
-            return _locate(args.profile)
+            return _locate(args.profile or ("demo" if args.demo else None))
         if args.command == "check":
             from orgtui.reports import run_check
 
