@@ -19,6 +19,7 @@ from orgtui.config import (
     HTTP_URL,
     ConfigError,
     Profile,
+    apply_env_overrides,
     demo_profile,
     load_config,
     resolve_admin_key,
@@ -154,6 +155,7 @@ def open_connection(
             # Keep the user's display preferences, never their URL or key.
             chosen = config.profiles[profile_name]
             profile = profile.replace(theme=chosen.theme, read_only=chosen.read_only)
+        profile = apply_env_overrides(profile)  # ORGTUI_READ_ONLY / ORGTUI_THEME, as anywhere
         # The sandbox does not throttle unless asked, so the demo need not pace itself.
         app = LazySandboxApp(lambda: demo_sandbox_app(clock=clock, admin_key=DEMO_ADMIN_KEY))
         return connection_for_app(
