@@ -126,6 +126,10 @@ def _console(args: argparse.Namespace, start: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = _merge(parser, parser.parse_args(argv))
+    if args.command not in ("locate", "sandbox"):
+        from orgtui.logs import start_log_file
+
+        start_log_file()
     try:
         if args.command == "locate":
             return _locate(args.profile or ("demo" if args.demo else None))

@@ -167,6 +167,9 @@ def open_connection(
             raise ConfigError(f"--base-url {base_url!r}: expected an http(s) URL")
         profile = profile.replace(base_url=base_url.rstrip("/"))
     key = resolve_admin_key(profile)
+    from orgtui.logs import add_secret
+
+    add_secret(key.reveal())  # redacted from every log line from here on
     from orgtui.api.client import AdminClient
 
     client = AdminClient(

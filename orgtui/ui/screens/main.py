@@ -111,6 +111,7 @@ class MainScreen(Screen[None]):
             rate_limited=getattr(budget, "rate_limited", 0),
             wait_seconds=getattr(budget, "wait_seconds", 0.0),
             stale_parts=len(snap.stale_parts()),
+            not_cached=len(getattr(session.cache, "refused", None) or ()),
             profiles=len(app.sessions),
             position=app.sessions.index(session) + 1,
             alerts=_alert_badge(app),
