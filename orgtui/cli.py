@@ -64,6 +64,26 @@ def _merge(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argpars
     return args
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"should be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up (exit 3) when the whole command takes longer (default 60)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="orgtui",
@@ -78,14 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     locate = sub.add_parser("locate", help="print every path orgtui uses")
     _add_target(locate, "sub_")
 
-    check = sub.add_parser("check", help="best-practice health checks (exit 0/1/2)")
+    check = sub.add_parser(
+        "check", help="best-practice health checks (exit 0/1/2, 3 could not check)"
+    )
     _add_target(check, "sub_")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_timeout(check)
 
     spend = sub.add_parser("spend", help="month-to-date spend, limits and top keys")
     _add_target(spend, "sub_")
     spend.add_argument("--once", action="store_true", help="print once and exit (no screen)")
     spend.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_timeout(spend)
 
     sandbox = sub.add_parser("sandbox", help="the local Admin API sandbox (serve, reset)")
     sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER, help="serve | reset [options]")
