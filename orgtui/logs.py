@@ -50,9 +50,7 @@ def start_log_file(path: Path | None = None, level: int = logging.WARNING) -> Pa
     handler = logging.FileHandler(target, encoding="utf-8", delay=True)
     handler.setLevel(level)
     handler.setFormatter(RedactingFormatter(FORMAT))
-    logger.addHandler(handler)
-    if logger.level == logging.NOTSET or logger.level > level:
-        logger.setLevel(level)
+    logger.addHandler(handler)  # the logger's level is left alone (warnings pass by default)
     _handler = handler
     return target
 
