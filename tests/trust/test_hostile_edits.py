@@ -210,3 +210,35 @@ async def test_palette_toasts_and_titles_show_names_literally() -> None:
     for value in HOSTILE_STRINGS.values():
         for raw in hidden_sequences(value):
             assert raw not in out, raw
+
+
+async def _palette_and_toast(pilot: Any) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    app = pilot.app
+    await synced(pilot)
+    app.notify(
+        "Renamed [bold red]payments[/] prod " + HOSTILE_STRINGS["osc52"],
+        title="[b]Project[/b]",
+        timeout=600,
+    )
+    await pilot.press("ctrl+p")
+    await wait_for_screen(pilot, CommandPalette)
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.press(*"payments")
+    assert await until(pilot, lambda: "Go to project [bold red]" in _screen_lines(app))
+    await settle(pilot)
+
+
+def test_snapshot_palette_and_toast_with_hostile_names(snap_compare: Any) -> None:
+    """The scene: the command palette searching a project named `[bold red]payments[/] prod`
+    beside the OSC 52 one, and a toast naming both; brackets and ␛ drawn as typed."""
+    rig = build_rig(hostile=True)
+    store = rig.sandbox.store
+    store.set_fields("projects", next(iter(rig.hostile.project_ids.values())), name=NAME)
+    assert snap_compare(rig.app, terminal_size=(100, 30), run_before=_palette_and_toast)
+
+
+NAME = "[bold red]payments[/] prod"
