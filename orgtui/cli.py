@@ -11,6 +11,7 @@ from orgtui import __version__
 
 EXIT_USAGE = 2
 _KEY_SHAPED = re.compile(r"(sk-[a-z]*)-?[A-Za-z0-9_-]{8,}")
+EXIT_CONFIG = 3  # a configuration error (one line on stderr), as `check` and `spend --once`
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,11 +24,68 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _add_target(parser: argparse.ArgumentParser) -> None:
+# Options that mean the same before and after a subcommand (`orgtui --demo check` is
+# `orgtui check --demo`). After it they are parsed under `sub_<name>` and merged in `_merge`.
+GLOBAL_OPTIONS = ("profile", "demo", "base_url", "read_only")
+
+
+def _add_target(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--profile", metavar="NAME", help="profile from the config file")
-    group.add_argument("--demo", action="store_true", help="use the built-in sandbox organisation")
-    parser.add_argument("--base-url", metavar="URL", help="override the profile's API base URL")
+    group.add_argument(
+        "--profile", dest=f"{prefix}profile", metavar="NAME", help="profile from the config file"
+    )
+    group.add_argument(
+        "--demo",
+        dest=f"{prefix}demo",
+        action="store_true",
+        help="use the built-in sandbox organisation",
+    )
+    parser.add_argument(
+        "--base-url",
+        dest=f"{prefix}base_url",
+        metavar="URL",
+        help="override the profile's API base URL",
+    )
+    parser.add_argument(
+        "--read-only", dest=f"{prefix}read_only", action="store_true", help="refuse every change"
+    )
+
+
+def _merge(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """Global options given after the subcommand join those given before it; the same option
+    given twice with different values is an error (exit 2), as is --profile with --demo."""
+    for name in GLOBAL_OPTIONS:
+        late = getattr(args, f"sub_{name}", None)
+        if late is None or late is False:
+            continue
+        early = getattr(args, name, None)
+        if early not in (None, False) and early != late:
+            option = "--" + name.replace("_", "-")
+            parser.error(f"{option} given twice with different values ({early!r}, {late!r})")
+        setattr(args, name, late)
+    if args.demo and args.profile:
+        parser.error("--profile and --demo cannot be used together")
+    return args
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"should be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up (exit 3) when the whole command takes longer (default 60)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,33 +96,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"orgtui {__version__}")
     _add_target(parser)
-    parser.add_argument("--read-only", action="store_true", help="refuse every change")
     parser.add_argument("--spend", action="store_true", help="start on the spend screen")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     locate = sub.add_parser("locate", help="print every path orgtui uses")
-    locate.add_argument("--profile", metavar="NAME")
+    _add_target(locate, "sub_")
 
-    check = sub.add_parser("check", help="best-practice health checks (exit 0/1/2)")
-    _add_target(check)
+    check = sub.add_parser(
+        "check", help="best-practice health checks (exit 0/1/2, 3 could not check)"
+    )
+    _add_target(check, "sub_")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_timeout(check)
 
     spend = sub.add_parser("spend", help="month-to-date spend, limits and top keys")
-    _add_target(spend)
+    _add_target(spend, "sub_")
     spend.add_argument("--once", action="store_true", help="print once and exit (no screen)")
     spend.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_timeout(spend)
 
     whose = sub.add_parser(
         "whose", help="whose is this key? (the value or its end on stdin; exit 0/1/4)"
     )
-    _add_target(whose)
+    _add_target(whose, "sub_")
     whose.add_argument("--all-profiles", action="store_true", help="every configured profile")
     whose.add_argument("--json", action="store_true", help="machine-readable output")
 
     scan = sub.add_parser("scan", help="find live keys in files and git history (exit 0/1)")
     scan.add_argument("path", metavar="PATH", help="a file or a folder")
     scan.add_argument("--git-history", action="store_true", help="also every commit's changes")
-    _add_target(scan)
+    _add_target(scan, "sub_")
     scan.add_argument("--all-profiles", action="store_true", help="every configured profile")
     scan.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -98,17 +159,22 @@ def _console(args: argparse.Namespace, start: str) -> int:
         )
     except ConfigError as exc:
         sys.stderr.write(f"orgtui: {exc}\n")
-        return EXIT_USAGE
+        return EXIT_CONFIG
     from orgtui.ui import run_console
 
     return run_console(connection, start=start)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = _merge(parser, parser.parse_args(argv))
+    if args.command not in ("locate", "sandbox"):
+        from orgtui.logs import start_log_file
+
+        start_log_file()
     try:
         if args.command == "locate":
-            return _locate(args.profile)
+            return _locate(args.profile or ("demo" if args.demo else None))
         if args.command == "check":
             from orgtui.reports import run_check
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -21,6 +22,8 @@ from orgtui.api._base import Secret
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEMO_ORG_NAME = "Acme Robotics (sandbox)"
 _KEY_LOOKALIKE = re.compile(r"sk-[A-Za-z0-9_-]{8,}")
+# What an admin key looks like: one token, no spaces or control characters.
+_KEY_SHAPE = re.compile(r"sk-[A-Za-z0-9_-]{8,}")
 HTTP_URL = r"^https?://[^\s/]+"
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 THEMES = ("dark", "light", "ansi")
@@ -74,11 +77,12 @@ class Config(Struct, kw_only=True, forbid_unknown_fields=True, dict=True):
     source: ClassVar[Path | None] = None
 
     def profile(self, name: str | None = None) -> Profile:
+        """The profile in use, with the environment's overrides applied."""
         wanted = name or self.default_profile
         if wanted in self.profiles:
-            return self.profiles[wanted]
-        if name is None and not self.profiles:
-            return Profile(name="default")
+            return apply_env_overrides(self.profiles[wanted])
+        if name is None and not self.profiles and wanted == "default":
+            return apply_env_overrides(Profile(name="default"))
         known = ", ".join(sorted(self.profiles)) or "none configured"
         where = f" in {self.source}" if self.source else ""
         raise ConfigError(f"No profile '{wanted}'{where} (profiles: {known})")
@@ -171,17 +175,29 @@ def _refuse_keys(text: str, path: Path) -> None:
             )
 
 
+def _env_theme() -> str | None:
+    theme = os.environ.get("ORGTUI_THEME") or None
+    if theme is not None and theme not in THEMES:
+        raise ConfigError(f"ORGTUI_THEME={theme!r}: expected dark, light or ansi")
+    return theme
+
+
+def apply_env_overrides(profile: Profile) -> Profile:
+    """ORGTUI_READ_ONLY and ORGTUI_THEME on the profile in use (from the file, the built-in
+    default when there is no file, or the demo)."""
+    changes: dict[str, Any] = {}
+    if os.environ.get("ORGTUI_READ_ONLY", "").lower() in {"1", "true", "yes"}:
+        changes["read_only"] = True
+    if theme := _env_theme():
+        changes["theme"] = theme
+    return profile.replace(**changes) if changes else profile
+
+
 def _apply_env(config: Config) -> Config:
-    """Environment overrides for the common settings."""
+    """Environment overrides for the common settings (checked even without a config file)."""
+    _env_theme()
     if os.environ.get("ORGTUI_PROFILE"):
         config.default_profile = os.environ["ORGTUI_PROFILE"]
-    for profile in config.profiles.values():
-        if os.environ.get("ORGTUI_READ_ONLY", "").lower() in {"1", "true", "yes"}:
-            profile.read_only = True
-        if theme := os.environ.get("ORGTUI_THEME"):
-            if theme not in {"dark", "light", "ansi"}:
-                raise ConfigError(f"ORGTUI_THEME={theme!r}: expected dark, light or ansi")
-            profile.theme = theme  # type: ignore[assignment]
     return config
 
 
@@ -198,6 +214,77 @@ def _check_keymap_ids(keymap: Any, text: str, path: Path) -> None:
             raise ConfigError(
                 f"{where}: unknown action 'keymap.{action_id}' (press ? in the console for ids)"
             )
+
+
+def _keys_of(key: str | None) -> set[str]:
+    return {part.strip() for part in (key or "").split(",") if part.strip()}
+
+
+def _check_keymap_collisions(keymap: dict[str, str], text: str, path: Path) -> None:
+    """Two actions on one key where both can fire (same scope, or one of them global) would
+    leave one unreachable: a config error naming both."""
+    if not keymap:
+        return
+    from orgtui.core.actions import GLOBAL, ActionRegistry
+
+    registry = ActionRegistry(keymap=keymap)
+    specs = list(registry.specs())
+    keys = {spec.id: _keys_of(registry.key_for(spec.id)) for spec in specs}
+    for index, first in enumerate(specs):
+        for second in specs[index + 1 :]:
+            if first.id not in keymap and second.id not in keymap:
+                continue
+            shared = keys[first.id] & keys[second.id]
+            if shared and (first.scope == second.scope or GLOBAL in (first.scope, second.scope)):
+                remapped = first.id if first.id in keymap else second.id
+                line = _line_of(text, ("keymap", remapped))
+                where = f"{path}:{line}" if line else str(path)
+                raise ConfigError(
+                    f"{where}: key '{sorted(shared)[0]}' is bound to both '{first.id}' and "
+                    f"'{second.id}'; give one of them another key in [keymap]"
+                )
+
+
+def _strings(value: Any, loc: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, loc)
+
+
+def _refuse_decoded_keys(raw: dict[str, Any], bodies: Any, text: str, path: Path) -> None:
+    """The literal-key guard on decoded values (a TOML escape such as \\u0073k-... is decoded
+    here) and on the words of admin_key_command. A safety net, not a boundary: a command can
+    always build a key from pieces; the guard catches keys pasted into the file."""
+    values = list(_strings(raw, ()))
+    values += list(_strings(bodies, ("profiles",)))
+    for loc, value in values:
+        words = _command_words(value) if loc and loc[-1] == "admin_key_command" else [value]
+        if any(_KEY_LOOKALIKE.search(word) for word in words):
+            line = _line_of(text, loc)
+            where = f"{path}:{line}" if line else str(path)
+            raise ConfigError(
+                f"{where}: '{'.'.join(loc)}' looks like it holds an API key. Keys belong in "
+                "the environment (admin_key_env) or a password manager (admin_key_command), "
+                "never in a file"
+            )
+
+
+def _command_words(command: str) -> list[str]:
+    """The command's words as the shell would pass them (quotes removed), plus each word with
+    a parameter expansion such as ${0#x} or $1 taken out (`sh -c 'echo ${0#x}' xsk-...`)."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    stripped = [re.sub(r"\$\{[^}]*\}|\$\w+", "", word) for word in words]
+    return [command, *words, *stripped, "".join(stripped)]
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -232,6 +319,8 @@ def load_config(path: Path | None = None) -> Config:
         if not key.strip():
             line = _line_of(text, ("keymap", action_id))
             raise ConfigError(f"{path}:{line or '?'}: empty key for 'keymap.{action_id}'")
+    _check_keymap_collisions(config.keymap, text, path)
+    _refuse_decoded_keys(raw, bodies or {}, text, path)
     config.profiles = profiles
     config.source = path
     return _apply_env(config)
@@ -256,6 +345,14 @@ def resolve_admin_key(profile: Profile) -> Secret:
         value = done.stdout.strip()
         if not value:
             raise ConfigError(f"profile '{profile.name}': admin_key_command printed nothing")
+        lines = len(value.splitlines())
+        if lines != 1 or not _KEY_SHAPE.fullmatch(value):
+            # Never echo what it printed: it may be the key with something around it.
+            what = f"{lines} lines" if lines != 1 else "a line that is not a key"
+            raise ConfigError(
+                f"profile '{profile.name}': admin_key_command printed {what}; "
+                "expected exactly one line holding the key (sk-admin-...)"
+            )
         return Secret(value)
     value = os.environ.get(profile.admin_key_env, "").strip()
     if not value:
@@ -263,5 +360,10 @@ def resolve_admin_key(profile: Profile) -> Secret:
             f"No admin key for profile '{profile.name}': set {profile.admin_key_env} "
             "(an sk-admin-... key from platform.openai.com) or configure admin_key_command; "
             "try `orgtui --demo` to explore the sandbox without one"
+        )
+    if not _KEY_SHAPE.fullmatch(value):
+        raise ConfigError(
+            f"profile '{profile.name}': {profile.admin_key_env} does not hold a key "
+            "(expected one line such as sk-admin-...)"
         )
     return Secret(value)

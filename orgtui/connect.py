@@ -19,6 +19,7 @@ from orgtui.config import (
     HTTP_URL,
     ConfigError,
     Profile,
+    apply_env_overrides,
     demo_profile,
     load_config,
     resolve_admin_key,
@@ -154,6 +155,7 @@ def open_connection(
             # Keep the user's display preferences, never their URL or key.
             chosen = config.profiles[profile_name]
             profile = profile.replace(theme=chosen.theme, read_only=chosen.read_only)
+        profile = apply_env_overrides(profile)  # ORGTUI_READ_ONLY / ORGTUI_THEME, as anywhere
         # The sandbox does not throttle unless asked, so the demo need not pace itself.
         app = LazySandboxApp(lambda: demo_sandbox_app(clock=clock, admin_key=DEMO_ADMIN_KEY))
         return connection_for_app(
@@ -165,6 +167,9 @@ def open_connection(
             raise ConfigError(f"--base-url {base_url!r}: expected an http(s) URL")
         profile = profile.replace(base_url=base_url.rstrip("/"))
     key = resolve_admin_key(profile)
+    from orgtui.logs import add_secret
+
+    add_secret(key.reveal())  # redacted from every log line from here on
     from orgtui.api.client import AdminClient
 
     client = AdminClient(

@@ -8,9 +8,11 @@ Exit codes
 `orgtui check`:        0 clean (info findings only), 1 warnings, 2 failures, 3 could not check.
 `orgtui spend --once`: 0 fine, 1 a hard limit (organisation or project) is enforcing,
                        3 could not read the spend.
-"Could not check" (3) covers a configuration error, a rejected admin key, no connection, or the
-project list / costs not being readable. A part that failed while the rest was read is not
-fatal: it shows as a `data.incomplete` info finding.
+"Could not check" (3) covers a configuration error, a rejected admin key, no connection, the
+whole command taking longer than `--timeout` (default 60 s), and any part the report needs
+that could not be read. Then the report is still printed for what was read, every unreadable
+part is listed (`data.incomplete` / `spend.unavailable` findings, the spend's `errors`), and
+the summary line starts with INCOMPLETE: it never says "0 failures" about data it lacks.
 
 JSON (`--json`): one object on stdout. USD amounts are JSON numbers (costs have sub-cent
 precision: rounded to 4 decimals; limits and alerts are exact cents); times are ISO 8601 UTC;
@@ -95,6 +97,7 @@ from orgtui.core.spend import (
 __all__ = ["EXIT_COULD_NOT_CHECK", "CouldNotCheck", "run_check", "run_spend_once"]
 
 EXIT_COULD_NOT_CHECK = 3
+DEFAULT_TIMEOUT = 60.0  # seconds for the whole command (`--timeout`)
 
 
 class CouldNotCheck(Exception):
@@ -127,10 +130,13 @@ def _run(command: str, args: Any, body: Callable[[Any, Any], Awaitable[int]]) ->
         )
     except ConfigError as exc:
         return _fail(command, str(exc))
+    timeout = float(getattr(args, "timeout", None) or DEFAULT_TIMEOUT)
     try:
-        return asyncio.run(_guarded(connection, args, body))
+        return asyncio.run(asyncio.wait_for(_guarded(connection, args, body), timeout))
     except (ApiError, CouldNotCheck) as exc:
         return _fail(command, str(exc))
+    except TimeoutError:
+        return _fail(command, f"gave up after {timeout:g} s (--timeout)")
 
 
 async def _guarded(connection: Any, args: Any, body: Callable[[Any, Any], Awaitable[int]]) -> int:
@@ -269,6 +275,8 @@ async def _spend(connection: Any, args: Any) -> int:
         _emit(spend_json(connection.profile.name, summary, errors), None)
     else:
         _emit(None, spend_text(summary, errors))
+    if errors or summary.errors:
+        return EXIT_COULD_NOT_CHECK  # parts it needs are missing: a result, not a footnote
     return 1 if summary.any_enforcing else 0
 
 
@@ -426,10 +434,10 @@ def spend_text(summary: SpendSummary, errors: dict[str, str] | None = None) -> s
             f"{burn.last_hour.tokens_per_minute:,.0f} tok/min last hour{per_hour}"[:WIDTH]
         )
     missing = list({**summary.errors, **(errors or {})}.items())
-    for part, error in missing[:5]:
+    if missing:
+        lines.append(f"INCOMPLETE: {len(missing)} part(s) could not be read (exit 3):")
+    for part, error in missing:  # every one: a script must know what the figures lack
         lines.append(f"Not available  {part}: {one_line(error, 60)}"[:WIDTH])
-    if len(missing) > 5:
-        lines.append(f"               ... and {len(missing) - 5} more parts")
     shown = [
         p for p in summary.projects if p.month_to_date_usd > 0 or (p.limit and p.limit.enforcing)
     ]

@@ -80,10 +80,10 @@ def test_bad_options_exit_2_with_one_line(args: list[str], fragment: str) -> Non
     assert "Traceback" not in result.stderr
 
 
-def test_missing_profile_is_one_line_exit_2(isolated_dirs: Path) -> None:
+def test_missing_profile_is_one_line_exit_3(isolated_dirs: Path) -> None:
     (isolated_dirs / "config" / "config.toml").write_text("[profiles.prod]\n")
     result = run("--profile", "nope")
-    assert probe(result)["exit"] == 2
+    assert probe(result)["exit"] == 3
     assert result.stderr.splitlines()[0] == (
         f"orgtui: No profile 'nope' in {isolated_dirs / 'config' / 'config.toml'} (profiles: prod)"
     )
@@ -92,7 +92,7 @@ def test_missing_profile_is_one_line_exit_2(isolated_dirs: Path) -> None:
 
 def test_missing_admin_key_names_the_variable() -> None:
     result = run()
-    assert probe(result)["exit"] == 2
+    assert probe(result)["exit"] == 3
     assert "set OPENAI_ADMIN_KEY" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -100,7 +100,7 @@ def test_missing_admin_key_names_the_variable() -> None:
 def test_bad_config_is_reported_not_raised(isolated_dirs: Path) -> None:
     (isolated_dirs / "config" / "config.toml").write_text("[profiles.prod\n")
     result = run("--profile", "prod")
-    assert probe(result)["exit"] == 2
+    assert probe(result)["exit"] == 3
     assert "invalid TOML" in result.stderr.splitlines()[0]
 
 

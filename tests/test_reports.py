@@ -151,7 +151,7 @@ CHECK_SCHEMA = {
     ],
     "properties": {
         "schema_version": {"const": 1},
-        "exit_code": {"enum": [0, 1, 2]},
+        "exit_code": {"enum": [0, 1, 2, 3]},
         "summary": {
             "type": "object",
             "required": ["failure", "warning", "info"],
@@ -424,19 +424,64 @@ def flaky_demo(monkeypatch: pytest.MonkeyPatch) -> Any:
     return app
 
 
-def test_failed_parts_are_reported_not_fatal(
+def test_failed_parts_are_a_result_exit_3_and_listed(
     flaky_demo: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Unreadable parts are not a footnote: exit 3, every one listed, no "0 failures"."""
     args = SimpleNamespace(json=True, profile=None, demo=True, base_url=None)
-    assert run_spend_once(args) == 0
+    assert run_spend_once(args) == EXIT_COULD_NOT_CHECK
     data = json.loads(capsys.readouterr().out)
     jsonschema.validate(data, SPEND_SCHEMA)
     assert "org_limits" in data["errors"]
     assert data["organisation"]["hard_limit_usd"] is None  # unreadable, not invented
     assert data["organisation"]["month_to_date_usd"] > 0
 
-    assert run_check(args) == 2  # the demo has orphaned keys; no "no limit" claims though
+    assert run_check(args) == EXIT_COULD_NOT_CHECK
     data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == EXIT_COULD_NOT_CHECK
     ids = [f["id"] for f in data["findings"]]
     assert "data.incomplete" in ids
     assert "org.no_spend_limit" not in ids and "project.no_spend_limit" not in ids
+
+    text_args = SimpleNamespace(json=False, profile=None, demo=True, base_url=None)
+    assert run_check(text_args) == EXIT_COULD_NOT_CHECK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("INCOMPLETE: ") and "could not be read" in lines[1]
+    unreadable = [line for line in lines if line.startswith("    - part ")]
+    assert len(unreadable) > 5  # every unreadable part, not the first five
+    assert run_spend_once(text_args) == EXIT_COULD_NOT_CHECK
+    out = capsys.readouterr().out
+    assert "INCOMPLETE: " in out and out.count("Not available  ") > 5
+
+
+def test_timeout_bounds_the_whole_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server that never answers: `--timeout` ends the command with exit 3 and one line."""
+    import asyncio
+
+    import httpx
+
+    from orgtui import connect
+    from orgtui.api.client import AdminClient
+    from orgtui.config import demo_profile
+
+    async def hanging(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.Event().wait()  # never answers
+
+    def opened(*_a: Any, **_kw: Any) -> Any:
+        client = AdminClient(
+            "http://sandbox/v1",
+            SANDBOX_ADMIN_KEY,
+            transport=httpx.ASGITransport(app=hanging),
+            timeout=3600,
+            requests_per_minute=None,
+        )
+        return connect.Connection(profile=demo_profile(), client=client)
+
+    monkeypatch.setattr(connect, "open_connection", opened)
+    for run in (run_check, run_spend_once):
+        args = SimpleNamespace(json=False, profile=None, demo=True, base_url=None, timeout=0.5)
+        assert run(args) == EXIT_COULD_NOT_CHECK
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "gave up after 0.5 s (--timeout)" in err[0], err

@@ -7,6 +7,7 @@ untracked by the garbage collector (10,000 keys stay small), and parsing is done
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
@@ -26,6 +27,38 @@ __all__ = [
 _MASK = "**********"
 M = TypeVar("M")
 T = TypeVar("T")
+
+
+REDACTED = "[redacted]"
+FRAGMENT = 12  # any run of this many characters of a secret counts as the secret
+
+
+def redact(text: str, secret: str) -> str:
+    """`text` with the secret, in any letter case, and any 12+ character fragment of it,
+    replaced by "[redacted]" (a server may echo the key upper-cased or cut)."""
+    if not text or not secret:
+        return text
+    if len(secret) < FRAGMENT:
+        return re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
+    folded_secret = secret.casefold()
+    grams = {folded_secret[i : i + FRAGMENT] for i in range(len(folded_secret) - FRAGMENT + 1)}
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed lengths (ß -> ss): compare lower-case
+        folded, grams = text.lower(), {g.lower() for g in grams}
+    hidden = [False] * len(text)
+    for start in range(len(text) - FRAGMENT + 1):
+        if folded[start : start + FRAGMENT] in grams:
+            for index in range(start, start + FRAGMENT):
+                hidden[index] = True
+    if not any(hidden):
+        return text
+    out: list[str] = []
+    for index, ch in enumerate(text):
+        if not hidden[index]:
+            out.append(ch)
+        elif index == 0 or not hidden[index - 1]:
+            out.append(REDACTED)
+    return "".join(out)
 
 
 class Secret:

@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from orgtui import __version__
-from orgtui.api._base import ListPage, NotJsonError, Secret, ShapeError, decode_json, parse
+from orgtui.api._base import (
+    ListPage,
+    NotJsonError,
+    Secret,
+    ShapeError,
+    decode_json,
+    parse,
+    redact,
+)
 from orgtui.api.errors import (
     ApiError,
     CreateOutcomeUnknownError,
@@ -175,7 +183,7 @@ class ClientBase:
     def _redact(self, text: str | None) -> str | None:
         if not text:
             return text
-        return text.replace(self._key.reveal(), "[redacted]")
+        return redact(text, self._key.reveal())
 
     @staticmethod
     def _url(template: str, path: Mapping[str, str] | None) -> str:
@@ -193,7 +201,7 @@ class ClientBase:
             return parse(model, data)
         except ShapeError as exc:
             problem = _shape_problem(getattr(model, "__name__", str(model)), exc)
-        raise MalformedResponseError(problem, method=method, path=template)
+        raise MalformedResponseError(self._redact(problem), method=method, path=template)
 
     def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
         import json  # on the first request: the console's first frame needs no JSON module

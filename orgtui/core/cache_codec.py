@@ -126,12 +126,16 @@ _FIELD_MODELS: dict[tuple[bool, str], type[Any]] = {
 
 
 def find_secret(blob: bytes) -> str | None:
-    """Why this JSON must not be cached (a `value` field or an unredacted key), else None.
+    """Why this JSON must not be cached (a `value` field, or a key value this process minted),
+    else None. A name that only looks like a key is data and is stored (`core.minted`).
     The reason never quotes the secret itself."""
     if _VALUE_FIELD.search(blob):
         return "it holds a 'value' field (a create response's secret)"
-    if _SECRET_PATTERN.search(blob):
-        return "it holds text that looks like an unredacted API key"
+    from orgtui.core.minted import holds_minted
+
+    for found in _SECRET_PATTERN.finditer(blob):
+        if holds_minted(found.group()):
+            return "it holds a key value this console minted"
     return None
 
 

@@ -307,8 +307,21 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     return counts
 
 
+# Findings that say the check itself is incomplete: a result (exit 3), never mere info.
+INCOMPLETE = ("data.incomplete", "spend.unavailable")
+EXIT_INCOMPLETE = 3
+
+
+def unreadable(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.id in INCOMPLETE]
+
+
 def exit_code(findings: Iterable[Finding]) -> int:
-    """0 clean (info only), 1 warnings, 2 failures: the contract of `orgtui check`."""
+    """0 clean (info only), 1 warnings, 2 failures, 3 parts it needs could not be read:
+    the contract of `orgtui check`."""
+    findings = list(findings)
+    if unreadable(findings):
+        return EXIT_INCOMPLETE
     counts = count_by_severity(findings)
     if counts["failure"]:
         return 2
@@ -336,12 +349,19 @@ def report_text(org: str, findings: list[Finding], when: str, width: int = 80) -
     """Findings grouped by severity as plain text no wider than `width` (untrusted names are
     flattened to one line)."""
     counts = count_by_severity(findings)
-    lines = [
-        f"{one_line(org, 40)} - health check at {when}",
+    tally = (
         f"{counts['failure']} failure{'s' if counts['failure'] != 1 else ''}, "
         f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, "
-        f"{counts['info']} info",
-    ]
+        f"{counts['info']} info"
+    )
+    missing = unreadable(findings)
+    if missing:
+        parts = sum(max(len(f.objects), 1) for f in missing)
+        tally = (
+            f"INCOMPLETE: {parts} part{'s' if parts != 1 else ''} could not be read "
+            f"(listed below); in what was read: {tally}"
+        )
+    lines = [f"{one_line(org, 40)} - health check at {when}", tally]
     if not findings:
         lines += ["", "No problems found."]
     wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ", break_on_hyphens=False)
@@ -352,9 +372,10 @@ def report_text(org: str, findings: list[Finding], when: str, width: int = 80) -
         for item in group:
             lines += wrap.wrap(f"{_MARKS[str(severity)]} {item.id}: {item.message}")
             lines += wrap.wrap(f"    fix: {item.hint}")
-            for ref in item.objects[:_SHOWN_OBJECTS]:
+            shown = len(item.objects) if item in missing else _SHOWN_OBJECTS  # every one
+            for ref in item.objects[:shown]:
                 name = f' "{one_line(ref.name, 40)}"' if ref.name else ""
                 lines.append(f"    - {ref.type} {one_line(ref.id, 40)}{name}"[:width])
-            if len(item.objects) > _SHOWN_OBJECTS:
-                lines.append(f"    ... and {len(item.objects) - _SHOWN_OBJECTS} more")
+            if len(item.objects) > shown:
+                lines.append(f"    ... and {len(item.objects) - shown} more")
     return "\n".join(lines) + "\n"

@@ -57,6 +57,9 @@ class OneTimeSecret:
         raw = value.reveal() if isinstance(value, Secret) else value
         if not isinstance(raw, str) or not raw:
             raise ValueError("a one-time secret needs a non-empty string value")
+        from orgtui.core.minted import remember_minted
+
+        remember_minted(raw)  # so the cache can refuse exactly this value, should it see it
         self._value: str | None = raw
         self._label = label
 

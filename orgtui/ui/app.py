@@ -36,6 +36,8 @@ from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from orgtui.connect import Connection
     from orgtui.core.snapshot import OrgSnapshot
 
@@ -374,6 +376,22 @@ class OrgTuiApp(App[int]):
                     self.pop_screen()
                 return screen.goto(profile, project_id)
         return False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text (`markup` is ignored): names and API error text reach
+        notifications, so markup is never parsed and control characters become placeholders."""
+        text = "\n".join(safe_str(line, None) for line in str(message).split("\n"))
+        super().notify(
+            text, title=safe_str(title, None), severity=severity, timeout=timeout, markup=False
+        )
 
     def get_key_display_for(self, key: str) -> str:
         from textual.binding import Binding

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from orgtui.core.actions import GLOBAL, ActionSpec
 from orgtui.ui.text import safe_str
@@ -101,14 +103,20 @@ class OrgCommands(Provider):
     async def discover(self) -> Hits:
         for text, help_text, callback in self._commands:
             if not text.startswith("Go to project"):
-                yield DiscoveryHit(text, callback, help=help_text)
+                yield DiscoveryHit(Content(text), callback, text=text, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, help_text, callback in self._commands:
-            score = matcher.match(text)
+            score, offsets = matcher.fuzzy_search.match(matcher.query, text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+                # Built here, literally: the palette's own highlight() parses its text as
+                # markup, and a project may be named "[bold red]payments[/] prod".
+                shown = Content(text)
+                for offset in offsets:
+                    if not text[offset].isspace():
+                        shown = shown.stylize(matcher.match_style, offset, offset + 1)
+                yield Hit(score, shown, callback, text=text, help=escape(help_text))
 
 
 def _title(spec: ActionSpec, key: str | None, app: Any) -> str:

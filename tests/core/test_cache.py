@@ -277,7 +277,11 @@ def test_create_responses_never_reach_the_file(factories: ModuleType) -> None:
     assert loaded.admin_keys is not None and not hasattr(loaded.admin_keys[0], "value")
 
 
-def test_secret_looking_text_is_refused(factories: ModuleType) -> None:
+def test_a_minted_value_is_refused(factories: ModuleType) -> None:
+    from orgtui.core.secret import OneTimeSecret
+
+    for value in (SECRET_SA, SECRET_ADMIN):  # as the create calls received them
+        OneTimeSecret(value, label="minted here").destroy()
     # Unknown fields are not kept, so a secret can only arrive in a declared one.
     leaky = parse(Project, {"id": "proj_leak", "name": SECRET_SA, "created_at": 1})
     valued = factories.make_user(3).replace(user=None, email=f"{SECRET_ADMIN}@example.com")
@@ -294,11 +298,32 @@ def test_secret_looking_text_is_refused(factories: ModuleType) -> None:
     assert loaded.invites == snap.invites
 
 
+def test_a_key_like_name_is_cached_like_any_name(factories: ModuleType) -> None:
+    """`sk-proj-` + 20 characters is a name anyone may give a project: never a reason to drop
+    the whole projects part (an offline start would show an empty organisation)."""
+    name = "sk-proj-" + "AbCdEfGhIjKlMnOpQrSt1234"
+    named = parse(Project, {"id": "proj_keyish", "name": name, "created_at": 1})
+    snap = factories.make_snapshot(projects=2)
+    snap = snap.with_projects([*[v.project for v in snap.projects.values()], named], 5.0)
+    with Cache.open("test") as cache:
+        cache.save(snap)
+        assert cache.refused == {}
+        loaded = cache.load()
+    assert loaded is not None and loaded.projects["proj_keyish"].project.name == name
+    assert len(loaded.projects) == 3
+
+
 def test_find_secret() -> None:
     assert find_secret(b'{"redacted_value": "sk-proj-ab...cdef"}') is None
     assert find_secret(b'{"name": "task-0123456789abcdefghijklmnop"}') is None
-    assert find_secret(b'{"name": "sk-0123456789abcdefghijklmnop"}') is not None
+    # A name that only looks like a key is data; a value this process minted is refused.
+    assert find_secret(b'{"name": "sk-0123456789abcdefghijklmnop"}') is None
     assert find_secret(b'{"value": "x"}') is not None
+    from orgtui.core.secret import OneTimeSecret
+
+    OneTimeSecret("sk-0123456789abcdefghijklmnop", label="t").destroy()
+    assert find_secret(b'{"name": "sk-0123456789abcdefghijklmnop"}') is not None
+    assert find_secret(b'{"name": "x sk-0123456789abcdefghijklmnopQRS"}') is not None
     assert "0123" not in (find_secret(b'"sk-0123456789abcdefghijklmnop"') or "")
 
 

@@ -77,6 +77,7 @@ async def attempt_create(pilot: Any, rig: Rig, name: str, timeout: float = 30.0)
         body = flat(text_of(top.query_one("#confirm-body")))
         kind = {
             "Created, but the key was not received": "exists",
+            "A key was created but never received": "exists",
             "Nothing was created": "not_created",
             "Outcome unknown": "unknown",
         }[title]

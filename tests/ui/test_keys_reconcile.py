@@ -40,28 +40,54 @@ def body_of(screen: ConfirmScreen) -> str:
     return str(screen.query_one("#confirm-body").render())
 
 
-async def test_created_but_key_lost_offers_mint(monkeypatch: pytest.MonkeyPatch) -> None:
+def live_keys(app: Any, account_id: str) -> list[dict[str, Any]]:
+    return app.extra_sandbox.store.query(
+        "SELECT id FROM api_keys WHERE owner_sa_id = ? AND deleted_at IS NULL", (account_id,)
+    )
+
+
+async def test_a_key_never_received_is_named_and_deleting_the_account_revokes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     Terminal().install(monkeypatch)
     app = build_app_with(lambda sb: DropCreate(sb, "/service_accounts", after=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await create(pilot)
         confirm = await wait_for_screen(pilot, ConfirmScreen)
-        body = body_of(confirm)
+        body = " ".join(body_of(confirm).split())
         assert body.startswith("The request may not have completed. orgtui checked: the service")
-        assert f"the service account {NAME} exists (created 14:30), but its key was not" in body
-        assert "Mint a new key for it now?" in body
-        assert len(accounts_named(app, NAME)) == 1
-        await pilot.press("tab", "enter")  # from Cancel to "Mint a new key"
-        dialog = await wait_for_screen(pilot, CopyOnceScreen)
-        assert dialog.facts.account == NAME
-        await pilot.press("y")
+        assert f"the service account {NAME} exists (created 14:30), but its key was never" in body
+        assert "That key is live and nobody here holds it" in body
+        assert "only by deleting the account" in body
+        assert str(confirm.query_one("#cancel").label) == "Keep it"
+        (account,) = accounts_named(app, NAME)
+        assert len(live_keys(app, account["id"])) == 1  # the key nobody received
+        await pilot.press("tab", "enter")  # from "Keep it" to "Delete the account"
+        form = await wait_for_screen(pilot, KeyCreateScreen)  # then create it again, filled in
+        assert form.query_one("#name", LabelledInput).value == NAME
+        assert live_keys(app, account["id"]) == []  # deleting the account revoked it
+        await pilot.press("escape")
         await settle(pilot)
-    (account,) = accounts_named(app, NAME)  # no duplicate account
-    keys = app.extra_sandbox.store.query(
-        "SELECT id FROM api_keys WHERE owner_sa_id = ? AND deleted_at IS NULL", (account["id"],)
-    )
-    assert len(keys) == 2  # the one whose value was lost, and the one just shown
     assert app.extra_wrapper.dropped == 1
+
+
+async def test_keeping_a_key_never_received_is_said_out_loud(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Terminal().install(monkeypatch)
+    app = build_app_with(lambda sb: DropCreate(sb, "/service_accounts", after=True))
+    notes: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (notes.append(message), notify(message, **kw))[1]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await create(pilot)
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("enter")  # "Keep it" is focused
+        await settle(pilot)
+        assert not isinstance(app.screen, CopyOnceScreen | ConfirmScreen)
+    (account,) = accounts_named(app, NAME)
+    assert len(live_keys(app, account["id"])) == 1
+    assert any(f"Kept: service account {NAME} holds a key nobody received" in n for n in notes)
 
 
 async def test_nothing_created_offers_retry(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,3 +126,42 @@ async def test_declining_the_offer_sends_nothing(monkeypatch: pytest.MonkeyPatch
         "SELECT id FROM api_keys WHERE owner_sa_id = ? AND deleted_at IS NULL", (account["id"],)
     )
     assert len(keys) == 1
+
+
+async def test_a_minted_key_never_received_names_the_key_and_its_account(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "Mint a new key" on an existing account, the answer lost: the key nobody received is
+    named, and deleting the account (the only way to revoke it) is offered."""
+    from orgtui.core.actions import SERVICE_ACCOUNT
+    from orgtui.ui.dispatch import ActionContext
+    from orgtui.ui.screens.keys_create import MintKeyScreen
+
+    Terminal().install(monkeypatch)
+    app = build_app_with(lambda sb: DropCreate(sb, "/api_keys", after=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        pid = await goto_project(pilot, "search-prod")
+        view = app.session.snapshot.project(pid)
+        account = next(a for a in view.service_accounts or () if a.id.startswith("svc_acct_GiB"))
+        app.start_action(
+            "service_account.mint",
+            ActionContext(scope=SERVICE_ACCOUNT, project_id=pid, item=account),
+        )
+        form = await wait_for_screen(pilot, MintKeyScreen)
+        field = form.query_one("#name", LabelledInput)
+        field.input.value = "search-prod-lost"
+        field.input.focus()
+        await pilot.press("enter")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        body = " ".join(body_of(confirm).split())
+        assert "a key named search-prod-lost (sk-" in body
+        assert f"on the service account {account.name}" in body
+        assert "its other keys go with it" in body
+        await pilot.press("tab", "enter")  # "Delete the account"
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen | MintKeyScreen)
+    assert live_keys(app, account.id) == []
+    gone = app.extra_sandbox.store.query(
+        "SELECT deleted_at FROM service_accounts WHERE id = ?", (account.id,)
+    )
+    assert gone and gone[0]["deleted_at"] is not None

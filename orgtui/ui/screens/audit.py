@@ -32,7 +32,7 @@ from textual.widgets import Input, Label, Static
 from orgtui.core.audit_query import EVENT_TYPES, Directory, FilterTexts, parse_filters
 from orgtui.ui.messages import SnapshotChanged
 from orgtui.ui.screens.audit_detail import AuditDetailScreen, actor_label, event_object, local_time
-from orgtui.ui.text import safe_str, safe_text
+from orgtui.ui.text import has_controls, safe_str, safe_text
 from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.vtable import Column, Row, VirtualTable
 
@@ -112,6 +112,12 @@ class ItemSuggester(Suggester):
         return None
 
 
+def _typeable(items: Iterable[str]) -> list[str]:
+    """Only what a user could type: a suggestion is drawn inside the input, so a name holding
+    control characters must never be offered (it would reach the terminal raw)."""
+    return [item for item in items if not has_controls(item)]
+
+
 class AuditScreen(Screen[None]):
     app: Any
 
@@ -180,9 +186,10 @@ class AuditScreen(Screen[None]):
         if name == "event":
             return ItemSuggester(EVENT_TYPES)
         if name == "actor":
-            return ItemSuggester(self.directory.emails)
+            return ItemSuggester(_typeable(self.directory.emails))
         if name == "project":
-            return ItemSuggester(sorted(self.directory.projects.values(), key=str.casefold))
+            names = sorted(self.directory.projects.values(), key=str.casefold)
+            return ItemSuggester(_typeable(names))
         return None
 
     def _title(self) -> Table:

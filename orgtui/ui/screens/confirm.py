@@ -47,8 +47,10 @@ class ConfirmScreen(ModalScreen[bool]):
         confirm_label: str,
         *,
         typed: str | None = None,
+        cancel_label: str = "Cancel",
     ) -> None:
         super().__init__()
+        self._cancel_label = cancel_label
         self._title = title
         self._body = body
         self._confirm_label = confirm_label
@@ -67,7 +69,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Input(id="confirm-typed", placeholder="exact name")
                 yield Static("", id="confirm-typed-error")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel", id="cancel")
+                yield Button(self._cancel_label, id="cancel")
                 yield Button(
                     self._confirm_label,
                     id="confirm-button",

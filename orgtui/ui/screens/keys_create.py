@@ -360,6 +360,12 @@ class MintFlow:
     async def reconciled(self, result: Any) -> bool:
         from orgtui.ui.screens.confirm import ConfirmScreen
         from orgtui.ui.screens.keys_delete import reconciliation_text
+        from orgtui.ui.screens.lost_key import is_lost_key, resolve_lost_key
+
+        if is_lost_key(result):  # never silently live: delete the account, or keep it knowingly
+            deleted = await resolve_lost_key(self.app, result, self.project_id, self.invoke)
+            self.refresh()
+            return deleted and result.kind == "service_account"  # then the form, filled in
 
         title, body, confirm = reconciliation_text(result)
         if confirm is None:

@@ -193,10 +193,20 @@ class AlertForm(FormScreen[AlertInput]):
         self.query_one("#form-title", Static).update(title)
 
     def submit(self) -> AlertInput | None:
-        results = [
-            self.query_one(f"#{name}", LabelledInput).validated()
-            for name in ("amount", "recipients", "prefix")
-        ]
+        channel: Any = getattr(self.alert, "notification_channel", None)
+        # A pre-filled value holding control characters, left as shown, is kept as it was.
+        kept = {
+            "recipients": tuple(getattr(channel, "recipients", None) or ()),
+            "prefix": getattr(channel, "subject_prefix", None),
+        }
+        results = []
+        for name in ("amount", "recipients", "prefix"):
+            field = self.query_one(f"#{name}", LabelledInput)
+            if name in kept and field.keeps_original:
+                field.show_error(None)
+                results.append((kept[name], None))
+            else:
+                results.append(field.validated())
         if any(error for _, error in results):
             self.show_error("Fix the fields marked above.")
             return None

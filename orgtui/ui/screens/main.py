@@ -113,6 +113,7 @@ class MainScreen(Screen[None]):
             wait_seconds=getattr(budget, "wait_seconds", 0.0),
             stale_parts=len(snap.stale_parts()),
             sync_note=app.sync_note(session.profile.name) if hasattr(app, "sync_note") else "",
+            not_cached=len(getattr(session.cache, "refused", None) or ()),
             profiles=len(app.sessions),
             position=app.sessions.index(session) + 1,
             alerts=_alert_badge(app),

@@ -4,6 +4,11 @@
     value, error = field.validated()      # (value, None) or (None, message), shown beside it
 
 Validators follow `orgtui.core.validation`: `fn(text) -> (value, None) | (None, message)`.
+
+A pre-filled value (a name or an email from the API) never reaches the terminal raw: the input
+starts with `safe_str(value)` (control characters shown as ␛, ␇, ...). When that differs from
+the value, a warning line says so, and as long as the field is left as shown, `value` is the
+original: saving never silently changes characters the user did not touch.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from orgtui.ui.text import has_controls, safe_str
 
 Validator = Callable[[str], tuple[Any, str | None]]
 T = TypeVar("T")
@@ -32,7 +39,12 @@ class LabelledInput(Vertical):
     LabelledInput > .form-error { padding: 0 1; color: $text-error; text-style: bold;
                                   display: none; }
     LabelledInput.-invalid > .form-error { display: block; }
+    LabelledInput > .form-controls { padding: 0 1; color: $text-warning; }
     """
+    CONTROLS_WARNING = (
+        "This value holds control characters, shown as ␛ ␇ �. Left as shown, the original "
+        "is kept; an edit saves what you see."
+    )
 
     def __init__(
         self,
@@ -47,13 +59,17 @@ class LabelledInput(Vertical):
         super().__init__(id=id)
         self._label = label
         self._value = value
+        # What the input shows: the value with every control character made visible.
+        self._shown = safe_str(value, None) if has_controls(value) else value
         self._placeholder = placeholder
         self._hint = hint
         self._validate = validate
 
     def compose(self) -> ComposeResult:
         yield Label(Text(self._label))
-        yield Input(value=self._value, placeholder=self._placeholder)
+        yield Input(value=self._shown, placeholder=self._placeholder)
+        if self._shown != self._value:
+            yield Static(Text(self.CONTROLS_WARNING), classes="form-controls")
         if self._hint:
             yield Static(Text(self._hint), classes="form-hint")
         yield Static("", classes="form-error")
@@ -64,7 +80,14 @@ class LabelledInput(Vertical):
 
     @property
     def value(self) -> str:
-        return self.input.value
+        """What the user typed; the pre-filled original while the field is left as shown."""
+        text = self.input.value
+        return self._value if text == self._shown else text
+
+    @property
+    def keeps_original(self) -> bool:
+        """The pre-filled value held control characters and the field still shows it as it was."""
+        return self._shown != self._value and self.input.value == self._shown
 
     def show_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")

@@ -36,6 +36,7 @@ class HeaderState:
     position: int = 1  # which of the organisations (profiles) is selected, from 1
     alerts: str | None = None  # e.g. "⚠ 1 alert" until the spend screen has been seen
     sync_note: str = ""  # e.g. "full 14:30 · changes 14:35, 3 req" (Syncer.last_cycle)
+    not_cached: int = 0  # parts the cache refused to store (the log file says why)
 
 
 def freshness(state: HeaderState, now: float) -> tuple[str, str]:
@@ -49,6 +50,10 @@ def freshness(state: HeaderState, now: float) -> tuple[str, str]:
     if state.stale_parts:
         return (
             f"updated {relative_time(state.fetched_at, now)}, {state.stale_parts} part(s) failed"
+        ), "warn"
+    if state.not_cached:
+        return (
+            f"updated {relative_time(state.fetched_at, now)}, {state.not_cached} part(s) not cached"
         ), "warn"
     return f"updated {relative_time(state.fetched_at, now)}", "dim"
 
