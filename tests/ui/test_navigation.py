@@ -200,3 +200,11 @@ async def test_several_organisations_get_one_root_each(tmp_path: Any) -> None:
         tree.select_ref(NodeRef("demo", "org"))
         await settle(pilot, app)
         assert app.session.profile.name == "demo"
+
+
+def test_projects_pane_builds_from_nothing_before_the_projects_load() -> None:
+    # The pane hands its builder an empty list while the projects are not loaded yet; a
+    # keypress that early raised AttributeError ('list' object has no attribute 'values').
+    from orgtui.ui.widgets.detail import _project_rows
+
+    assert _project_rows([]) == []
