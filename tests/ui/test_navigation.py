@@ -242,3 +242,11 @@ async def test_jump_finds_keys_and_accounts_across_projects(make_app: Any) -> No
             assert detail.project_id == view.id
             assert app.focused.id == f"{tab}-table"
             assert app.focused.current.key == object_id
+
+
+def test_projects_pane_builds_from_nothing_before_the_projects_load() -> None:
+    # The pane hands its builder an empty list while the projects are not loaded yet; a
+    # keypress that early raised AttributeError ('list' object has no attribute 'values').
+    from orgtui.ui.widgets.detail import _project_rows
+
+    assert _project_rows([]) == []
