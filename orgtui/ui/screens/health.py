@@ -188,7 +188,10 @@ class HealthScreen(Screen[None]):
     def fetch_security(self) -> None:
         """Certificates, model permissions and retention (read on demand, not synced)."""
         self.run_worker(
-            self._fetch_security(), group="refresh:health-security", exclusive=True, exit_on_error=False
+            self._fetch_security(),
+            group="refresh:health-security",
+            exclusive=True,
+            exit_on_error=False,
         )
 
     async def _fetch_security(self) -> None:
