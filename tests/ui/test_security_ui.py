@@ -288,3 +288,17 @@ async def test_rate_limit_form_sends_what_changed() -> None:
         "SELECT * FROM rate_limits WHERE project_id = ? AND model = 'gpt-4o'", (pid,)
     )
     assert row["max_tokens_per_1_minute"] == 12345
+
+
+async def test_hostile_certificate_names_and_subjects_render_literally() -> None:
+    hostile = "[red]boom[/red] \x1b[31mesc"
+
+    def prepare(sb: Any) -> None:
+        cid = sb.store.scalar("SELECT id FROM certificates WHERE name = 'staging-client'")
+        sb.store.set_fields("certificates", cid, name=hostile)
+
+    app = build_app(prepare=prepare)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_certificates(pilot)
+        names = set(cert_rows(pane))
+        assert "[red]boom[/red] ␛[31mesc" in names  # markup as text, ESC as a symbol
