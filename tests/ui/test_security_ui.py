@@ -302,3 +302,20 @@ async def test_hostile_certificate_names_and_subjects_render_literally() -> None
         pane = await open_certificates(pilot)
         names = set(cert_rows(pane))
         assert "[red]boom[/red] ␛[31mesc" in names  # markup as text, ESC as a symbol
+
+
+async def test_r_reads_the_certificates_again() -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_certificates(pilot)
+        cid = _store(app).scalar("SELECT id FROM certificates WHERE name = 'staging-client'")
+        _store(app).set_fields("certificates", cid, name="renamed-elsewhere")
+        assert "renamed-elsewhere" not in cert_rows(pane)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "renamed-elsewhere" in cert_rows(pane))
+
+
+def test_projects_pane_rows_before_the_first_sync() -> None:
+    from orgtui.ui.widgets.detail import _project_rows
+
+    assert _project_rows([]) == [] and _project_rows({}) == []
