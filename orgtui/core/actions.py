@@ -48,6 +48,7 @@ MATRIX = "matrix"
 DIALOG = "dialog"
 CERTIFICATE = "certificate"
 SECURITY = "security"
+RATE_LIMIT = "rate_limit"
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,14 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
     ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
     ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
+    ActionSpec(
+        "rate_limit.update",
+        "Change rate limit",
+        "e",
+        RATE_LIMIT,
+        mutates=True,
+        description="Change a model's rate limits in this project",
+    ),
     # -- security controls (the Certificates node; a project's Security tab)
     ActionSpec(
         "certificate.upload",

@@ -377,6 +377,10 @@ class AuditFilters:
     def active(self) -> bool:
         return bool(self.client_kwargs())
 
+    async def fetch_page(self, client: Any, *, after: str | None, limit: int) -> Any:
+        """One page of the audit log with these filters (`AuditLogPage`), after an event id."""
+        return await client.audit_log_page(after=after, limit=limit, **self.client_kwargs())
+
 
 def parse_filters(
     texts: FilterTexts, now: float, directory: Directory, *, tz: tzinfo | None = None

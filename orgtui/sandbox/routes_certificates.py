@@ -16,7 +16,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from orgtui.sandbox.audit import record
-from orgtui.sandbox.certs import BadCertificate, parse_pem
 from orgtui.sandbox.errors import ApiProblem, bad_request
 from orgtui.sandbox.store import Store
 from orgtui.sandbox.web import (
@@ -97,6 +96,9 @@ async def upload(request: Request) -> JSONResponse:
     name = field_str(body, "name", max_len=MAX_NAME)
     pem = field_str(body, "certificate", required=True, nullable=False, max_len=64 * 1024)
     assert pem is not None
+    # cryptography is imported with the first upload, not with the sandbox (~25 ms)
+    from orgtui.sandbox.certs import BadCertificate, parse_pem
+
     try:
         cert = parse_pem(pem)
     except BadCertificate as exc:

@@ -17,4 +17,9 @@ def security_params(pid: str) -> dict[str, dict[str, Any]]:
         "security.tools": {"project_id": pid, "enabled": {"mcp": False}},
         "security.retention": {"project_id": pid, "retention_type": "none"},
         "security.org_retention": {"retention_type": "zero_data_retention"},
+        "rate_limit.update": {
+            "project_id": pid,
+            "rate_limit_id": "rl-gpt-4o",
+            "limits": {"max_requests_per_1_minute": 5},
+        },
     }

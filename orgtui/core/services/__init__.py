@@ -18,6 +18,7 @@ from orgtui.core.services import (  # noqa: F401  (imported to register their ha
     members,
     onboarding,
     projects,
+    rate_limits,
     rotation,
     security,
 )

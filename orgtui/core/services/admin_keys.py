@@ -115,7 +115,11 @@ async def create_admin_key(
 @mutation("admin_key.delete")
 async def delete_admin_key(session: Session, *, key_id: str) -> Done:
     """Delete an admin key. If it is the key this console uses, the next request will fail."""
-    name = next((k.name for k in session.snapshot.admin_keys or () if k.id == key_id), None)
+    known = session.snapshot.admin_keys
+    if known is not None:
+        name = next((k.name for k in known if k.id == key_id), None)
+    else:  # the list was never loaded: read the key, so the message names what goes
+        name = (await session.client.get_admin_key(key_id)).name
     await session.client.delete_admin_key(key_id)
     update_org_list(session, "admin_keys", "admin_keys", lambda xs: remove_by_id(xs, key_id))
     return Done(f"Deleted admin key {display(name, key_id)}")

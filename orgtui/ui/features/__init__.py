@@ -23,6 +23,7 @@ def load() -> None:
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
     import orgtui.ui.audit_health_actions  # noqa: F401
     import orgtui.ui.features.onboard.actions  # noqa: F401
+    import orgtui.ui.features.rate_limits  # noqa: F401
     import orgtui.ui.features.security.actions  # noqa: F401
     import orgtui.ui.keys_actions  # noqa: F401
     import orgtui.ui.members_actions  # noqa: F401

@@ -301,12 +301,11 @@ class AuditScreen(Screen[None]):
 
     async def _fetch(self, generation: int, after: str | None) -> None:
         from orgtui.api.errors import ApiError
+        from orgtui.core.audit_query import AuditFilters
 
-        kwargs = self.filters.client_kwargs() if self.filters else {}
+        filters = self.filters or AuditFilters()
         try:
-            page = await self.session.client.audit_log_page(
-                after=after, limit=self.page_size, **kwargs
-            )
+            page = await filters.fetch_page(self.session.client, after=after, limit=self.page_size)
         except ApiError as error:
             if generation == self._generation:
                 self.fetching = False

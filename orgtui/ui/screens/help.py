@@ -42,7 +42,7 @@ SCOPE_TITLES = {
 MOVES = (
     ("j k ↑ ↓", "Move", "Move in lists and the tree"),
     ("enter", "Open", "Open the selected node's detail"),
-    ("← → 1-5", "Tabs", "Switch project tabs (from a list)"),
+    ("← → 1-6", "Tabs", "Switch project tabs (from a list)"),
     ("tab", "Next pane", "Move focus to the next pane (shift+tab: back)"),
 )
 

@@ -1,7 +1,7 @@
 """A project's detail: a title line and tabs (Keys, Service accounts, Members, Limits, Rate limits).
 
 The container owns the PROJECT scope bindings (new key, rename, archive), so they work from any
-tab; each tab's table owns its own scope (KEY, SERVICE_ACCOUNT, ...). `left`/`right` and `1`-`5`
+tab; each tab's table owns its own scope (KEY, SERVICE_ACCOUNT, ...). `left`/`right` and `1`-`6`
 switch tabs from inside a table.
 """
 

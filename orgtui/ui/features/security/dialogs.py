@@ -312,7 +312,7 @@ class ModelPermissionsScreen(_Dialog):
                 yield RadioButton("Deny these", value=self._mode != "allow_list", id="mode-deny")
             yield Label("Models the project used (last 30 days)", classes="dialog-label")
             yield SelectionList[str](
-                *((safe_str(m, 60), m, m in self._listed) for m in choices), id="models-used"
+                *((safe_text(m, 60), m, m in self._listed) for m in choices), id="models-used"
             )
             if not self._used_known:
                 yield Static(
