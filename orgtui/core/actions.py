@@ -41,6 +41,7 @@ ORG_MEMBER = "org_member"
 INVITE = "invite"
 ADMIN_KEY = "admin_key"
 LIMITS = "limits"
+RATE_LIMIT = "rate_limit"
 SPEND = "spend"
 AUDIT = "audit"
 HEALTH = "health"
@@ -185,6 +186,14 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("alert.create", "Add alert", "+", LIMITS, mutates=True),
     ActionSpec("alert.update", "Change alert", "e", LIMITS, mutates=True),
     ActionSpec("alert.delete", "Delete alert", "d", LIMITS, mutates=True),
+    ActionSpec(
+        "rate_limit.edit",
+        "Edit rate limit",
+        "e",
+        RATE_LIMIT,
+        mutates=True,
+        description="Change a model's rate limits in this project",
+    ),
     ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
     ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
     ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),

@@ -24,6 +24,7 @@ def load() -> None:
     import orgtui.ui.audit_health_actions  # noqa: F401
     import orgtui.ui.keys_actions  # noqa: F401
     import orgtui.ui.members_actions  # noqa: F401
+    import orgtui.ui.rate_limit_actions  # noqa: F401
     import orgtui.ui.screens.projects  # noqa: F401
     import orgtui.ui.shell_actions  # noqa: F401
     import orgtui.ui.spend_actions

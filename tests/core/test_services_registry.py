@@ -58,6 +58,11 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "alert.create": {"cents": 100, "recipients": "a@example.com"},
         "alert.update": {"alert_id": "alert_x", "cents": 200},
         "alert.delete": {"alert_id": "alert_x"},
+        "rate_limit.edit": {
+            "project_id": pid,
+            "rate_limit_id": "rl-gpt-4o",
+            "values": {"max_requests_per_1_minute": 1},
+        },
     }
 
 

@@ -17,6 +17,7 @@ from orgtui.core.services import (  # noqa: F401  (imported to register their ha
     limits,
     members,
     projects,
+    rate_limits,
     rotation,
 )
 from orgtui.core.services.errors import (

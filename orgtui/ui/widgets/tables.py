@@ -98,8 +98,10 @@ class ProjectMembersTable(ResourceTable):
 
 
 class RateLimitsTable(ResourceTable):
+    SCOPE = A.RATE_LIMIT
     COLUMNS = R.RATE_LIMIT_COLUMNS
     EMPTY = "No rate limits"
+    BINDINGS = _scoped(A.RATE_LIMIT)
 
 
 class AlertsTable(ResourceTable):
