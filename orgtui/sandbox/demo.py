@@ -158,6 +158,9 @@ def seed_demo(store: Store) -> None:
         _seed_keys(store, rng, now, ago, users, projects, sas)
         _seed_invites(store, now, ago, projects, ada_actor)
         _seed_admin_and_limits(store, now, ago, users, projects)
+    from orgtui.sandbox.demo_access import seed_demo_access
+
+    seed_demo_access(store)
 
 
 def _seed_keys(
