@@ -42,6 +42,8 @@ INVITE = "invite"
 ADMIN_KEY = "admin_key"
 LIMITS = "limits"
 RATE_LIMIT = "rate_limit"
+GROUP = "group"
+GROUP_MEMBER = "group_member"
 SPEND = "spend"
 AUDIT = "audit"
 HEALTH = "health"
@@ -171,6 +173,27 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("project_member.remove", "Remove member", "d", PROJECT_MEMBER, mutates=True),
     ActionSpec("matrix.change", "Change membership", "e", MATRIX, mutates=True),
     ActionSpec("matrix.remove", "Remove membership", "d", MATRIX, mutates=True),
+    # -- groups (role-based access)
+    ActionSpec(
+        "view.groups",
+        "Groups",
+        "W",
+        GLOBAL,
+        show_in_footer=False,
+        description="Groups, their members and roles",
+    ),
+    ActionSpec("group.create", "New group", "n", GROUP, mutates=True),
+    ActionSpec("group.rename", "Rename group", "e", GROUP, mutates=True),
+    ActionSpec(
+        "group.delete",
+        "Delete group",
+        "d",
+        GROUP,
+        mutates=True,
+        description="Delete a group: its members lose what it gave them",
+    ),
+    ActionSpec("group.add_member", "Add to group", "+", GROUP, mutates=True),
+    ActionSpec("group_member.remove", "Remove from group", "d", GROUP_MEMBER, mutates=True),
     # -- spend
     ActionSpec(
         "limit.set",

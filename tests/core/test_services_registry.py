@@ -58,6 +58,11 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "alert.create": {"cents": 100, "recipients": "a@example.com"},
         "alert.update": {"alert_id": "alert_x", "cents": 200},
         "alert.delete": {"alert_id": "alert_x"},
+        "group.create": {"name": "g"},
+        "group.rename": {"group_id": "group_x", "name": "g"},
+        "group.delete": {"group_id": "group_x"},
+        "group.add_member": {"group_id": "group_x", "user_id": uid},
+        "group_member.remove": {"group_id": "group_x", "user_id": uid},
         "rate_limit.edit": {
             "project_id": pid,
             "rate_limit_id": "rl-gpt-4o",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from orgtui.core.services import (  # noqa: F401  (imported to register their handlers)
     admin_keys,
+    groups,
     invites,
     keys,
     limits,
