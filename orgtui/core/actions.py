@@ -44,6 +44,7 @@ LIMITS = "limits"
 RATE_LIMIT = "rate_limit"
 GROUP = "group"
 GROUP_MEMBER = "group_member"
+ROLE = "role"
 SPEND = "spend"
 AUDIT = "audit"
 HEALTH = "health"
@@ -194,6 +195,24 @@ _SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("group.add_member", "Add to group", "+", GROUP, mutates=True),
     ActionSpec("group_member.remove", "Remove from group", "d", GROUP_MEMBER, mutates=True),
+    ActionSpec(
+        "view.roles",
+        "Roles",
+        "O",
+        GLOBAL,
+        show_in_footer=False,
+        description="Organisation roles and their permissions",
+    ),
+    ActionSpec("role.create", "New role", "n", ROLE, mutates=True),
+    ActionSpec("role.edit", "Edit role", "e", ROLE, mutates=True),
+    ActionSpec(
+        "role.delete",
+        "Delete role",
+        "d",
+        ROLE,
+        mutates=True,
+        description="Delete a custom role: whoever holds it loses it",
+    ),
     # -- spend
     ActionSpec(
         "limit.set",

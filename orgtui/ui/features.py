@@ -22,6 +22,7 @@ def load() -> None:
         return
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
     import orgtui.ui.access.actions  # noqa: F401
+    import orgtui.ui.access.role_actions  # noqa: F401
     import orgtui.ui.audit_health_actions  # noqa: F401
     import orgtui.ui.keys_actions  # noqa: F401
     import orgtui.ui.members_actions  # noqa: F401

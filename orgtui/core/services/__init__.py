@@ -19,6 +19,7 @@ from orgtui.core.services import (  # noqa: F401  (imported to register their ha
     members,
     projects,
     rate_limits,
+    roles,
     rotation,
 )
 from orgtui.core.services.errors import (

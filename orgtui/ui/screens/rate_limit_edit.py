@@ -32,7 +32,7 @@ class RateLimitForm(FormScreen[dict[str, int]]):
     RateLimitForm LabelledInput { margin-bottom: 0; }
     RateLimitForm LabelledInput > Input { border: none; height: 1; margin: 0 1;
         padding: 0 1; background: $boost; }
-    RateLimitForm LabelledInput > Input:focus { background: $primary 25%; }
+    RateLimitForm LabelledInput > Input:focus { background: $primary 25%; border: none; }
     RateLimitForm #form-title { padding-bottom: 0; }
     RateLimitForm .form-note { padding: 0 1 1 1; color: $text-muted; }
     """
