@@ -194,6 +194,15 @@ _SPECS: tuple[ActionSpec, ...] = (
         description="Delete a group: its members lose what it gave them",
     ),
     ActionSpec("group.add_member", "Add to group", "+", GROUP, mutates=True),
+    ActionSpec("group.grant_role", "Give role", "g", GROUP, mutates=True),
+    ActionSpec(
+        "group.revoke_role",
+        "Take role",
+        "x",
+        GROUP,
+        mutates=True,
+        description="Unassign an organisation role from the group",
+    ),
     ActionSpec("group_member.remove", "Remove from group", "d", GROUP_MEMBER, mutates=True),
     ActionSpec(
         "view.roles",

@@ -68,6 +68,8 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "group.rename": {"group_id": "group_x", "name": "g"},
         "group.delete": {"group_id": "group_x"},
         "group.add_member": {"group_id": "group_x", "user_id": uid},
+        "group.grant_role": {"group_id": "group_x", "role_id": "role_org_owner"},
+        "group.revoke_role": {"group_id": "group_x", "role_id": "role_org_owner"},
         "group_member.remove": {"group_id": "group_x", "user_id": uid},
         "role.create": {"name": "r", "permissions": ["api.groups.read"]},
         "role.edit": {"role": _role(), "name": "r", "permissions": ["api.groups.read"]},

@@ -133,3 +133,55 @@ async def test_read_only_refuses_before_any_form(make_app: Any) -> None:
             assert app.screen is screen, key
         assert any("not allowed" in n for n in notes(app))
         assert len(stored_groups(app)) == 3
+
+
+async def test_give_and_take_an_org_role(make_app: Any) -> None:
+    from textual.widgets import OptionList
+
+    from orgtui.ui.access.forms import ChoicePicker
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_groups(pilot)
+        table = screen.query_one(GroupsTable)
+        data = next(r for r in table.rows if r.item.group.name == "Data team")
+        table.select_key(data.key)
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, ChoicePicker)
+        offered = [value for value, _ in picker.choices]
+        assert offered == ["role_org_owner", "role_org_reader", stored_role(app, "Group manager")]
+        picker.query_one(OptionList).highlighted = 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Data team now holds the role Group manager" in last_note(app)
+        assert held_roles(app, data.key) == [stored_role(app, "Group manager")]
+        assert "Group manager" in table.current.cells[2].plain
+
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoicePicker)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert app.focused is dialog.query_one("#cancel")
+        await pilot.click("#confirm-button")
+        await settle(pilot)
+        assert held_roles(app, data.key) == []
+        assert "Took the role Group manager from the group" in last_note(app)
+
+
+def stored_role(app: Any, name: str) -> str:
+    return str(store(app).scalar("SELECT id FROM roles WHERE name = ?", (name,)))
+
+
+def held_roles(app: Any, gid: str) -> list[str]:
+    rows = store(app).query(
+        "SELECT role_id FROM role_assignments WHERE principal_type = 'group'"
+        " AND principal_id = ? AND project_id = ''",
+        (gid,),
+    )
+    return [r["role_id"] for r in rows]

@@ -22,6 +22,8 @@ __all__ = [
     "add_member",
     "create_group",
     "delete_group",
+    "grant_role",
+    "revoke_role",
     "load_groups",
     "remove_member",
     "rename_group",
@@ -92,3 +94,19 @@ async def remove_member(
 ) -> Done:
     await session.client.remove_group_user(group_id, user_id)
     return Done(f"Removed {display(label, user_id)} from the group", outcome="removed")
+
+
+@mutation("group.grant_role")
+async def grant_role(
+    session: Session, *, group_id: str, role_id: str, label: str | None = None
+) -> Done:
+    done = await session.client.assign_group_role(group_id, role_id)
+    return Done(f"{display(done.group.name)} now holds the role {display(done.role.name)}")
+
+
+@mutation("group.revoke_role")
+async def revoke_role(
+    session: Session, *, group_id: str, role_id: str, label: str | None = None
+) -> Done:
+    await session.client.unassign_group_role(group_id, role_id)
+    return Done(f"Took the role {display(label, role_id)} from the group", outcome="removed")

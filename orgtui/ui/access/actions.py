@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from orgtui.ui.dispatch import ActionContext, ui_action
-from orgtui.ui.text import safe_str
+from orgtui.ui.text import safe_str, safe_text
 
 if TYPE_CHECKING:
     from orgtui.core.access import GroupAccess
@@ -146,5 +146,74 @@ async def remove_member(app: OrgTuiApp, ctx: ActionContext) -> None:
         group_id=group.group.id,
         user_id=member.id,
         label=who,
+    )
+    _after(app, result, group.group.id)
+
+
+def _role_label(role: Any) -> Text:
+    label = safe_text(role.name, 50)
+    label.append("  predefined" if role.predefined_role else "  custom", style="dim")
+    return label
+
+
+@ui_action("group.grant_role")
+async def grant_role(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.core.services.roles import load_roles
+    from orgtui.ui.access.forms import ChoicePicker
+
+    group = _group(app, ctx)
+    if group is None:
+        return
+    session = _session(app, ctx)
+    held = {r.id for r in group.org_roles}
+    roles = [r for r in await load_roles(session) if r.id not in held]
+    if not roles:
+        app.notify("The group already holds every organisation role.", severity="warning")
+        return
+    title = Text("Give an organisation role to ")
+    title.append_text(safe_text(group.group.name, 50))
+    picked = await app.push_screen_wait(
+        ChoicePicker(title, [(r.id, _role_label(r)) for r in roles])
+    )
+    if picked is None:
+        return
+    result = await app.registry_for(ctx).invoke(
+        "group.grant_role", session, group_id=group.group.id, role_id=picked
+    )
+    _after(app, result, group.group.id)
+
+
+@ui_action("group.revoke_role")
+async def revoke_role(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.ui.access.forms import ChoicePicker
+    from orgtui.ui.screens.confirm import ConfirmScreen
+
+    group = _group(app, ctx)
+    if group is None:
+        return
+    if not group.org_roles:
+        app.notify("The group holds no organisation role.", severity="warning")
+        return
+    title = Text("Take an organisation role from ")
+    title.append_text(safe_text(group.group.name, 50))
+    picked = await app.push_screen_wait(
+        ChoicePicker(title, [(r.id, _role_label(r)) for r in group.org_roles])
+    )
+    role = next((r for r in group.org_roles if r.id == picked), None)
+    if role is None:
+        return
+    body = Text("Take the role ")
+    body.append(safe_str(role.name, 60), style="bold")
+    body.append(" from ")
+    body.append(safe_str(group.group.name, 60), style="bold")
+    body.append(f"? Its {len(group.members)} member(s) lose it unless they hold it otherwise.")
+    if not await app.push_screen_wait(ConfirmScreen("Take role", body, "Take role")):
+        return
+    result = await app.registry_for(ctx).invoke(
+        "group.revoke_role",
+        _session(app, ctx),
+        group_id=group.group.id,
+        role_id=role.id,
+        label=role.name,
     )
     _after(app, result, group.group.id)

@@ -20,7 +20,7 @@ from orgtui.ui.widgets.form import FormScreen, LabelledInput
 if TYPE_CHECKING:
     from orgtui.api.models import User
 
-__all__ = ["GroupNameForm", "MemberPicker"]
+__all__ = ["ChoicePicker", "GroupNameForm", "MemberPicker"]
 
 
 class GroupNameForm(FormScreen[str]):
@@ -143,6 +143,49 @@ class MemberPicker(ModalScreen["User | None"]):
 
     def action_to_list(self) -> None:
         self.query_one("#pick-list", OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoicePicker(ModalScreen["str | None"]):
+    """Pick one of a few labelled values (a role to give or take); escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+    DEFAULT_CSS = """
+    ChoicePicker { align: center middle; }
+    ChoicePicker > #choice-dialog { width: 64; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 1; }
+    ChoicePicker #choice-title { text-style: bold; padding: 0 1 1 1; }
+    ChoicePicker #choice-list { height: auto; max-height: 12; margin: 0 1; }
+    ChoicePicker #choice-note { padding: 1 1 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, title: Text, choices: Sequence[tuple[str, Text]], note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="choice-dialog"):
+            yield Static(self.title_text, id="choice-title")
+            yield OptionList(
+                *(Option(label, id=value) for value, label in self.choices), id="choice-list"
+            )
+            yield Static(Text(self.note or "enter picks, escape cancels"), id="choice-note")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#choice-list", OptionList)
+        if self.choices:
+            options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
