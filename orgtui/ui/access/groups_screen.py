@@ -124,7 +124,7 @@ class GroupsScreen(Screen[None]):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        self.run_worker(self._load(select), group="groups-load", exclusive=True)
+        self.run_worker(self._load(select), group="refresh-groups", exclusive=True)
 
     async def _load(self, select: str | None) -> None:
         from orgtui.api.errors import ApiError

@@ -107,7 +107,7 @@ class RolesScreen(Screen[None]):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        self.run_worker(self._load(select), group="roles-load", exclusive=True)
+        self.run_worker(self._load(select), group="refresh-roles", exclusive=True)
 
     async def _load(self, select: str | None) -> None:
         from orgtui.api.errors import ApiError
