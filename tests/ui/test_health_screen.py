@@ -8,7 +8,9 @@ from snapshot_scenes import build_app, project_id_by_name, settle
 from textual.widgets import Static
 
 import orgtui.ui.audit_health_actions  # noqa: F401  (registers view.audit / view.health)
+from orgtui.core.access import load_access
 from orgtui.core.health import SEVERITY_ORDER, count_by_severity, run_checks
+from orgtui.core.health_access import merged, run_access_checks
 from orgtui.core.spend_fetch import fetch_spend_data, trailing_cost_by_project
 from orgtui.ui.screens.audit import AuditScreen
 from orgtui.ui.screens.health import HealthScreen, NodeData
@@ -28,12 +30,17 @@ async def open_health(pilot: Any) -> HealthScreen:
 async def expected_findings(app: Any) -> list[Any]:
     session = app.session
     data = await fetch_spend_data(session.client, app.clock.now(), include_usage=False)
-    return run_checks(
+    found = run_checks(
         session.snapshot,
         trailing_cost_by_project(data),
         app.clock.now(),
         session.profile.thresholds,
     )
+    # ...and the checks on groups and roles, which the screen reads in the background
+    snapshot = session.snapshot
+    active = [pid for pid, v in snapshot.projects.items() if not v.project.archived]
+    access = await load_access(session.client, active, [u.id for u in snapshot.users])
+    return merged(found, run_access_checks(access, snapshot))
 
 
 def tree_groups(screen: HealthScreen) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -194,3 +201,20 @@ async def test_a_on_an_object_opens_its_audit_log() -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_access_findings_and_enter_on_a_group() -> None:
+    from orgtui.ui.access.groups_screen import GroupsScreen, GroupsTable
+
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_health(pilot)
+        groups = tree_groups(screen)
+        assert "access.owner_level_group_role" in groups["warning"]
+        assert "access.direct_duplicates_group" in groups["info"]
+        leaf = find_object(screen, "access.owner_level_group_role", "group")
+        await select(pilot, screen, leaf)
+        opened = app.screen
+        assert isinstance(opened, GroupsScreen)
+        current = opened.query_one(GroupsTable).current
+        assert current is not None and current.item.group.name == "Support team"

@@ -217,3 +217,20 @@ async def revoke_role(app: OrgTuiApp, ctx: ActionContext) -> None:
         label=role.name,
     )
     _after(app, result, group.group.id)
+
+
+async def reveal_access(
+    app: OrgTuiApp, kind: str, object_id: str, project_id: str | None = None
+) -> bool:
+    """Open the Groups (or Roles) screen on one group (role), from a health finding; project
+    roles have no screen yet, so they are not shown."""
+    from orgtui.ui.access.groups_screen import GroupsScreen
+    from orgtui.ui.access.roles_screen import RolesScreen
+
+    if kind == "role" and project_id:
+        return False
+    if len(app.screen_stack) > 1:
+        app.pop_screen()  # the health screen
+    screen_cls = GroupsScreen if kind == "group" else RolesScreen
+    await app.push_screen(screen_cls(app.session, select=object_id))
+    return True

@@ -99,9 +99,10 @@ class GroupsScreen(Screen[None]):
     GroupsScreen #groups-status { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, select: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.select = select  # the id to put the cursor on once loaded
         self.groups: list[GroupAccess] = []
         self.loaded = False
         self.error: str | None = None
@@ -121,7 +122,7 @@ class GroupsScreen(Screen[None]):
             table.session = self.session
         self.query_one(GroupsTable).set_empty_message("Loading…")
         self.query_one(GroupsTable).focus()
-        self.reload()
+        self.reload(self.select)
 
     def reload(self, select: str | None = None) -> None:
         self.run_worker(self._load(select), group="refresh-groups", exclusive=True)

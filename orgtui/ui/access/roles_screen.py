@@ -84,9 +84,10 @@ class RolesScreen(Screen[None]):
     RolesScreen #roles-status { height: 1; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, select: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.select = select  # the id to put the cursor on once loaded
         self.roles: list[Role] = []
         self.loaded = False
 
@@ -104,7 +105,7 @@ class RolesScreen(Screen[None]):
         table.session = self.session
         table.set_empty_message("Loading…")
         table.focus()
-        self.reload()
+        self.reload(self.select)
 
     def reload(self, select: str | None = None) -> None:
         self.run_worker(self._load(select), group="refresh-roles", exclusive=True)

@@ -116,6 +116,7 @@ class HealthScreen(Screen[None]):
         self.costs_error = ""
         self._scheduled = False
         self._open_keys: set[tuple[Any, ...]] = set()
+        self.access_findings: list[Finding] = []  # groups and roles, read in the background
         self._shut_keys: set[tuple[Any, ...]] = set()
 
     def compose(self) -> ComposeResult:
@@ -137,6 +138,7 @@ class HealthScreen(Screen[None]):
         tree.focus()
         self.compute()
         self.fetch_costs()
+        self.run_worker(self._check_access(), group="refresh-health-access", exit_on_error=False)
 
     # ------------------------------------------------------------------ computing
 
@@ -145,6 +147,10 @@ class HealthScreen(Screen[None]):
         self._scheduled = False
         now = self.app.clock.now()
         found = run_checks(self.session.snapshot, self.costs, now, self.session.profile.thresholds)
+        if self.access_findings:
+            from orgtui.core.health_access import merged
+
+            found = merged(found, self.access_findings)
         if self.costs_state == "fetching":
             found = [f for f in found if f.id != SPEND_PENDING]
         self.computed_at = now
@@ -173,6 +179,23 @@ class HealthScreen(Screen[None]):
             self.costs, self.costs_state, self.costs_error = None, "failed", str(error)
         else:
             self.costs, self.costs_state = trailing_cost_by_project(data), "ready"
+        self.compute()
+
+    async def _check_access(self) -> None:
+        """The checks on groups and roles (their state is not in the snapshot)."""
+        from orgtui.api.errors import ApiError
+        from orgtui.core.access import load_access
+        from orgtui.core.health_access import run_access_checks
+
+        snapshot = self.session.snapshot
+        active = [pid for pid, view in snapshot.projects.items() if not view.project.archived]
+        try:
+            access = await load_access(
+                self.session.client, active, [u.id for u in snapshot.users or ()]
+            )
+        except ApiError:
+            return  # no RBAC here (or no permission): the other checks stand alone
+        self.access_findings = run_access_checks(access, snapshot)
         self.compute()
 
     def recompute(self) -> None:
