@@ -185,3 +185,18 @@ def held_roles(app: Any, gid: str) -> list[str]:
         (gid,),
     )
     return [r["role_id"] for r in rows]
+
+
+async def test_a_group_says_what_it_gives_in_projects(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_groups(pilot)
+        table = screen.query_one(GroupsTable)
+        for name, says in (
+            ("Search team", "Projects: search-prod: Key keeper"),
+            ("Data team", "Projects: search-dev: member"),
+            ("Support team", "Projects: none"),
+        ):
+            table.select_key(next(r.key for r in table.rows if r.item.group.name == name))
+            await settle(pilot)
+            assert str(screen.query_one("#group-projects").render()).strip() == says

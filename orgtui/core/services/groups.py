@@ -1,7 +1,7 @@
 """Groups: create, rename, delete, and their members (the RBAC `/organization/groups` API).
 
-`load_groups(session)` reads every group with its members and org roles (the Groups screen
-shows them); the mutations are registry handlers, refused in read-only mode like every other.
+`load_groups(session)` reads every group with its members, org roles and project roles (the
+Groups screen shows them); the mutations are registry handlers, refused in read-only mode like every other.
 A group's name is 1 to 255 printable characters.
 """
 
@@ -51,15 +51,24 @@ def _name(text: str) -> str:
     return name
 
 
-async def load_groups(session: Session) -> list[GroupAccess]:
-    """Every group with its members and its organisation roles, in the API's order."""
-    client = session.client
-    out = []
-    async for group in client.iter_groups():
-        members = tuple([m async for m in client.iter_group_users(group.id)])
-        roles = tuple([r async for r in client.iter_group_roles(group.id)])
-        out.append(GroupAccess(group, members, roles))
-    return out
+async def load_groups(session: Session) -> tuple[list[GroupAccess], dict[str, list[str]]]:
+    """Every group with its members and organisation roles, in the API's order, and per
+    group what it gives in each active project ("search-dev: member")."""
+    from orgtui.core.access import load_access
+
+    snapshot = session.snapshot
+    names = {
+        pid: view.project.name or pid
+        for pid, view in snapshot.projects.items()
+        if not view.project.archived
+    }
+    access = await load_access(session.client, list(names))
+    projects: dict[str, list[str]] = {}
+    for pid, project in access.projects.items():
+        for gid, roles in project.group_roles.items():
+            for role in roles:
+                projects.setdefault(gid, []).append(f"{names[pid]}: {role.name}")
+    return list(access.groups.values()), projects
 
 
 @mutation("group.create")

@@ -3,7 +3,7 @@ members of the selected group below it.
 
 `n` creates a group, `e` renames, `d` deletes (confirmed), `+` adds a member (a picker that
 filters as you type); on the members list `d` removes one (confirmed). Data is read by the core
-(`services.groups.load_groups`) in a worker and read again after each change.
+(`services.groups.load_groups`, with what each group gives in each project) in a worker and read again after each change.
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ class GroupsScreen(Screen[None]):
     DEFAULT_CSS = """
     GroupsScreen #groups-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     GroupsScreen GroupsTable { height: 1fr; }
+    GroupsScreen #group-projects { height: auto; max-height: 3; padding: 0 1; }
     GroupsScreen #group-members-title { height: 1; padding: 0 1; background: $panel; }
     GroupsScreen GroupMembersTable { height: 1fr; }
     GroupsScreen #groups-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -104,6 +105,7 @@ class GroupsScreen(Screen[None]):
         self.session = session
         self.select = select  # the id to put the cursor on once loaded
         self.groups: list[GroupAccess] = []
+        self.projects: dict[str, list[str]] = {}  # group id -> "project: role"
         self.loaded = False
         self.error: str | None = None
 
@@ -112,6 +114,7 @@ class GroupsScreen(Screen[None]):
         title.append_text(safe_text(self.session.snapshot.org_name, 60))
         yield Static(title, id="groups-title")
         yield GroupsTable(id="groups-table")
+        yield Static(id="group-projects")
         yield Static(id="group-members-title")
         yield GroupMembersTable(id="group-members-table")
         yield Static("Loading…", id="groups-status")
@@ -132,7 +135,7 @@ class GroupsScreen(Screen[None]):
         from orgtui.core.services.groups import load_groups
 
         try:
-            groups = await load_groups(self.session)
+            groups, self.projects = await load_groups(self.session)
         except ApiError as exc:
             self.error = str(exc)
             self._show_status()
@@ -161,6 +164,13 @@ class GroupsScreen(Screen[None]):
         else:
             title.append_text(safe_text(group.group.name, 60))
         self.query_one("#group-members-title", Static).update(title)
+        where = Text("Projects: ", style="bold")
+        given = self.projects.get(group.group.id, []) if group else []
+        if given:
+            where.append_text(safe_text(" · ".join(given), 400))
+        else:
+            where.append("none", style="dim")
+        self.query_one("#group-projects", Static).update(where if group else Text())
         self.query_one(GroupMembersTable).set_rows(member_rows(group))
 
     def _show_status(self) -> None:
