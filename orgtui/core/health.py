@@ -155,6 +155,12 @@ CHECKS: tuple[CheckSpec, ...] = (
         "Delete the key if the service behind it is gone.",
     ),
     CheckSpec(
+        "key.expiring",
+        W,
+        "API key expiring within 14 days",
+        "Create a replacement key and deploy it before the old one expires.",
+    ),
+    CheckSpec(
         "admin_key.no_expiry",
         W,
         "Admin key without an expiry date",

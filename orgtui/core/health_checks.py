@@ -10,6 +10,7 @@ from orgtui.core.health import Finding, HealthThresholds, ObjectRef, finding
 from orgtui.core.money import dollars_to_cents, format_cents, format_usd
 
 DAY = 86_400
+KEY_EXPIRY_WARNING_DAYS = 14
 
 
 def _name(text: str | None, fallback: str) -> str:
@@ -159,6 +160,13 @@ def check_project_keys(snapshot: Any, now: float, limits: HealthThresholds) -> l
         old = [k for k in keys if now - k.created_at > rotate]
         never = [k for k in keys if k.last_used_at is None and now - k.created_at > unused]
         idle = [k for k in keys if k.last_used_at is not None and now - k.last_used_at > unused]
+        # `expires_at` comes only from newer API versions; a key without it never expires.
+        expiring = [
+            k
+            for k in keys
+            if getattr(k, "expires_at", None) is not None
+            and k.expires_at - now < KEY_EXPIRY_WARNING_DAYS * DAY
+        ]
         found += _grouped(
             "key.owner_inactive",
             view,
@@ -190,6 +198,14 @@ def check_project_keys(snapshot: Any, now: float, limits: HealthThresholds) -> l
             idle,
             lambda n: (
                 f"{'have' if n > 1 else 'has'} not been used for {limits.key_unused_days} days"
+            ),
+        )
+        found += _grouped(
+            "key.expiring",
+            view,
+            expiring,
+            lambda n: (
+                f"expire{'' if n > 1 else 's'} within {KEY_EXPIRY_WARNING_DAYS} days (or did)"
             ),
         )
     return found
