@@ -85,7 +85,8 @@ async def load_access(
     client: Any, project_ids: Sequence[str], user_ids: Sequence[str] = ()
 ) -> AccessData:
     """Read the organisation's RBAC state through the client (a few requests per group and
-    project; `user_ids` adds each user's org role assignments)."""
+    project; `user_ids` adds the org role assignments of those of them in a group that holds
+    org roles)."""
     groups: dict[str, GroupAccess] = {}
     for group in await _all(client.iter_groups()):
         members = tuple(await _all(client.iter_group_users(group.id)))
@@ -101,7 +102,14 @@ async def load_access(
             for pg in in_project
         }
         projects[pid] = ProjectAccess(roles, group_roles)
-    user_org_roles = {uid: tuple(await _all(client.iter_user_roles(uid))) for uid in user_ids}
+    # A user's own org roles matter only where a group of theirs holds org roles too (a
+    # duplicate): asking for the others would cost a request per member for nothing.
+    in_role_groups = {m.id for g in groups.values() if g.org_roles for m in g.members}
+    user_org_roles = {
+        uid: tuple(await _all(client.iter_user_roles(uid)))
+        for uid in user_ids
+        if uid in in_role_groups
+    }
     return AccessData(groups, org_roles, projects, user_org_roles)
 
 

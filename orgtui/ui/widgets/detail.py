@@ -163,11 +163,13 @@ class OrgSummary(VerticalScroll):
         self.query_one("#org-summary-body", Static).update(Group(*body))
 
 
-def _project_rows(projects: dict[str, Any]) -> list[Any]:
+def _project_rows(projects: dict[str, Any] | list[Any]) -> list[Any]:
     from orgtui.ui.widgets import rows as R
 
+    # ListPane passes `items or []`: an organisation with no project yet comes as a list.
+    views = projects.values() if isinstance(projects, dict) else projects
     return R.project_rows(
-        (v.project, None if v.api_keys is None else len(v.api_keys)) for v in projects.values()
+        (v.project, None if v.api_keys is None else len(v.api_keys)) for v in views
     )
 
 
