@@ -252,3 +252,19 @@ async def test_unknown_body_fields_are_400_everywhere(client: httpx.AsyncClient,
         err = assert_error(await client.post(path, json=body), 400, "unrecognized request argument")
         assert err["param"] in body
     assert sb.store.scalar("SELECT count(*) FROM groups") == 3  # the demo's, no more
+
+
+async def test_modify_user_takes_a_role_id(client: httpx.AsyncClient, sb) -> None:
+    uid = user_id(sb, "Hedy")
+    role = await _post(client, "/organization/roles", {"role_name": "R", "permissions": PERMS})
+    await _post(client, f"/organization/users/{uid}", {"role_id": role["id"]})
+    roles = {r["id"] for r in await _all_next(client, f"/organization/users/{uid}/roles")}
+    assert role["id"] in roles
+    user = await _post(client, f"/organization/users/{uid}", {"role_id": "role_org_owner"})
+    assert user["role"] == "owner"
+    r = await client.post(f"/organization/users/{uid}", json={"role_id": "role_nope"})
+    assert_error(r, 404)
+    r = await client.post(
+        f"/organization/users/{uid}", json={"role": "reader", "role_id": "role_org_owner"}
+    )
+    assert_error(r, 400, "different roles")
