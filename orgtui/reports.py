@@ -216,9 +216,31 @@ async def _check(connection: Any, args: Any) -> int:
             scan=last_scan(connection.profile.name),
             security=security,
         )
+        findings = await _with_access_checks(connection.client, snapshot, findings)
     finally:
         session.close()
     return _report_check(connection, snapshot, findings, now, bool(getattr(args, "json", False)))
+
+
+async def _with_access_checks(client: Any, snapshot: Any, findings: list[Finding]) -> list[Finding]:
+    """Add the role-based access checks (groups, roles); an unreadable RBAC state is noted as
+    incomplete data, as a failed part of the snapshot is."""
+    from orgtui.core.access import load_access
+    from orgtui.core.health import ObjectRef, finding
+    from orgtui.core.health_access import merged, run_access_checks
+
+    active = [pid for pid, view in snapshot.projects.items() if not view.project.archived]
+    users = [u.id for u in snapshot.users or ()]
+    try:
+        access = await load_access(client, active, users)
+    except ApiError as exc:
+        note = finding(
+            "data.incomplete",
+            "Groups and roles could not be read",
+            [ObjectRef("part", "access", one_line(str(exc), 120))],
+        )
+        return merged(findings, [note])
+    return merged(findings, run_access_checks(access, snapshot))
 
 
 def _report_check(

@@ -239,6 +239,11 @@ def test_check_demo_json() -> None:
     assert data["summary"] == {s: severities.count(s) for s in ("failure", "warning", "info")}
     assert severities == sorted(severities, key=["failure", "warning", "info"].index)
     assert "project.no_spend_limit" in {f["id"] for f in data["findings"]}
+    # groups and roles are checked too: the demo's Support team holds an owner-level role
+    by_id = {f["id"]: f for f in data["findings"]}
+    assert {"access.owner_level_group_role", "access.direct_duplicates_group"} <= set(by_id)
+    group = by_id["access.owner_level_group_role"]["objects"][0]
+    assert group["type"] == "group" and group["name"] == "Support team"
 
 
 def test_check_demo_json_has_the_security_findings() -> None:

@@ -41,6 +41,10 @@ ORG_MEMBER = "org_member"
 INVITE = "invite"
 ADMIN_KEY = "admin_key"
 LIMITS = "limits"
+RATE_LIMIT = "rate_limit"
+GROUP = "group"
+GROUP_MEMBER = "group_member"
+ROLE = "role"
 SPEND = "spend"
 AUDIT = "audit"
 HEALTH = "health"
@@ -195,6 +199,54 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("project_member.remove", "Remove member", "d", PROJECT_MEMBER, mutates=True),
     ActionSpec("matrix.change", "Change membership", "e", MATRIX, mutates=True),
     ActionSpec("matrix.remove", "Remove membership", "d", MATRIX, mutates=True),
+    # -- groups (role-based access)
+    ActionSpec(
+        "view.groups",
+        "Groups",
+        "W",
+        GLOBAL,
+        show_in_footer=False,
+        description="Groups, their members and roles",
+    ),
+    ActionSpec("group.create", "New group", "n", GROUP, mutates=True),
+    ActionSpec("group.rename", "Rename group", "e", GROUP, mutates=True),
+    ActionSpec(
+        "group.delete",
+        "Delete group",
+        "d",
+        GROUP,
+        mutates=True,
+        description="Delete a group: its members lose what it gave them",
+    ),
+    ActionSpec("group.add_member", "Add to group", "+", GROUP, mutates=True),
+    ActionSpec("group.grant_role", "Give role", "g", GROUP, mutates=True),
+    ActionSpec(
+        "group.revoke_role",
+        "Take role",
+        "x",
+        GROUP,
+        mutates=True,
+        description="Unassign an organisation role from the group",
+    ),
+    ActionSpec("group_member.remove", "Remove from group", "d", GROUP_MEMBER, mutates=True),
+    ActionSpec(
+        "view.roles",
+        "Roles",
+        "P",
+        GLOBAL,
+        show_in_footer=False,
+        description="Organisation roles and their permissions",
+    ),
+    ActionSpec("role.create", "New role", "n", ROLE, mutates=True),
+    ActionSpec("role.edit", "Edit role", "e", ROLE, mutates=True),
+    ActionSpec(
+        "role.delete",
+        "Delete role",
+        "d",
+        ROLE,
+        mutates=True,
+        description="Delete a custom role: whoever holds it loses it",
+    ),
     # -- spend
     ActionSpec(
         "limit.set",
@@ -210,17 +262,17 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("alert.create", "Add alert", "+", LIMITS, mutates=True),
     ActionSpec("alert.update", "Change alert", "e", LIMITS, mutates=True),
     ActionSpec("alert.delete", "Delete alert", "d", LIMITS, mutates=True),
-    ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
-    ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
-    ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
     ActionSpec(
-        "rate_limit.update",
-        "Change rate limit",
+        "rate_limit.edit",
+        "Edit rate limit",
         "e",
         RATE_LIMIT,
         mutates=True,
         description="Change a model's rate limits in this project",
     ),
+    ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
+    ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
+    ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
     # -- security controls (the Certificates node; a project's Security tab)
     ActionSpec(
         "certificate.upload",

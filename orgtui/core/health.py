@@ -161,6 +161,12 @@ CHECKS: tuple[CheckSpec, ...] = (
         "Delete the key if the service behind it is gone.",
     ),
     CheckSpec(
+        "key.expiring",
+        W,
+        "API key expiring within 14 days",
+        "Create a replacement key and deploy it before the old one expires.",
+    ),
+    CheckSpec(
         "admin_key.no_expiry",
         W,
         "Admin key without an expiry date",
@@ -226,6 +232,31 @@ CHECKS: tuple[CheckSpec, ...] = (
         INFO,
         "Security controls could not be read",
         "Refresh; the certificate, model and retention checks were skipped.",
+    ),
+    # role-based access (groups, roles): run where that state is read, see health_access
+    CheckSpec(
+        "access.owner_level_group_role",
+        W,
+        "Custom role with owner-level permissions held by a large group",
+        "Give the group a narrower role, or hold owner-level rights in a small group.",
+    ),
+    CheckSpec(
+        "access.empty_group_with_roles",
+        INFO,
+        "Empty group that still holds roles",
+        "Delete the group or unassign its roles, so a new member gains nothing by surprise.",
+    ),
+    CheckSpec(
+        "access.direct_duplicates_group",
+        INFO,
+        "User holds directly a role one of their groups already gives",
+        "Unassign the direct role; the group keeps the access in one place.",
+    ),
+    CheckSpec(
+        "access.project_owners_one_group",
+        W,
+        "Project whose only owners come through one group",
+        "Make someone a direct owner, so deleting or emptying the group cannot orphan it.",
     ),
     CheckSpec(
         "data.incomplete",

@@ -11,6 +11,7 @@ from orgtui.core.health import Finding, HealthThresholds, ObjectRef, finding
 from orgtui.core.money import dollars_to_cents, format_cents, format_usd
 
 DAY = 86_400
+KEY_EXPIRY_WARNING_DAYS = 14
 
 
 def _name(text: str | None, fallback: str) -> str:
@@ -163,6 +164,13 @@ def check_project_keys(snapshot: Any, now: float, limits: HealthThresholds) -> l
         ]
         never = [k for k in stale if k.last_used_at is None]
         idle = [k for k in stale if k.last_used_at is not None]
+        # `expires_at` comes only from newer API versions; a key without it never expires.
+        expiring = [
+            k
+            for k in keys
+            if getattr(k, "expires_at", None) is not None
+            and k.expires_at - now < KEY_EXPIRY_WARNING_DAYS * DAY
+        ]
         found += _grouped(
             "key.owner_inactive",
             view,
@@ -194,6 +202,14 @@ def check_project_keys(snapshot: Any, now: float, limits: HealthThresholds) -> l
             idle,
             lambda n: (
                 f"{'have' if n > 1 else 'has'} not been used for {limits.key_unused_days} days"
+            ),
+        )
+        found += _grouped(
+            "key.expiring",
+            view,
+            expiring,
+            lambda n: (
+                f"expire{'' if n > 1 else 's'} within {KEY_EXPIRY_WARNING_DAYS} days (or did)"
             ),
         )
     return found

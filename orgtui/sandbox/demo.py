@@ -161,6 +161,9 @@ def seed_demo(store: Store) -> None:
     from orgtui.sandbox.demo_security import seed_security
 
     seed_security(store)
+    from orgtui.sandbox.demo_access import seed_demo_access
+
+    seed_demo_access(store)
 
 
 def _seed_keys(

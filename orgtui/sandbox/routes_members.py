@@ -11,6 +11,7 @@ from starlette.routing import Route
 from orgtui.sandbox import render
 from orgtui.sandbox.audit import record
 from orgtui.sandbox.errors import ApiProblem, bad_request
+from orgtui.sandbox.rbac_data import ORG, require_role
 from orgtui.sandbox.store import Store
 from orgtui.sandbox.web import (
     field_enum,
@@ -225,13 +226,16 @@ async def modify_user(request: Request) -> JSONResponse:
     role_id = field_str(body, "role_id")
     technical_level = field_str(body, "technical_level")
     persona = field_str(body, "developer_persona")
-    if role_id is not None:
-        raise bad_request(
-            "Custom roles ('role_id') are not emulated by the orgtui sandbox.",
-            "role_id",
-            "not_emulated",
-        )
     row = _org_user(store, uid)
+    custom_role: str | None = None
+    if role_id is not None:
+        given = require_role(store, role_id, ORG, None)
+        if given["predefined_role"]:
+            if role is not None and role != given["name"]:
+                raise bad_request("'role' and 'role_id' name different roles.", "role_id")
+            role = given["name"]
+        else:
+            custom_role = role_id
     if role == "reader" and row["role"] == "owner" and _other_owners(store, uid) == 0:
         raise bad_request("The organization must keep at least one owner.", "role", "last_owner")
     changes: dict[str, Any] = {}
@@ -244,6 +248,12 @@ async def modify_user(request: Request) -> JSONResponse:
             if value is not None:
                 store.execute(f"UPDATE users SET {col} = ? WHERE id = ?", (value, uid))
                 changes[col] = value
+        if custom_role is not None and store.execute(
+            "INSERT OR IGNORE INTO role_assignments (role_id, principal_type, principal_id,"
+            " project_id, created_at) VALUES (?, 'user', ?, '', ?)",
+            (custom_role, uid, store.now()),
+        ):
+            changes["role_id"] = custom_role
         record(store, actor, "user.updated", uid, {"id": uid, "changes_requested": changes})
     return ok(_render_users(store, [_org_user(store, uid)])[0])
 

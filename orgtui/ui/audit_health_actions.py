@@ -162,7 +162,12 @@ async def _shown(main: Any, ref: Any) -> bool:
 
 async def jump_to(app: OrgTuiApp, profile: str, ref: ObjectRef) -> bool:
     """`enter` on a health object. Run it in an app worker: it closes the screen it came from."""
-    if await reveal_object(app, profile, ref.type, ref.id, ref.project_id):
+    if ref.type in ("group", "role"):
+        from orgtui.ui.access.actions import reveal_access
+
+        if await reveal_access(app, ref.type, ref.id, ref.project_id):
+            return True
+    elif await reveal_object(app, profile, ref.type, ref.id, ref.project_id):
         return True
     app.notify(
         f"Cannot show {safe_str(ref.name or ref.id, 80)} in the console",

@@ -262,3 +262,28 @@ async def test_limits_against_the_last_30_days(demo_app: Any) -> None:
         f for f in await findings_of(demo_app) if f.objects and f.objects[0].type == "organization"
     ]
     assert [f.id for f in org] == ["limit.below_spend"]
+
+
+def test_keys_expiring_soon_when_the_api_gives_expires_at() -> None:
+    from types import SimpleNamespace as NS
+
+    from orgtui.core.health_checks import check_project_keys
+
+    def key(kid: str, expires_at: float | None) -> Any:
+        return NS(
+            id=kid,
+            name=kid,
+            redacted_value="sk-...",
+            created_at=NOW - DAY,
+            last_used_at=NOW - 60,
+            owner_project_access="active",
+            expires_at=expires_at,
+        )
+
+    view = NS(
+        project=NS(id="proj_1", name="search", archived=False),
+        api_keys=[key("soon", NOW + 3 * DAY), key("later", NOW + 90 * DAY), key("never", None)],
+    )
+    found = check_project_keys(NS(projects={"proj_1": view}), NOW, Thresholds())
+    assert [(f.id, [r.id for r in f.objects]) for f in found] == [("key.expiring", ["soon"])]
+    assert found[0].message == '1 key in project "search" expires within 14 days (or did)'

@@ -28,6 +28,12 @@ def test_every_mutating_action_has_a_handler() -> None:
     assert [s.id for s in registry.specs() if not s.mutates and registry.handler_for(s.id)] == []
 
 
+def _role() -> Any:
+    from orgtui.api.models_rbac import Role
+
+    return Role(id="role_x", name="r", resource_type="api.organization")
+
+
 def _params(w: World) -> dict[str, dict[str, Any]]:
     pid = w.pid("search-prod")
     uid = w.uid("Alan")
@@ -62,6 +68,21 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "alert.delete": {"alert_id": "alert_x"},
         **security_params(pid),
         "service.onboard": {"plan": None},  # refused before the plan is looked at
+        "group.create": {"name": "g"},
+        "group.rename": {"group_id": "group_x", "name": "g"},
+        "group.delete": {"group_id": "group_x"},
+        "group.add_member": {"group_id": "group_x", "user_id": uid},
+        "group.grant_role": {"group_id": "group_x", "role_id": "role_org_owner"},
+        "group.revoke_role": {"group_id": "group_x", "role_id": "role_org_owner"},
+        "group_member.remove": {"group_id": "group_x", "user_id": uid},
+        "role.create": {"name": "r", "permissions": ["api.groups.read"]},
+        "role.edit": {"role": _role(), "name": "r", "permissions": ["api.groups.read"]},
+        "role.delete": {"role": _role()},
+        "rate_limit.edit": {
+            "project_id": pid,
+            "rate_limit_id": "rl-gpt-4o",
+            "values": {"max_requests_per_1_minute": 1},
+        },
     }
 
 

@@ -17,7 +17,7 @@ PROJECT_PERMS = [
 async def walk_rbac(w: Any, sb: Sandbox) -> None:
     G = "/organization/groups"
     pid = project_id(sb, "search-prod")
-    uid = user_id(sb, "Grace")
+    uid = user_id(sb, "Hedy")
     group = await w.call("POST", G, json={"name": "walkers"})
     gid = group["id"]
     await w.call("GET", G, params={"limit": 1, "order": "desc"})
@@ -55,11 +55,11 @@ async def walk_rbac(w: Any, sb: Sandbox) -> None:
     P = f"/projects/{pid}"
     await w.call("GET", f"{P}/roles")
     prole = await w.call(
-        "POST", f"{P}/roles", json={"role_name": "Key keeper", "permissions": PROJECT_PERMS}
+        "POST", f"{P}/roles", json={"role_name": "Key walker", "permissions": PROJECT_PERMS}
     )
     prid = prole["id"]
     await w.call("GET", f"{P}/roles/{prid}")
-    await w.call("POST", f"{P}/roles/{prid}", json={"role_name": "Key keeper 2"})
+    await w.call("POST", f"{P}/roles/{prid}", json={"role_name": "Key walker 2"})
     PG = f"/organization/projects/{pid}/groups"
     await w.call("POST", PG, json={"group_id": gid, "role": "role_project_member"})
     await w.call("GET", PG)

@@ -97,8 +97,9 @@ async def test_effective_access_is_direct_plus_groups(client: httpx.AsyncClient,
     roles = await _all_next(client, f"/organization/users/{uid}/roles")
     gm = next(r for r in roles if r["id"] == role["id"])
     assert gm["assignment_sources"] == [{"principal_id": uid, "principal_type": "user"}]
-    assert await _all_next(client, f"/organization/projects/{pid}/groups") == []
-    assert sb.store.scalar("SELECT count(*) FROM group_users") == 0
+    left = await _all_next(client, f"/organization/projects/{pid}/groups")
+    assert [g["group_name"] for g in left] == ["Search team"]  # the demo's, not ours
+    assert not sb.store.scalar("SELECT 1 FROM group_users WHERE group_id = ?", (grp["id"],))
 
 
 async def test_deleting_a_role_unassigns_it(client: httpx.AsyncClient, sb) -> None:
@@ -232,9 +233,10 @@ async def test_lists_page_by_next(client: httpx.AsyncClient) -> None:
     first = (await client.get(G, params={"limit": 2})).json()
     assert first["has_more"] is True and first["next"] == first["data"][-1]["id"]
     every = await _all_next(client, G, limit=2)
-    assert [g["name"] for g in every] == [f"g{i}" for i in range(5)]
+    demo = ["Search team", "Support team", "Data team"]
+    assert [g["name"] for g in every] == [*demo, *(f"g{i}" for i in range(5))]
     desc = await _all_next(client, G, limit=2, order="desc")
-    assert [g["name"] for g in desc] == [f"g{i}" for i in reversed(range(5))]
+    assert [g["name"] for g in desc] == [g["name"] for g in reversed(every)]
     assert_error(await client.get(G, params={"after": "bogus"}), 400, "cursor")
 
 
@@ -249,4 +251,20 @@ async def test_unknown_body_fields_are_400_everywhere(client: httpx.AsyncClient,
     ]:
         err = assert_error(await client.post(path, json=body), 400, "unrecognized request argument")
         assert err["param"] in body
-    assert sb.store.scalar("SELECT count(*) FROM groups") == 0
+    assert sb.store.scalar("SELECT count(*) FROM groups") == 3  # the demo's, no more
+
+
+async def test_modify_user_takes_a_role_id(client: httpx.AsyncClient, sb) -> None:
+    uid = user_id(sb, "Hedy")
+    role = await _post(client, "/organization/roles", {"role_name": "R", "permissions": PERMS})
+    await _post(client, f"/organization/users/{uid}", {"role_id": role["id"]})
+    roles = {r["id"] for r in await _all_next(client, f"/organization/users/{uid}/roles")}
+    assert role["id"] in roles
+    user = await _post(client, f"/organization/users/{uid}", {"role_id": "role_org_owner"})
+    assert user["role"] == "owner"
+    r = await client.post(f"/organization/users/{uid}", json={"role_id": "role_nope"})
+    assert_error(r, 404)
+    r = await client.post(
+        f"/organization/users/{uid}", json={"role": "reader", "role_id": "role_org_owner"}
+    )
+    assert_error(r, 400, "different roles")

@@ -8,7 +8,9 @@ from snapshot_scenes import build_app, project_id_by_name, settle
 from textual.widgets import Static
 
 import orgtui.ui.audit_health_actions  # noqa: F401  (registers view.audit / view.health)
+from orgtui.core.access import load_access
 from orgtui.core.health import SEVERITY_ORDER, count_by_severity, run_checks
+from orgtui.core.health_access import merged, run_access_checks
 from orgtui.core.spend_fetch import fetch_spend_data, trailing_cost_by_project
 from orgtui.ui.screens.audit import AuditScreen
 from orgtui.ui.screens.health import HealthScreen, NodeData
@@ -30,13 +32,18 @@ async def expected_findings(app: Any) -> list[Any]:
     data = await fetch_spend_data(session.client, app.clock.now(), include_usage=False)
     from orgtui.core.security import load_security_facts
 
-    return run_checks(
+    found = run_checks(
         session.snapshot,
         trailing_cost_by_project(data),
         app.clock.now(),
         session.profile.thresholds,
         security=await load_security_facts(session),
     )
+    # ...and the checks on groups and roles, which the screen reads in the background
+    snapshot = session.snapshot
+    active = [pid for pid, v in snapshot.projects.items() if not v.project.archived]
+    access = await load_access(session.client, active, [u.id for u in snapshot.users])
+    return merged(found, run_access_checks(access, snapshot))
 
 
 def tree_groups(screen: HealthScreen) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -236,3 +243,20 @@ async def test_security_findings_link_to_their_objects() -> None:
         panel = app.screen.query_one(SecurityPanel)
         assert panel.project_id == longer[0][1]
         assert app.screen.query_one("#project-tabs", TabbedContent).active == "tab-security"
+
+
+async def test_access_findings_and_enter_on_a_group() -> None:
+    from orgtui.ui.access.groups_screen import GroupsScreen, GroupsTable
+
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_health(pilot)
+        groups = tree_groups(screen)
+        assert "access.owner_level_group_role" in groups["warning"]
+        assert "access.direct_duplicates_group" in groups["info"]
+        leaf = find_object(screen, "access.owner_level_group_role", "group")
+        await select(pilot, screen, leaf)
+        opened = app.screen
+        assert isinstance(opened, GroupsScreen)
+        current = opened.query_one(GroupsTable).current
+        assert current is not None and current.item.group.name == "Support team"

@@ -313,3 +313,20 @@ async def test_hostile_names_render_literally(make_app: Any, sandbox: Any) -> No
         await settle(pilot)
         who = str(app.screen.query_one("#role-who").render())
         assert "[red]Mallory[/red] ␛[31m↔evil xxx" in who and "\x1b" not in who
+
+
+async def test_access_through_a_group_says_via_which(make_app: Any) -> None:
+    shafi = "shafi.goldwasser@acme-robotics.example"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        grid = screen.grid
+        assert grid.model.via_groups(user(app, shafi).id, project(app, "search-dev").id)
+        row = _row_text(grid, shafi)
+        assert row.split()[4:7] == ["member", "·", "member"]  # Default, search-prod, search-dev
+        await _goto(pilot, grid, shafi, "search-dev")
+        status = str(screen.query_one("#matrix-status").render())
+        assert "search-dev: not a direct member, member via group Data team" in status
+        await _goto(pilot, grid, "alan.turing@acme-robotics.example", "search-prod")
+        status = str(screen.query_one("#matrix-status").render())
+        assert "search-prod: member, Key keeper via group Search team" in status

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from orgtui.core.services import (  # noqa: F401  (imported to register their handlers)
     admin_keys,
+    groups,
     invites,
     keys,
     limits,
@@ -19,6 +20,7 @@ from orgtui.core.services import (  # noqa: F401  (imported to register their ha
     onboarding,
     projects,
     rate_limits,
+    roles,
     rotation,
     security,
 )

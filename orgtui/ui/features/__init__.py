@@ -21,12 +21,14 @@ def load() -> None:
     if _loaded:
         return
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
+    import orgtui.ui.access.actions  # noqa: F401
+    import orgtui.ui.access.role_actions  # noqa: F401
     import orgtui.ui.audit_health_actions  # noqa: F401
     import orgtui.ui.features.onboard.actions  # noqa: F401
-    import orgtui.ui.features.rate_limits  # noqa: F401
     import orgtui.ui.features.security.actions  # noqa: F401
     import orgtui.ui.keys_actions  # noqa: F401
     import orgtui.ui.members_actions  # noqa: F401
+    import orgtui.ui.rate_limit_actions  # noqa: F401
     import orgtui.ui.screens.projects  # noqa: F401
     import orgtui.ui.shell_actions  # noqa: F401
     import orgtui.ui.spend_actions

@@ -123,6 +123,7 @@ class HealthScreen(Screen[None]):
         self.org_cost: float | None = None  # the last 30 full days, the organisation
         self._scheduled = False
         self._open_keys: set[tuple[Any, ...]] = set()
+        self.access_findings: list[Finding] = []  # groups and roles, read in the background
         self._shut_keys: set[tuple[Any, ...]] = set()
 
     def compose(self) -> ComposeResult:
@@ -145,6 +146,7 @@ class HealthScreen(Screen[None]):
         self.compute()
         self.fetch_costs()
         self.fetch_security()
+        self.run_worker(self._check_access(), group="refresh-health-access", exit_on_error=False)
 
     # ------------------------------------------------------------------ computing
 
@@ -160,6 +162,10 @@ class HealthScreen(Screen[None]):
             scan=last_scan(self.session.profile.name),
             security=self.security,
         )
+        if self.access_findings:
+            from orgtui.core.health_access import merged
+
+            found = merged(found, self.access_findings)
         if self.costs_state == "fetching":
             found = [f for f in found if f.id != SPEND_PENDING]
         self.computed_at = now
@@ -208,6 +214,23 @@ class HealthScreen(Screen[None]):
         from orgtui.core.security import load_security_facts
 
         self.security = await load_security_facts(self.session)
+        self.compute()
+
+    async def _check_access(self) -> None:
+        """The checks on groups and roles (their state is not in the snapshot)."""
+        from orgtui.api.errors import ApiError
+        from orgtui.core.access import load_access
+        from orgtui.core.health_access import run_access_checks
+
+        snapshot = self.session.snapshot
+        active = [pid for pid, view in snapshot.projects.items() if not view.project.archived]
+        try:
+            access = await load_access(
+                self.session.client, active, [u.id for u in snapshot.users or ()]
+            )
+        except ApiError:
+            return  # no RBAC here (or no permission): the other checks stand alone
+        self.access_findings = run_access_checks(access, snapshot)
         self.compute()
 
     def recompute(self) -> None:

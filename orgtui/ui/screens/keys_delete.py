@@ -106,6 +106,16 @@ def key_facts(key: ProjectApiKey, now: float, thresholds: Any = None) -> list[Fa
         ("Age", _age(key.created_at, now, limits.key_rotation_days, "rotate it")),
         ("Last used", _last_used(key.last_used_at, key.created_at, now, limits.key_unused_days)),
         ("Project access", Text(key.owner_project_access or "unknown")),
+        *(
+            [
+                (
+                    "Expires",
+                    Text(f"{short_date(key.expires_at)} ({relative_time(key.expires_at, now)})"),
+                )
+            ]
+            if key.expires_at is not None  # newer API versions only
+            else []
+        ),
     ]
 
 

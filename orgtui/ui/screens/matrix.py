@@ -68,6 +68,7 @@ class MatrixScreen(Screen[None]):
         super().__init__(id="matrix")
         self.session = session
         self._requested: set[str] = set()
+        self._via: dict[str, dict[str, list[tuple[str, str]]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="matrix-title")
@@ -86,13 +87,34 @@ class MatrixScreen(Screen[None]):
     def on_mount(self) -> None:
         self.rebuild()
         self.grid.focus()
+        self.run_worker(self._load_via_groups(), group="refresh-access", exclusive=True)
+
+    async def _load_via_groups(self) -> None:
+        """Project access through groups (RBAC), read once in the background: "via group X"."""
+        from orgtui.api.errors import ApiError
+        from orgtui.core.access import load_access, project_access
+
+        snapshot = self.session.snapshot
+        pids = [pid for pid, view in snapshot.projects.items() if not view.archived]
+        try:
+            access = await load_access(self.session.client, pids)
+        except ApiError:
+            return  # no RBAC (or no permission): direct membership only, as before
+        via: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        for pid in pids:
+            for uid, grants in project_access(access, pid, ()).items():
+                via.setdefault(pid, {})[uid] = [(g.role, g.group_name or "") for g in grants]
+        self._via = via
+        self.rebuild()
 
     def rebuild(self) -> None:
         title = Text("Access matrix  ", style="bold")
         title.append_text(safe_text(self.session.snapshot.org_name, 60))
         self.query_one("#matrix-title", Static).update(title)
         flt = MatrixFilter.parse(self.query_one("#matrix-filter", Input).value)
-        self.grid.set_model(build_model(self.session.snapshot, flt))
+        model = build_model(self.session.snapshot, flt)
+        model.via = self._via
+        self.grid.set_model(model)
         self._paint_status()
         self.call_after_refresh(self._fetch_visible)
 
@@ -167,7 +189,12 @@ class MatrixScreen(Screen[None]):
             status.append("  ·  ")
             status.append_text(safe_text(view.project.name or view.id, 40, style="bold"))
             state = {None: "loading…", "": "not a member"}.get(role, role)  # type: ignore[arg-type]
+            via = model.via_groups(user.id, view.id)
+            if via and role == "":
+                state = "not a direct member"
             status.append(f": {state}")
+            for group_role, group in via:
+                status.append_text(safe_text(f", {group_role} via group {group}", 80))
             if view.archived:
                 status.append("  (archived: read-only)", style="italic")
         where = Text(no_wrap=True, overflow="ellipsis", style="dim")

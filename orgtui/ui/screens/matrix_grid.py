@@ -68,11 +68,17 @@ class MatrixModel:
     roles: dict[str, dict[str, str] | None] = field(default_factory=dict)  # None = not fetched
     total_users: int = 0
     total_projects: int = 0
+    # pid -> uid -> [(role, group name)]: access that comes through groups (RBAC)
+    via: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
 
     def role(self, uid: str, pid: str) -> str | None:
         """The project role, "" when not a member, None when not fetched yet."""
         members = self.roles.get(pid)
         return None if members is None else members.get(uid, "")
+
+    def via_groups(self, uid: str, pid: str) -> list[tuple[str, str]]:
+        """(role, group name) of each group that gives `uid` access to `pid`."""
+        return self.via.get(pid, {}).get(uid, [])
 
 
 def build_model(snapshot: OrgSnapshot, flt: MatrixFilter) -> MatrixModel:
@@ -369,8 +375,13 @@ class MatrixGrid(ScopedActions, ScrollView, can_focus=True):
         for col in self.visible_columns():
             view, width = self.model.projects[col], self._widths[col]
             role = self.model.role(user.id, view.id)
+            via = self.model.via_groups(user.id, view.id)
             if role is None:
                 cell, style = UNKNOWN, muted
+            elif role == "" and via:  # reached only through a group: italic
+                best = "owner" if any(r == "owner" for r, _ in via) else via[0][0]
+                cell = safe_str(best, width)  # a custom role's name is untrusted text
+                style = (owner if best == "owner" else Style()) + Style(italic=True)
             elif role == "":
                 cell, style = "·", muted
             else:
