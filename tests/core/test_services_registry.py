@@ -48,6 +48,7 @@ def _params(w: World) -> dict[str, dict[str, Any]]:
         "org_member.remove": {"user_id": uid},
         "invite.create": {"emails": "x@example.com"},
         "invite.delete": {"invite_id": "invite-x"},
+        "invite.role": {"invite_id": "invite-x", "role": "owner"},
         "project_member.add": {"project_id": pid, "user_id": w.uid("Ken")},
         "project_member.role": {"project_id": pid, "user_id": uid, "role": "owner"},
         "project_member.remove": {"project_id": pid, "user_id": uid},
