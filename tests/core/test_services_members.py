@@ -177,6 +177,24 @@ async def test_invite_delete_pending_and_accepted(w: World) -> None:
     assert _invite_rows(w, accepted.email)
 
 
+async def test_invite_role_sends_again_with_the_same_grants(w: World) -> None:
+    s = await w.loaded()
+    grants = [{"id": w.pid("data-pipeline"), "role": "owner"}]
+    await s.registry.invoke("invite.create", s, emails="temp@example.com", projects=grants)
+    old = next(i for i in s.snapshot.invites if i.email == "temp@example.com")
+    done = await s.registry.invoke("invite.role", s, invite_id=old.id, role="owner")
+    assert "again, as owner" in done.message
+    new = [i for i in s.snapshot.invites if i.email == "temp@example.com"]
+    assert [(i.role, i.status) for i in new] == [("owner", "pending")]
+    assert new[0].id != old.id
+    assert [(p.id, p.role) for p in new[0].projects] == [(w.pid("data-pipeline"), "owner")]
+    rows = _invite_rows(w, "temp@example.com")
+    assert len(rows) == 1
+    accepted = next(i for i in s.snapshot.invites if i.status == "accepted")
+    with pytest.raises(AcceptedInviteError, match="change the member's role instead"):
+        await s.registry.invoke("invite.role", s, invite_id=accepted.id, role="reader")
+
+
 # ---------------------------------------------------------------- project members
 
 

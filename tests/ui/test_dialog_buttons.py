@@ -60,6 +60,9 @@ WITH_BUTTONS = tuple(m for m in MODALS if m.name not in ("help", "jump", "palett
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("surface", WITH_BUTTONS, ids=lambda s: s.name)
 async def test_every_button_does_something(surface: Surface, method: str) -> None:
+    """One app per dialog and way of pressing (a button that changes the organisation can be
+    pressed once per app): each button in turn, the dialog opened afresh before each press,
+    cancel-like buttons first and the one that changes things last."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await surface.open(pilot)

@@ -74,6 +74,8 @@ def test_sort_values_compare_figures_by_value() -> None:
     assert sort_value("91 d") > sort_value("5 h")
     assert sort_value("—")[0] == sort_value("")[0] == 2
     assert sort_value("alpha") < sort_value("beta")
+    assert sort_value("! 4 mo ago") > sort_value("3 d ago") > sort_value("38 min ago")
+    assert sort_value("2025-11-09") < sort_value("2026-05-18")
 
 
 async def test_any_list_sorts_by_a_column_and_keeps_it_across_refresh(

@@ -70,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
         self._body = self._render_all(app)
 
     @staticmethod
-    def _active_here(app: OrgTuiApp) -> list[tuple[str, str, str]]:
+    def _active_here(app: OrgTuiApp) -> list[tuple[str, str, str, str]]:
         rows = []
         seen: set[str] = set()
         for key, active in app.screen.active_bindings.items():
@@ -80,7 +80,14 @@ class HelpScreen(ModalScreen[None]):
             named = bool(binding.id) and not binding.id.startswith(("tabs.", "jump."))
             if binding.action.startswith("orgtui(") or binding.show or named:
                 seen.add(binding.id or key)
-                rows.append((app.get_key_display(binding), binding.description, binding.tooltip))
+                rows.append(
+                    (
+                        app.get_key_display(binding),
+                        binding.description,
+                        binding.tooltip,
+                        binding.id or "",
+                    )
+                )
         return rows
 
     def _render_all(self, app: OrgTuiApp) -> Any:
@@ -89,11 +96,11 @@ class HelpScreen(ModalScreen[None]):
         parts: list[Any] = [
             Text("orgtui keys  (j/k scroll, escape, q or ? closes)\n", style="bold")
         ]
-        here = _table("Keys that work here")
-        for key, label, description in self._here:
-            here.add_row(key, label, description)
+        here = _table("Keys that work here", ids=True)
+        for key, label, description, action_id in self._here:
+            here.add_row(key, label, description, Text(action_id, style="dim"))
         for key, label, description in MOVES:
-            here.add_row(key, label, description)
+            here.add_row(key, label, description, "")
         parts.append(here)
         by_scope: dict[str, list[Any]] = {}
         for spec in registry.specs():

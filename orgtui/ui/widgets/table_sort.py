@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 SORT_ID = "table.sort"
 _NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*([kmbgt]|mo|min|[smhdwy])?\b", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 _SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800, "mo": 2592000, "y": 31536000}
 
@@ -25,8 +26,10 @@ def sort_value(text: str) -> tuple[int, float, str]:
     plain = text.strip()
     if not plain or plain in ("—", "…", "-", "never", "none") or plain.endswith(" none"):
         return (2, 0.0, "")
+    if _DATE.match(plain):  # ISO dates and times sort as text
+        return (1, 0.0, plain)
     match = _NUMBER.search(plain)
-    if match and not plain[: match.start()].strip(" $⚠▲▼~<>≈").strip():
+    if match and not plain[: match.start()].strip(" $⚠▲▼~<>≈!").strip():
         number = float(match.group(1).replace(",", ""))
         unit = (match.group(2) or "").lower()
         if unit in _SECONDS and not plain.startswith("$"):
