@@ -261,9 +261,9 @@ async def test_hosted_tools_and_retention_changes_reach_the_sandbox() -> None:
 
 
 async def test_rate_limit_form_sends_what_changed() -> None:
+    from orgtui.ui.features.rate_limits import RateLimitScreen
     from test_keys_support import goto_project
 
-    from orgtui.ui.features.rate_limits import RateLimitScreen
     from orgtui.ui.widgets.form import LabelledInput
     from orgtui.ui.widgets.project_detail import ProjectDetail
 

@@ -1,4 +1,4 @@
-"""The Roles screen (`O`): the organisation's roles, predefined and custom, and the selected
+"""The Roles screen (`P`): the organisation's roles, predefined and custom, and the selected
 role's permissions grouped by area. `n` creates a custom role, `e` edits one, `d` deletes one
 (confirmed); predefined roles are read-only (the keys say so instead of opening a form)."""
 
