@@ -146,31 +146,3 @@ def test_retention_longer_than_the_org() -> None:
     assert not sec.retention_longer("organization_default", "zero_data_retention")
     assert not sec.retention_longer("zero_data_retention", "modified_abuse_monitoring")
     assert not sec.retention_longer(None, None)
-
-
-async def test_rate_limit_update_changes_only_what_is_given(w: World) -> None:
-    s = await w.loaded()
-    pid = w.pid("search-prod")
-    done = await s.registry.invoke(
-        "rate_limit.update",
-        s,
-        project_id=pid,
-        rate_limit_id="rl-gpt-4o",
-        limits={"max_requests_per_1_minute": 500},
-    )
-    assert "gpt-4o" in done.message
-    row = w.rows("SELECT * FROM rate_limits WHERE project_id = ? AND model = 'gpt-4o'", (pid,))[0]
-    assert row["max_requests_per_1_minute"] == 500
-    view = s.snapshot.project(pid)
-    assert view is not None and view.rate_limits is not None
-    assert next(r for r in view.rate_limits if r.model == "gpt-4o").max_requests_per_1_minute == 500
-    sent = len(w.transport.sent)
-    with pytest.raises(InvalidInput, match="whole number"):
-        await s.registry.invoke(
-            "rate_limit.update",
-            s,
-            project_id=pid,
-            rate_limit_id="rl-gpt-4o",
-            limits={"max_tokens_per_1_minute": -1},
-        )
-    assert len(w.transport.sent) == sent
