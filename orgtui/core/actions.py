@@ -52,7 +52,6 @@ MATRIX = "matrix"
 DIALOG = "dialog"
 CERTIFICATE = "certificate"
 SECURITY = "security"
-RATE_LIMIT = "rate_limit"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from orgtui.core import actions as A
 from orgtui.core.actions import ActionRegistry
 from orgtui.ui.bindings import default_key
+from orgtui.ui.widgets.tables import ResourceTable
 from orgtui.ui.widgets.vtable import VirtualTable
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -22,6 +23,12 @@ WHERE = {
     "invite": A.INVITE,
     "project member": A.PROJECT_MEMBER,
     "access matrix": A.MATRIX,
+    "rate limits tab": A.RATE_LIMIT,
+    "groups": A.GROUP,
+    "group member": A.GROUP_MEMBER,
+    "roles": A.ROLE,
+    "certificates": A.CERTIFICATE,
+    "project Security tab": A.SECURITY,
     "limits": A.LIMITS,
     "spend graph": A.SPEND,
     "copy-once dialog": A.DIALOG,
@@ -62,5 +69,6 @@ def test_readme_keys_table_matches_the_bindings() -> None:
     for where, scope in WHERE.items():
         assert rows[where] == bound_keys(scope), where
     sort = next(b for b in VirtualTable.BINDINGS if getattr(b, "id", None) == "table.sort")
-    assert rows["any list"] == {sort.key}
+    yank = next(b for b in ResourceTable.BINDINGS if getattr(b, "id", None) == "list.yank")
+    assert rows["any list"] == {sort.key, yank.key}
     assert set(rows) == set(WHERE) | {"any list"}  # no row for keys that do not exist
