@@ -64,6 +64,8 @@ class OrgTuiApp(App[int]):
     COMMANDS: ClassVar[set[Any]] = {OrgCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     ENABLE_COMMAND_PALETTE = True
+    # False in screenshots and snapshot scenes: the header leaves out its live request count.
+    live_counters = True
 
     def __init__(
         self,

@@ -108,6 +108,7 @@ def build_app(
     if theme:
         app.theme = theme
     app.extra_sandbox = sandbox_app.state.sandbox
+    app.live_counters = False  # no request counter in pictures (Pilot tests assert counts)
     _keep_toasts(app)
     return app
 

@@ -112,12 +112,15 @@ class ConsoleHeader(Widget):
             parts.append(Text(f"syncing {done}/{total}", style=style("sync")))
         if state.sync_note:
             parts.append(Text(state.sync_note, style=style("dim")))
-        budget = f"{state.requests} req"
-        if state.rate_limited:
-            budget += f", {state.rate_limited}×429"
-        if state.wait_seconds >= 1:
-            budget += f", wait {state.wait_seconds:.0f}s"
-        parts.append(Text(budget, style=style("warn" if state.rate_limited else "dim")))
+        # Pictures (screenshots, snapshots) leave out the live request counter: it changes with
+        # request timing, not with anything the picture is about.
+        if getattr(self.app, "live_counters", True):
+            budget = f"{state.requests} req"
+            if state.rate_limited:
+                budget += f", {state.rate_limited}×429"
+            if state.wait_seconds >= 1:
+                budget += f", wait {state.wait_seconds:.0f}s"
+            parts.append(Text(budget, style=style("warn" if state.rate_limited else "dim")))
         width = self.size.width
         # Drop the budget, then the progress, until the right side fits beside the name.
         while len(parts) > 1:
