@@ -49,7 +49,9 @@ class OnboardForm(FormScreen["OnboardingPlan"]):
     TITLE_TEXT = "Onboard a service"
     SUBMIT_LABEL = "Show the plan"
     DEFAULT_CSS = """
-    OnboardForm #onboard-fields { height: auto; max-height: 16; }
+    OnboardForm #onboard-fields { height: auto; max-height: 60vh; }
+    OnboardForm #onboard-fields > Label { padding: 0 1; text-style: bold; }
+    OnboardForm #onboard-fields > Select { margin: 0 0 1 0; }
     """
 
     def __init__(self, make_plan: PlanMaker, recipients: str) -> None:
