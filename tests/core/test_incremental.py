@@ -192,6 +192,76 @@ async def admin_key(h: httpx.AsyncClient, w: World) -> None:
     await _ok(await h.post("/admin_api_keys", json={"name": w.name("ops")}))
 
 
+async def delete_admin_key(h: httpx.AsyncClient, w: World) -> None:
+    row = w.one(
+        "SELECT id FROM admin_keys WHERE deleted_at IS NULL AND name != 'orgtui sandbox console'"
+        " ORDER BY seq DESC"
+    )
+    if row is not None:
+        await _ok(await h.delete(f"/admin_api_keys/{row['id']}"))
+
+
+async def remove_project_member(h: httpx.AsyncClient, w: World) -> None:
+    row = w.one(
+        "SELECT pu.project_id, pu.user_id FROM project_users pu JOIN projects p"
+        " ON p.id = pu.project_id WHERE p.archived_at IS NULL AND pu.role = 'member'"
+        " ORDER BY pu.seq DESC"
+    )
+    if row is not None:
+        await _ok(await h.delete(f"/projects/{row['project_id']}/users/{row['user_id']}"))
+
+
+async def delete_org_user(h: httpx.AsyncClient, w: World) -> None:
+    row = w.one(
+        "SELECT id FROM users WHERE deleted_at IS NULL AND role = 'reader' ORDER BY seq DESC"
+    )
+    if row is not None:
+        await _ok(await h.delete(f"/users/{row['id']}"))
+
+
+def _alert_body(w: World) -> dict[str, Any]:
+    w.counter += 1
+    return {
+        "threshold_amount": 50_00 + w.counter,
+        "currency": "USD",
+        "interval": "month",
+        "notification_channel": {"type": "email", "recipients": ["oncall@example.com"]},
+    }
+
+
+async def project_alert(h: httpx.AsyncClient, w: World) -> None:
+    await _ok(await h.post(f"/projects/{_active_project(w)}/spend_alerts", json=_alert_body(w)))
+
+
+async def change_alert(h: httpx.AsyncClient, w: World) -> None:
+    row = w.one(
+        "SELECT a.id, a.scope FROM spend_alerts a LEFT JOIN projects p ON p.id = a.scope"
+        " WHERE a.deleted_at IS NULL AND p.archived_at IS NULL ORDER BY a.seq DESC"
+    )
+    if row is not None:
+        base = "" if row["scope"] == "org" else f"/projects/{row['scope']}"
+        await _ok(await h.post(f"{base}/spend_alerts/{row['id']}", json=_alert_body(w)))
+
+
+async def delete_alert(h: httpx.AsyncClient, w: World) -> None:
+    row = w.one(
+        "SELECT a.id, a.scope FROM spend_alerts a LEFT JOIN projects p ON p.id = a.scope"
+        " WHERE a.deleted_at IS NULL AND p.archived_at IS NULL ORDER BY a.seq DESC"
+    )
+    if row is not None:
+        base = "" if row["scope"] == "org" else f"/projects/{row['scope']}"
+        await _ok(await h.delete(f"{base}/spend_alerts/{row['id']}"))
+
+
+async def remove_project_limit(h: httpx.AsyncClient, w: World) -> None:
+    row = w.one(
+        "SELECT l.scope FROM spend_limits l JOIN projects p ON p.id = l.scope"
+        " WHERE p.archived_at IS NULL"
+    )
+    if row is not None:
+        await _ok(await h.delete(f"/projects/{row['scope']}/spend_limit"))
+
+
 MUTATIONS: dict[str, Mutation] = {
     f.__name__: f
     for f in (
@@ -210,6 +280,13 @@ MUTATIONS: dict[str, Mutation] = {
         org_limit,
         rate_limit,
         admin_key,
+        delete_admin_key,
+        remove_project_member,
+        delete_org_user,
+        project_alert,
+        change_alert,
+        delete_alert,
+        remove_project_limit,
     )
 }
 
