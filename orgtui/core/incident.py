@@ -275,7 +275,7 @@ def rank(data: IncidentData) -> IncidentReport:
             rows.append(row)
             if entity[0] == "kind":
                 kinds.append(row)
-        if ("kind", kd.spec.kind) not in kd.series:
+        if not kinds or kinds[-1].kind != kd.spec.kind:
             kinds.append(_empty_kind(kd))
     rows.sort(key=_sort_key)
     order = {kind: i for i, kind in enumerate(data.kinds)}
