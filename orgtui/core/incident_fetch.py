@@ -133,7 +133,7 @@ def _values(spec: KindSpec, result: Any) -> Channels:
 
 async def _hourly(client: Any, kd: KindData, w: Windows) -> None:
     spec = kd.spec
-    async for bucket in client.iter_usage(
+    async for bucket in client.iter_usage_lines(
         spec.kind,
         w.hours_start,
         end_time=w.hour + HOUR,
@@ -149,7 +149,7 @@ async def _hourly(client: Any, kd: KindData, w: Windows) -> None:
 
 async def _minutely(client: Any, kd: KindData, w: Windows) -> None:
     spec = kd.spec
-    async for bucket in client.iter_usage(
+    async for bucket in client.iter_usage_lines(
         spec.kind,
         w.minutes_start,
         end_time=w.minute,

@@ -114,3 +114,14 @@ def sandbox_app() -> Any:
     from orgtui.sandbox import create_app
 
     return create_app(seed=1, clock=lambda: T0)
+
+
+async def test_the_demo_uses_every_kind(tmp_path: Any) -> None:
+    """The living demo organisation has a baseline in every kind, so none shows empty."""
+    from orgtui.sandbox import create_app
+
+    app = create_app(tmp_path / "demo.sqlite3", demo=True, clock=lambda: T0)
+    report, _ = await _report(app)
+    assert not report.errors
+    for kind, figures in report.usage_by_kind().items():
+        assert figures["baseline_per_hour"] > 0, kind
