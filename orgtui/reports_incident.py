@@ -18,7 +18,8 @@ JSON additions (beside the fields documented in `orgtui.reports`)::
                 "since": "2026-08-21T09:45:00Z", "exact": true}],
     "alerts_crossed": 0
 
-`spikes` lists the rows whose rise is more than noise and whose ratio reaches `spike_factor`
+`spikes` lists the rows whose rise is more than noise and whose last 60 minutes reach
+`spike_factor` times their baseline, or last 15 minutes twice that
 (`[profiles.X.thresholds] spike_factor`, default 3), ranked, at most 20.
 """
 

@@ -136,21 +136,11 @@ def test_a_higher_spike_factor_from_the_config_is_exit_0(
     assert done.returncode == 0, done.stderr
 
 
-def test_a_crossed_alert_is_exit_1(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """No spike, no enforcing limit, but an organisation alert at one cent has fired."""
-    import asyncio
-    from types import SimpleNamespace
-
+def _in_process(monkeypatch: pytest.MonkeyPatch, app: Any) -> Any:
+    """Point `--demo` at `app`; returns a client factory for shaping it."""
     from orgtui import connect
     from orgtui.api.client import AdminClient
     from orgtui.config import demo_profile
-    from orgtui.reports import run_spend_once
-
-    app = create_app(seed=1)
-    if app.state.sandbox.month_to_date_cost_usd(None) < 0.02:
-        pytest.skip("the first minutes of a month: nothing spent yet to cross a one-cent alert")
 
     def client() -> AdminClient:
         return AdminClient(
@@ -158,6 +148,7 @@ def test_a_crossed_alert_is_exit_1(
             SANDBOX_ADMIN_KEY,
             transport=httpx.ASGITransport(app=app),
             requests_per_minute=100_000,
+            max_retries=0,
         )
 
     def opened(*_a: Any, **_kw: Any) -> Any:
@@ -166,6 +157,41 @@ def test_a_crossed_alert_is_exit_1(
         )
 
     monkeypatch.setattr(connect, "open_connection", opened)
+    return client
+
+
+def test_unreadable_usage_is_named_not_fatal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from types import SimpleNamespace
+
+    from orgtui.reports import run_spend_once
+
+    app = create_app(seed=1)
+    app.state.sandbox.faults.update({"error_rate": 1.0, "path_filter": "/usage/images"})
+    _in_process(monkeypatch, app)
+    args = SimpleNamespace(json=True, profile=None, demo=True, base_url=None)
+    assert run_spend_once(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["usage_by_kind"]["images"]["error"]
+    assert data["usage_by_kind"]["completions"]["error"] is None
+    assert data["usage_by_kind"]["completions"]["per_hour_60m"] > 0
+
+
+def test_a_crossed_alert_is_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No spike, no enforcing limit, but an organisation alert at one cent has fired."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from orgtui.reports import run_spend_once
+
+    app = create_app(seed=1)
+    if app.state.sandbox.month_to_date_cost_usd(None) < 0.02:
+        pytest.skip("the first minutes of a month: nothing spent yet to cross a one-cent alert")
+
+    client = _in_process(monkeypatch, app)
     args = SimpleNamespace(json=True, profile=None, demo=True, base_url=None)
     assert run_spend_once(args) == 0
     quiet = json.loads(capsys.readouterr().out)

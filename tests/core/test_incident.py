@@ -125,3 +125,56 @@ async def test_the_demo_uses_every_kind(tmp_path: Any) -> None:
     assert not report.errors
     for kind, figures in report.usage_by_kind().items():
         assert figures["baseline_per_hour"] > 0, kind
+
+
+async def test_the_quiet_demo_has_no_spike_at_any_hour(tmp_path: Any) -> None:
+    """Bursty but ordinary traffic is not an incident: 24 moments of a day, none spikes."""
+    from orgtui.sandbox import create_app
+
+    now = [T0]
+    app = create_app(tmp_path / "demo.sqlite3", demo=True, clock=lambda: now[0])
+    for hour in range(24):
+        now[0] = T0 + hour * 3_600 + hour * 97  # a different minute of each hour
+        report, _ = await _report_at(app, now[0])
+        assert report.spikes(3.0) == [], (hour, report.spikes(3.0)[:1])
+
+
+async def _report_at(app: Any, at: float) -> tuple[IncidentReport, Queries]:
+    from orgtui.api.client import AdminClient
+    from orgtui.sandbox import SANDBOX_ADMIN_KEY
+
+    transport = Queries(app)
+    async with AdminClient(
+        "http://sandbox/v1", SANDBOX_ADMIN_KEY, transport=transport, requests_per_minute=100_000
+    ) as client:
+        return await compute_incident(client, at), transport
+
+
+def test_the_short_window_needs_twice_the_factor() -> None:
+    from orgtui.core.incident import IncidentRow
+
+    def row(r60: float, r15: float, sig60: bool, sig15: bool) -> IncidentRow:
+        return IncidentRow(
+            scope="key",
+            id="key_x",
+            kind="completions",
+            unit="requests",
+            project_id="proj_x",
+            rate_15m=r15,
+            rate_60m=r60,
+            baseline=1.0,
+            ratio_15m=r15,
+            ratio_60m=r60,
+            significant_60m=sig60,
+            significant_15m=sig15,
+            usd_per_hour=None,
+            since=None,
+            exact=True,
+        )
+
+    assert row(3.0, 1.0, True, False).is_spike(3.0)
+    assert not row(2.0, 5.0, True, True).is_spike(3.0)  # 15 minutes at 5x: a burst
+    assert row(2.0, 6.0, False, True).is_spike(3.0)
+    assert not row(9.0, 9.0, False, False).is_spike(3.0)  # noise, however large the ratio
+    assert row(2.0, 5.0, True, True).ratio == 5.0
+    assert row(2.0, 5.0, True, False).ratio == 2.0  # a window that is noise does not count
