@@ -22,6 +22,7 @@ def load() -> None:
         return
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
     import orgtui.ui.audit_health_actions  # noqa: F401
+    import orgtui.ui.features.incident.actions  # noqa: F401
     import orgtui.ui.features.onboard.actions  # noqa: F401
     import orgtui.ui.features.security.actions  # noqa: F401
     import orgtui.ui.keys_actions  # noqa: F401
