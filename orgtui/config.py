@@ -45,6 +45,7 @@ class Thresholds(Struct, kw_only=True, forbid_unknown_fields=True):
     admin_key_max_age_days: Annotated[int, Meta(ge=1)] = 90
     limit_high_factor: Annotated[float, Meta(gt=1.0)] = 2.0
     timeout_seconds: Annotated[float, Meta(gt=0)] = 20.0
+    spike_factor: Annotated[float, Meta(gt=1.0)] = 3.0  # `spend --once` exits 1 at this rise
 
 
 class Profile(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -6,8 +6,9 @@ change the organisation (the connection is opened read-only).
 Exit codes
 ----------
 `orgtui check`:        0 clean (info findings only), 1 warnings, 2 failures, 3 could not check.
-`orgtui spend --once`: 0 fine, 1 a hard limit (organisation or project) is enforcing,
-                       3 could not read the spend.
+`orgtui spend --once`: 0 fine, 1 a hard limit (organisation or project) is enforcing, a spend
+                       alert has been crossed, or a usage spike reaches `spike_factor` (see
+                       `orgtui.reports_incident`), 3 could not read the spend.
 "Could not check" (3) covers a configuration error, a rejected admin key, no connection, the
 whole command taking longer than `--timeout` (default 60 s), and any part the report needs
 that could not be read. Then the report is still printed for what was read, every unreadable
@@ -93,6 +94,7 @@ from orgtui.core.spend import (
     summarise,
     trailing_cost_by_project,
 )
+from orgtui.reports_incident import incident_exit, incident_json, incident_text, read_incident
 
 __all__ = ["EXIT_COULD_NOT_CHECK", "CouldNotCheck", "run_check", "run_spend_once"]
 
@@ -291,15 +293,19 @@ async def _spend(connection: Any, args: Any) -> int:
         # Unreadable limits or key lists are not fatal: the report says what is missing.
         errors = {**first.errors, **second.errors}
         summary: SpendSummary = summarise(session.snapshot, data, now)
+        incident, incident_error = await read_incident(connection.client, now)
     finally:
         session.close()
+    factor = connection.profile.thresholds.spike_factor
     if getattr(args, "json", False):
-        _emit(spend_json(connection.profile.name, summary, errors), None)
+        payload = spend_json(connection.profile.name, summary, errors)
+        payload.update(incident_json(incident, incident_error, factor, summary))
+        _emit(payload, None)
     else:
-        _emit(None, spend_text(summary, errors))
+        _emit(None, spend_text(summary, errors) + incident_text(incident, incident_error, factor))
     if errors or summary.errors:
         return EXIT_COULD_NOT_CHECK  # parts it needs are missing: a result, not a footnote
-    return 1 if summary.any_enforcing else 0
+    return 1 if summary.any_enforcing or incident_exit(incident, factor, summary) else 0
 
 
 # ---------------------------------------------------------------- shared formatting

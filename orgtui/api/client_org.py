@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CostLineBucket,
         CostLinePage,
         UsageBucket,
+        UsageLineBucket,
         UsagePage,
     )
 
@@ -336,3 +337,36 @@ class OrgMixin(ClientBase):
             return await self._get_parsed(CostLinePage, "/organization/costs", params=query)
 
         return iter_usage_buckets(fetch, path="/organization/costs")
+
+    def iter_usage_lines(
+        self,
+        kind: str,
+        start_time: int,
+        *,
+        end_time: int | None = None,
+        bucket_width: str = "1h",
+        group_by: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[UsageLineBucket]:
+        """`iter_usage` unfiltered, each result parsed to its project, key and counts only."""
+        if kind not in USAGE_FILTERS:
+            raise ValueError(
+                f"unknown usage kind {kind!r}; expected one of {', '.join(USAGE_KINDS)}"
+            )
+        if bucket_width not in _MAX_BUCKETS:
+            raise ValueError("bucket_width must be 1m, 1h or 1d")
+        params: list[tuple[str, Any]] = [("start_time", int(start_time))]
+        if end_time is not None:
+            params.append(("end_time", int(end_time)))
+        params.append(("bucket_width", bucket_width))
+        _arrays(params, group_by=group_by)
+        params.append(("limit", int(limit) if limit is not None else _MAX_BUCKETS[bucket_width]))
+        template = f"/organization/usage/{kind}"
+
+        from orgtui.api.models_activity import UsageLinePage
+
+        async def fetch(page: str | None) -> UsageLinePage:
+            query = [*params, ("page", page)] if page is not None else params
+            return await self._get_parsed(UsageLinePage, template, params=query)
+
+        return iter_usage_buckets(fetch, path=template)

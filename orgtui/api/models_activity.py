@@ -101,6 +101,38 @@ class CostLinePage(msgspec.Struct, gc=False):
     next_page: str | None = None
 
 
+class UsageLine(msgspec.Struct, gc=False):
+    """The group keys and counts of a usage result the incident view reads (see `CostLine`).
+
+    Grouped by key, a week of hourly buckets on a 10,000-key organisation is over a million
+    results: a full `UsageResult` each would cost gigabytes."""
+
+    project_id: str | None = None
+    api_key_id: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    num_model_requests: int | None = None
+    images: int | None = None
+    characters: int | None = None
+    seconds: int | None = None
+    usage_bytes: int | None = None
+    num_sessions: int | None = None
+
+
+class UsageLineBucket(msgspec.Struct, gc=False):
+    start_time: int
+    end_time: int
+    results: list[UsageLine] = []
+
+
+class UsageLinePage(msgspec.Struct, gc=False):
+    """A usage page (style C) parsed into `UsageLine`s."""
+
+    has_more: bool
+    data: list[UsageLineBucket] = []
+    next_page: str | None = None
+
+
 # ---------------------------------------------------------------- audit logs
 
 

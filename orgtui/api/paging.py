@@ -19,7 +19,7 @@ from orgtui.api._base import ListPage
 from orgtui.api.errors import MalformedResponseError
 
 if TYPE_CHECKING:
-    from orgtui.api.models_activity import CostLinePage, UsagePage
+    from orgtui.api.models_activity import CostLinePage, UsageLinePage, UsagePage
     from orgtui.api.models_rbac import NextPage
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 P = TypeVar("P", bound=ListPage[Any])
-U = TypeVar("U", "UsagePage", "CostLinePage")
+U = TypeVar("U", "UsagePage", "CostLinePage", "UsageLinePage")
 
 
 def _next_cursor(page: ListPage[Any]) -> str | None:

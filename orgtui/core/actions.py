@@ -117,6 +117,14 @@ _SPECS: tuple[ActionSpec, ...] = (
         description="Organisation members by projects",
     ),
     ActionSpec(
+        "view.incident",
+        "Incident",
+        "exclamation_mark",
+        GLOBAL,
+        show_in_footer=False,
+        description="What changed in the last 15/60 minutes, and how to contain it",
+    ),
+    ActionSpec(
         "view.toggle_archived",
         "Show archived",
         "A",

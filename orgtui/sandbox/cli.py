@@ -65,6 +65,9 @@ def _port(text: str) -> int:
     return value
 
 
+INCIDENT_HEAD_START = 15 * 60  # seconds an `--incident` spike has been running at startup
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="orgtui sandbox", description="A local OpenAI Admin API sandbox.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -82,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--incident",
         default=None,
         metavar="KEY_ID",
-        help="spike this project API key's traffic from startup",
+        help="spike this project API key's traffic (x25), as if it began 15 minutes before"
+        " startup, so the first poll already sees it",
     )
     serve.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
@@ -110,7 +114,7 @@ def _serve(args: argparse.Namespace) -> int:
     sb.faults.rate_limit_rpm = args.rate_limit_rpm or None
     sb.faults.error_rate = args.error_rate
     if args.incident:
-        sb.set_incident(args.incident)
+        sb.set_incident(args.incident, since=sb.clock() - INCIDENT_HEAD_START)
     host = args.host
     shown = f"[{host}]" if ":" in host else host
     print(f"orgtui sandbox: {sb.store.org_name()}")

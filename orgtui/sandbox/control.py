@@ -57,9 +57,11 @@ class Sandbox:
 
     # -- traffic ----------------------------------------------------------------------------------
 
-    def set_incident(self, api_key_id: str | None, factor: float = 25.0) -> None:
-        """Spike one key's traffic from now on (None ends the incident)."""
-        self.traffic.set_incident(api_key_id, factor)
+    def set_incident(
+        self, api_key_id: str | None, factor: float = 25.0, *, since: float | None = None
+    ) -> None:
+        """Spike one key's traffic from now (or from `since`) on (None ends the incident)."""
+        self.traffic.set_incident(api_key_id, factor, since=since)
 
     def month_to_date_cost_usd(self, project_id: str | None) -> float:
         if self.traffic is None:

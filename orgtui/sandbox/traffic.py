@@ -286,10 +286,13 @@ class TrafficModel:
 
     # -- incidents ------------------------------------------------------------------------------
 
-    def set_incident(self, api_key_id: str | None, factor: float = 25.0) -> None:
+    def set_incident(
+        self, api_key_id: str | None, factor: float = 25.0, *, since: float | None = None
+    ) -> None:
         """From now on multiply `api_key_id`'s traffic by `factor`; None ends every incident.
 
-        Setting a key again replaces its incident; past buckets never change."""
+        Setting a key again replaces its incident; past buckets never change, unless `since`
+        (a moment before now) backdates the start, as `serve --incident` does before serving."""
         now = self.clock()
         with self._lock:
             self._incidents = [
@@ -300,7 +303,8 @@ class TrafficModel:
             ]
             if api_key_id is not None and factor > 1.0:
                 factor = min(float(factor), MAX_INCIDENT_FACTOR)
-                self._incidents.append(Incident(api_key_id, factor, now))
+                start = now if since is None else min(float(since), now)
+                self._incidents.append(Incident(api_key_id, factor, start))
             self._fingerprint = None
 
     @property

@@ -238,3 +238,14 @@ def test_month_to_date_uses_utc_month_boundaries(model: TrafficModel, clock: Clo
     ten_minutes = model.cost_pico(model.all_streams(), clock.t - 600, clock.t) / 10**12
     assert april == pytest.approx(ten_minutes, rel=1e-12)
     assert april < model.month_to_date_cost_usd(None) + 1e-9
+
+
+def test_a_backdated_incident_is_already_visible_now(clock: Clock) -> None:
+    """`serve --incident` starts the spike 15 minutes before serving: the first poll sees it."""
+    srcs = [source(1, weight=0.0)]
+    model = TrafficModel(3, lambda: srcs, clock)
+    model.set_incident("key_001", 25.0, since=NOW - 15 * MINUTE)
+    assert model.incidents[0]["start"] == NOW - 15 * MINUTE
+    assert sum(window_count(s, NOW - 15 * MINUTE, NOW) for s in completions(model)) > 0
+    model.set_incident("key_001", 25.0, since=NOW + HOUR)  # never in the future
+    assert model.incidents[-1]["start"] == NOW

@@ -24,6 +24,7 @@ def load() -> None:
     import orgtui.ui.access.actions  # noqa: F401
     import orgtui.ui.access.role_actions  # noqa: F401
     import orgtui.ui.audit_health_actions  # noqa: F401
+    import orgtui.ui.features.incident.actions  # noqa: F401
     import orgtui.ui.features.onboard.actions  # noqa: F401
     import orgtui.ui.features.security.actions  # noqa: F401
     import orgtui.ui.keys_actions  # noqa: F401
