@@ -61,6 +61,12 @@ class Capture:
 
 
 class Host(App[None]):
+    # The console's own key handling: space presses the focused button, as enter does.
+    from orgtui.ui.app import OrgTuiApp
+
+    on_key = OrgTuiApp.on_key
+    del OrgTuiApp
+
     def __init__(self, screen: CopyOnceScreen) -> None:
         super().__init__()
         self.dialog = screen

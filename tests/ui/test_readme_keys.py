@@ -33,7 +33,14 @@ WHERE = {
     "spend graph": A.SPEND,
     "copy-once dialog": A.DIALOG,
 }
-SHOWN = {"question_mark": "?", "slash": "/", "colon": ":", "minus": "-", "plus": "+"}
+SHOWN = {
+    "question_mark": "?",
+    "slash": "/",
+    "colon": ":",
+    "minus": "-",
+    "plus": "+",
+    "exclamation_mark": "!",
+}
 
 
 def readme_rows() -> dict[str, set[str]]:

@@ -260,36 +260,6 @@ async def test_hosted_tools_and_retention_changes_reach_the_sandbox() -> None:
     assert _controls(app, pid)["retention_type"] == "zero_data_retention"
 
 
-async def test_rate_limit_form_sends_what_changed() -> None:
-    from orgtui.ui.features.rate_limits import RateLimitScreen
-    from test_keys_support import goto_project
-
-    from orgtui.ui.widgets.form import LabelledInput
-    from orgtui.ui.widgets.project_detail import ProjectDetail
-
-    app = build_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        pid = await goto_project(pilot, "search-prod")
-        detail = app.screen.query_one(ProjectDetail)
-        detail.action_tab_index(4)
-        await settle(pilot)
-        table = detail.active_table()
-        assert table is not None and table.select_key("rl-gpt-4o")
-        table.focus()
-        await pilot.press("e")
-        form = await wait_for_screen(pilot, RateLimitScreen)
-        field = form.query_one("#max_tokens_per_1_minute", LabelledInput)
-        field.input.value = "12,345"
-        field.input.focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert any("Rate limits of gpt-4o" in n for n in notes(app))
-    row = _store(app).one(
-        "SELECT * FROM rate_limits WHERE project_id = ? AND model = 'gpt-4o'", (pid,)
-    )
-    assert row["max_tokens_per_1_minute"] == 12345
-
-
 async def test_hostile_certificate_names_and_subjects_render_literally() -> None:
     hostile = "[red]boom[/red] \x1b[31mesc"
 

@@ -17,11 +17,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from orgtui.ui.text import safe_str, safe_text
+
+
+class _Body(VerticalScroll, can_focus=False):
+    """Scrolls to what tab reaches; not a tab stop itself."""
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -32,6 +36,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen { align: center middle; }
     ConfirmScreen > #confirm { width: 70; max-width: 100%; height: auto; max-height: 100%;
         border: round $error; background: $surface; padding: 1 2 0 2; }
+    ConfirmScreen #confirm-scroll { height: auto; max-height: 55vh; }
     ConfirmScreen #confirm-title { text-style: bold; color: $text-error; padding-bottom: 1; }
     ConfirmScreen #confirm-body { padding-bottom: 1; }
     ConfirmScreen #confirm-typed-label { color: $text-muted; }
@@ -60,14 +65,16 @@ class ConfirmScreen(ModalScreen[bool]):
         body = self._body if isinstance(self._body, Text) else Text(safe_str(self._body, 2000))
         with Vertical(id="confirm"):
             yield Static(safe_text(self._title, 200), id="confirm-title")
-            yield Static(body, id="confirm-body")
-            if self._typed is not None:
-                label = Text("Type ")
-                label.append_text(safe_text(self._typed, 120, style="bold"))
-                label.append(" to confirm:")
-                yield Static(label, id="confirm-typed-label")
-                yield Input(id="confirm-typed", placeholder="exact name")
-                yield Static("", id="confirm-typed-error")
+            # A long body scrolls; the title and the buttons stay on screen (80x24 included).
+            with _Body(id="confirm-scroll"):
+                yield Static(body, id="confirm-body")
+                if self._typed is not None:
+                    label = Text("Type ")
+                    label.append_text(safe_text(self._typed, 120, style="bold"))
+                    label.append(" to confirm:")
+                    yield Static(label, id="confirm-typed-label")
+                    yield Input(id="confirm-typed", placeholder="exact name")
+                    yield Static("", id="confirm-typed-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self._cancel_label, id="cancel")
                 yield Button(

@@ -132,7 +132,6 @@ class CopyOnceScreen(ModalScreen[bool]):
         Binding("q", "close", "Close", show=False),
         Binding("ctrl+c,super+c", "copy_selection", "Copy selection", show=False),
         # Textual's Button answers enter only; space presses the focused button too.
-        Binding("space", "press_focused", "Press", show=False),
     ]
 
     def __init__(
@@ -337,10 +336,6 @@ class CopyOnceScreen(ModalScreen[bool]):
             self._asking = False
         if close:
             self._close(False)
-
-    def action_press_focused(self) -> None:
-        if isinstance(self.focused, Button):
-            self.focused.press()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

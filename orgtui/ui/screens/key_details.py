@@ -46,7 +46,6 @@ class KeyDetailsScreen(ModalScreen[None]):
         Binding("d", "delete", "Delete key", id="key_details.delete"),
         Binding("o", "rotate", "Rotate key", id="key_details.rotate"),
         Binding("y", "yank", "Yank id", id="key_details.yank"),
-        Binding("space", "press_focused", "Press", show=False),
     ]
     DEFAULT_CSS = """
     KeyDetailsScreen { align: center middle; }
@@ -193,10 +192,6 @@ class KeyDetailsScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def action_press_focused(self) -> None:
-        if isinstance(self.focused, Button):
-            self.focused.press()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -56,6 +56,10 @@ class RotationOps(Protocol):
     async def show_secret(self, minted: Any, *, title: str | None = None) -> bool: ...
 
 
+class _Scrolled(VerticalScroll, can_focus=False):
+    """Scrolls what does not fit; not a tab stop itself."""
+
+
 class RotationWizard(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "mint", "Mint", id="rotate.mint"),
@@ -65,7 +69,6 @@ class RotationWizard(ModalScreen[None]):
         Binding("x", "abandon", "Abandon", id="rotate.abandon"),
         Binding("escape", "close", "Close", id="rotate.close"),
         # Textual's Button answers enter only; space presses the focused button too.
-        Binding("space", "press_focused", "Press", show=False),
     ]
     DEFAULT_CSS = """
     RotationWizard { align: center middle; }
@@ -73,6 +76,7 @@ class RotationWizard(ModalScreen[None]):
         border: round $primary; background: $surface; padding: 0 1; }
     RotationWizard #wizard-title { text-style: bold; }
     RotationWizard #wizard-steps { padding: 0 0 1 0; }
+    RotationWizard #wizard-scroll { height: auto; max-height: 55vh; }
     RotationWizard #wizard-body { height: auto; }
     RotationWizard #wizard-note { height: auto; margin-top: 1; color: $text-warning; }
     RotationWizard #wizard-buttons { height: 3; margin-top: 1; }
@@ -107,8 +111,9 @@ class RotationWizard(ModalScreen[None]):
         with Vertical(id="wizard"):
             yield Static(id="wizard-title")
             yield Static(id="wizard-steps")
-            yield Static(id="wizard-body")
-            yield Static(id="wizard-note")
+            with _Scrolled(id="wizard-scroll"):  # long steps scroll; the buttons stay shown
+                yield Static(id="wizard-body")
+                yield Static(id="wizard-note")
             with Horizontal(id="wizard-buttons"):
                 yield Button("Mint new key (m)", id="mint", variant="primary")
                 yield Button("Rotate all together (a)", id="together", variant="primary")
@@ -254,10 +259,6 @@ class RotationWizard(ModalScreen[None]):
             widget = self.query_one(f"#{button[action]}", Button)
             return bool(widget.display) and not self.working
         return True
-
-    def action_press_focused(self) -> None:
-        if isinstance(self.focused, Button) and not self.focused.disabled:
-            self.focused.press()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
