@@ -72,6 +72,15 @@ def isolated_dirs(
     return root
 
 
+@pytest.fixture(autouse=True)
+def _no_live_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pictures hold nothing that moves with request timing: the header's live request count
+    is left out (`test_header_shows_the_live_request_count` turns it back on)."""
+    from orgtui.ui.app import OrgTuiApp
+
+    monkeypatch.setattr(OrgTuiApp, "live_counters", False)
+
+
 @pytest.fixture
 def spec_path() -> Path:
     if not SPEC_PATH.exists():

@@ -44,3 +44,16 @@ async def test_periodic_refresh_brings_in_another_admins_project(
 
 def _tree_labels(node: Any) -> str:
     return str(node.label) + "\n" + "".join(_tree_labels(c) for c in node.children)
+
+
+async def test_header_shows_the_live_request_count(make_app: Any, monkeypatch: Any) -> None:
+    from orgtui.ui.app import OrgTuiApp
+
+    monkeypatch.setattr(OrgTuiApp, "live_counters", True)  # the console's own default
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        header = app.screen.query_one(ConsoleHeader)
+        shown = header.state.requests
+        assert 0 < shown <= app.session.client.budget.requests_made
+        assert f"{shown} req" in str(header.render())

@@ -18,12 +18,12 @@ Snap = Callable[..., bool]
 
 
 def build(**kw: Any) -> Any:
-    """Starts on the main screen: `steps` opens Spend once the first refresh is done, so the
-    request count in the header does not depend on which finished first."""
+    """Starts on the main screen: `steps` opens Spend once the first refresh is done."""
     from orgtui.sandbox import create_app
 
     clock = FrozenClock(FROZEN_NOW)
     app, _ = spend_app(create_app(None, seed=1, clock=clock), clock, start="main", **kw)
+    app.live_counters = False  # no request counter in pictures
     return app
 
 
