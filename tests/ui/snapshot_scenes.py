@@ -307,6 +307,12 @@ def _corrupt_app() -> Any:
     return build_app()
 
 
+async def _onboard_plan(pilot: Any) -> None:
+    from test_onboard_snapshots import open_plan
+
+    await open_plan(pilot)
+
+
 async def _key_details_and_yank(pilot: Any) -> None:
     """`enter` on search-reranker: its details; then `y` yanks its id (OSC 52 only here, so the
     toast reads the same on every machine)."""
@@ -418,6 +424,17 @@ SCENES: dict[str, Scene] = {
             snapshot=False,
             notes="the sandbox's fake key, minted at random: not reproducible",
         ),
+        Scene(
+            "onboard-plan",
+            build_app,
+            _onboard_plan,
+            snapshot=False,
+            notes="O on the tree, the form filled in, then the plan (its own snapshot tests)",
+        ),
+        Scene(
+            "incident", build_app, then(settle, press("exclamation_mark"), settle), snapshot=False
+        ),
+        Scene("groups", build_app, then(settle, press("W"), settle), snapshot=False),
         Scene(
             "key_details",
             build_app,

@@ -14,11 +14,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from orgtui.core import actions as A
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.text import safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.tables import ResourceTable, _scoped
 from orgtui.ui.widgets.vtable import Column, Row, VirtualTable
 
@@ -118,7 +119,7 @@ class GroupsScreen(Screen[None]):
         yield Static(id="group-members-title")
         yield GroupMembersTable(id="group-members-table")
         yield Static("Loading…", id="groups-status")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     def on_mount(self) -> None:
         for table in self.query(ResourceTable):

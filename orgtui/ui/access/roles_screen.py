@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from orgtui.core import actions as A
 from orgtui.core.services.roles import permission_areas
 from orgtui.ui.text import safe_text
+from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.tables import ResourceTable, _scoped
 from orgtui.ui.widgets.vtable import Column, Row, VirtualTable
 
@@ -98,7 +99,7 @@ class RolesScreen(Screen[None]):
         yield RolesTable(id="roles-table")
         yield Static(id="role-permissions")
         yield Static("Loading…", id="roles-status")
-        yield Footer(compact=True)
+        yield OrgFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(RolesTable)

@@ -10,9 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from orgtui.ui.text import safe_str
+from orgtui.ui.widgets.footer import OrgFooter
 
 if TYPE_CHECKING:
     from orgtui.core.incident import IncidentReport, IncidentRow
@@ -60,7 +61,7 @@ class IncidentScreen(Screen[None]):
         table: DataTable[Any] = DataTable(id="incident-rows", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
-        yield Footer()
+        yield OrgFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
