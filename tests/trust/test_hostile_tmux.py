@@ -77,10 +77,10 @@ def test_rename_dialog_on_a_hostile_name_leaves_clipboard_and_title_alone(
         assert _wait(lambda: "updated" in screen()), screen()  # the first refresh is done
 
         def jump_open() -> bool:
-            if "Jump to project" not in screen():
+            if "Jump to a project" not in screen():
                 tmux("send-keys", "-t", "hostile", "-l", ":")
                 time.sleep(0.5)
-            return "Jump to project" in screen()
+            return "Jump to a project" in screen()
 
         assert _wait(jump_open, 30), screen()
         tmux("send-keys", "-t", "hostile", "-l", "zz-osc52")

@@ -207,6 +207,9 @@ def test_inside_a_real_screen_session(tmp_path: Path) -> None:
     try:
         subprocess.run(["screen", "-dmS", session, "sh", "-c", command], env=env, check=True)
         assert _wait(lambda: "Acme Robotics" in capture())
+        # The first refresh has drawn the projects: j j lands on one, not on what an empty
+        # tree has in their place.
+        assert _wait(lambda: "updated" in capture() and "Default project" in capture())
         for key in ("j", "j", "\r"):
             screen("stuff", key)
             time.sleep(0.3)
