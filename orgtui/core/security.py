@@ -73,7 +73,8 @@ def retention_longer(project_type: str | None, org_type: str | None) -> bool:
 # ---------------------------------------------------------------- certificates
 
 _PEM = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.S)
-_IDENTITY: dict[str, tuple[str, str]] = {}  # certificate id -> (fingerprint, subject)
+# (profile, certificate id, valid_at, expires_at) -> (fingerprint, subject)
+_IDENTITY: dict[tuple[object, ...], tuple[str, str]] = {}
 
 
 def pem_identity(pem: str | None) -> tuple[str, str]:
@@ -137,13 +138,22 @@ def _live_projects(session: Session) -> list[str]:
 
 
 async def _identity(session: Session, cert: Certificate) -> tuple[str, str]:
-    known = _IDENTITY.get(cert.id)
+    # An id alone is not an identity: another organisation (or sandbox) can reuse it for a
+    # different certificate, so the cache key holds the profile and the validity too.
+    d = cert.certificate_details
+    key = (
+        session.profile.name,
+        cert.id,
+        getattr(d, "valid_at", None),
+        getattr(d, "expires_at", None),
+    )
+    known = _IDENTITY.get(key)
     if known is not None:
         return known
     full = await session.client.get_certificate(cert.id, include_content=True)
     found = pem_identity(full.certificate_details.content)
     if found != ("", ""):
-        _IDENTITY[cert.id] = found
+        _IDENTITY[key] = found
     return found
 
 

@@ -146,3 +146,31 @@ def test_retention_longer_than_the_org() -> None:
     assert not sec.retention_longer("organization_default", "zero_data_retention")
     assert not sec.retention_longer("zero_data_retention", "modified_abuse_monitoring")
     assert not sec.retention_longer(None, None)
+
+
+async def test_a_reused_certificate_id_is_read_again_not_taken_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two sandboxes (two organisations) seeded at different times hand out the same ids for
+    different certificates: each shows its own fingerprint (a stale cache mixed them)."""
+    import fixtures_services
+
+    from orgtui.core.security import load_certificates
+
+    seen = []
+    for start in (fixtures_services.T0, fixtures_services.T0 + 7 * 86400):
+        monkeypatch.setattr(fixtures_services, "T0", start)  # a later org: other PEMs
+        world = World()
+        try:
+            session = await world.loaded()
+            overview = await load_certificates(session)
+            for info in overview.certificates:
+                stored = world.sb.store.one(
+                    "SELECT fingerprint FROM certificates WHERE id = ?", (info.id,)
+                )
+                assert info.fingerprint == stored["fingerprint"], info.id
+            seen.append({c.id: c.fingerprint for c in overview.certificates})
+        finally:
+            world.close()
+    assert seen[0].keys() == seen[1].keys()  # the same ids...
+    assert seen[0] != seen[1]  # ...for other certificates
