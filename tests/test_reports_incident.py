@@ -18,20 +18,10 @@ import pytest
 
 from orgtui.core.incident_kinds import KINDS
 from orgtui.sandbox import SANDBOX_ADMIN_KEY, create_app
+from tests.test_reports import WRAPPER  # runs the CLI, and fails if it imports textual
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 3
-WRAPPER = """
-import runpy, sys
-sys.argv = ["orgtui", *sys.argv[1:]]
-try:
-    runpy.run_module("orgtui", run_name="__main__")
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-assert "textual" not in sys.modules, "a screenless command imported textual"
-sys.exit(code)
-"""
 
 
 def _free_port() -> int:
