@@ -50,8 +50,14 @@ async def test_user_key_needs_its_name_typed() -> None:
         for fact in ("Owner", "user ", "Age", "Last used", "Project access", key.redacted_value):
             assert fact in shown
         assert "rotate it" in shown  # the seeded key is far past 90 days
-        # The input is focused: typing the name is the whole confirmation.
-        assert app.screen.focused is confirm.query_one("#confirm-typed", Input)
+        # The input is focused (once the dialog has mounted): typing the name is the whole
+        # confirmation.
+        typed = confirm.query_one("#confirm-typed", Input)
+        for _ in range(50):
+            if app.screen.focused is typed:
+                break
+            await pilot.pause()
+        assert app.screen.focused is typed
         assert confirm.query_one("#confirm-button", Button).disabled
         await pilot.press(*"legacy-search", "enter")  # not the exact name
         await pilot.pause()
