@@ -279,6 +279,13 @@ _SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("graph.range", "Range", "g", SPEND, description="Minute, hour, day, cost"),
     ActionSpec("graph.group", "Group by", "G", SPEND, description="None, project, key, model"),
+    ActionSpec(
+        "graph.kind",
+        "Kind",
+        "u",
+        SPEND,
+        description="One kind of usage, all kinds stacked, or cost in dollars",
+    ),
     ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
     # -- security controls (the Certificates node; a project's Security tab)
     ActionSpec(

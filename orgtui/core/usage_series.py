@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from orgtui.core.incident_kinds import KIND_BY_NAME
+from orgtui.core.usage_kinds import groups_of, measure_of
+
 __all__ = [
     "GROUPS",
     "GROUP_TITLES",
@@ -91,11 +94,12 @@ class GraphQuery:
     group_field: str | None
     project_ids: tuple[str, ...] = ()
     api_key_ids: tuple[str, ...] = ()
+    usage_kind: str = "completions"  # the usage endpoint, or "all" (every kind, stacked)
 
     @property
-    def mode(self) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
-        """What the user chose (range, group, filters): equal modes ask the same question."""
-        return (self.range_id, self.group, self.project_ids, self.api_key_ids)
+    def mode(self) -> tuple[str, str, tuple[str, ...], tuple[str, ...], str]:
+        """What the user chose (range, group, filters, kind): equal modes ask the same question."""
+        return (self.range_id, self.group, self.project_ids, self.api_key_ids, self.usage_kind)
 
     @property
     def bucket_seconds(self) -> int:
@@ -109,7 +113,7 @@ class GraphQuery:
         return list(range(self.start, self.end, self.bucket_seconds))
 
     def client_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for `AdminClient.iter_usage("completions", ...)` / `iter_costs`."""
+        """Keyword arguments for `AdminClient.iter_usage(usage_kind, ...)` / `iter_costs`."""
         kwargs: dict[str, Any] = {"end_time": self.end, "limit": self.buckets}
         if self.kind == "usage":
             kwargs["bucket_width"] = self.bucket_width
@@ -129,7 +133,10 @@ def graph_query(
     *,
     project_id: str | None = None,
     api_key_id: str | None = None,
+    usage_kind: str = "completions",
 ) -> GraphQuery:
+    """What to ask for. A kind that cannot be grouped or filtered by key (vector stores, code
+    interpreter sessions) is asked ungrouped or for the key's project: `group` says so."""
     if range_id not in RANGES:
         raise ValueError(f"unknown range {range_id!r}")
     if group not in GROUPS:
@@ -139,6 +146,10 @@ def graph_query(
     end = (int(now) // DAY + 1) * DAY if range_id == "cost" else int(now) // width * width
     start = end - _COUNT[range_id] * width
     fields = _COST_FIELD if range_id == "cost" else _USAGE_FIELD
+    kind = "costs" if range_id == "cost" else usage_kind
+    if kind != "costs" and group not in groups_of(kind):
+        group = "none"
+    by_key = kind == "costs" or "key" in groups_of(kind)
     return GraphQuery(
         range_id=range_id,
         group=group,
@@ -148,7 +159,8 @@ def graph_query(
         end=end,
         group_field=fields.get(group),
         project_ids=(project_id,) if project_id else (),
-        api_key_ids=(api_key_id,) if api_key_id else (),
+        api_key_ids=(api_key_id,) if api_key_id and by_key else (),
+        usage_kind=kind if kind != "costs" else "completions",
     )
 
 
@@ -156,9 +168,14 @@ def graph_query(
 class Series:
     key: str  # the group value ("" when ungrouped, OTHER for the rest)
     label: str
-    requests: tuple[float, ...]
+    requests: tuple[float, ...]  # events: requests (sessions for code interpreter)
     tokens: tuple[float, ...]
     cost: tuple[float, ...]
+    measure: tuple[float, ...] = ()  # the kind's own unit (images, characters, GB-days...)
+
+    @property
+    def total_measure(self) -> float:
+        return math.fsum(self.measure)
 
     @property
     def total_requests(self) -> float:
@@ -189,17 +206,23 @@ class GraphData:
     def empty(self) -> bool:
         if self.is_cost:
             return all(s.total_cost == 0 for s in self.series)
-        return all(s.total_requests == 0 and s.total_tokens == 0 for s in self.series)
+        return all(
+            s.total_requests == 0 and s.total_tokens == 0 and s.total_measure == 0
+            for s in self.series
+        )
 
 
-def _metrics(result: Any) -> tuple[float, float, float]:
+def _metrics(result: Any, query: GraphQuery) -> tuple[float, float, float, float]:
+    """(events, tokens, dollars, the kind's own measure) of one result."""
     amount = getattr(result, "amount", None)
     cost = float(getattr(amount, "value", 0.0) or 0.0) if amount is not None else 0.0
-    requests = float(getattr(result, "num_model_requests", None) or 0)
+    requests = float(
+        getattr(result, "num_model_requests", None) or getattr(result, "num_sessions", None) or 0
+    )
     tokens = float(
         (getattr(result, "input_tokens", None) or 0) + (getattr(result, "output_tokens", None) or 0)
     )
-    return requests, tokens, cost
+    return requests, tokens, cost, measure_of(query.usage_kind, result, query.bucket_seconds)
 
 
 def shape(
@@ -227,27 +250,32 @@ def shape(
         for result in bucket.results:
             value = getattr(result, query.group_field, None) if query.group_field else None
             key = "" if value is None else str(value)
-            rows = table.setdefault(key, [[0.0] * n, [0.0] * n, [0.0] * n])
-            for metric, amount in enumerate(_metrics(result)):
+            rows = table.setdefault(key, [[0.0] * n for _ in range(4)])
+            for metric, amount in enumerate(_metrics(result, query)):
                 rows[metric][position] += amount
     if not query.group_field:
-        table.setdefault("", [[0.0] * n, [0.0] * n, [0.0] * n])
-    rank = 2 if query.kind == "costs" else 1
+        table.setdefault("", [[0.0] * n for _ in range(4)])
+    rank = 2 if query.kind == "costs" else (1 if _has_tokens(query) else 3)
     ordered = sorted(table.items(), key=lambda item: (-math.fsum(item[1][rank]), item[0]))
     shown, folded = ordered, []
     if len(ordered) > max_series:  # max_series lines in all: the last one is "other"
         shown, folded = ordered[: max_series - 1], ordered[max_series - 1 :]
     series = [
-        Series(key, _label(query, key, label), tuple(r), tuple(t), tuple(c))
-        for key, (r, t, c) in shown
+        Series(key, _label(query, key, label), tuple(r), tuple(t), tuple(c), tuple(m))
+        for key, (r, t, c, m) in shown
     ]
     if folded:
         merged = [
             [math.fsum(col) for col in zip(*(rows[m] for _, rows in folded), strict=True)]
-            for m in range(3)
+            for m in range(4)
         ]
         series.append(Series(OTHER, f"{len(folded)} more", *(tuple(values) for values in merged)))
     return GraphData(query, tuple(starts), tuple(series), newest, len(folded))
+
+
+def _has_tokens(query: GraphQuery) -> bool:
+    spec = KIND_BY_NAME.get(query.usage_kind)
+    return spec is None or spec.tokens
 
 
 def _label(query: GraphQuery, key: str, label: Callable[[str, str], str] | None) -> str:

@@ -105,6 +105,13 @@ async def graph_group(app: OrgTuiApp, ctx: ActionContext) -> None:
         graph.cycle_group()
 
 
+@ui_action("graph.kind")
+async def graph_kind(app: OrgTuiApp, ctx: ActionContext) -> None:
+    graph = _graph(app, ctx)
+    if graph is not None:
+        graph.cycle_kind()
+
+
 @ui_action("graph.pause")
 async def graph_pause(app: OrgTuiApp, ctx: ActionContext) -> None:
     graph = _graph(app, ctx)

@@ -1,4 +1,4 @@
-"""The live usage graph: requests and tokens (or daily cost) over time, polled in a worker.
+"""The live usage graph: one kind of usage, every kind stacked, or daily cost, polled in a worker.
 
 Used by the main screen's usage strip (scope follows the tree) and by the spend screen.
 
@@ -7,11 +7,12 @@ Used by the main screen's usage strip (scope follows the tree) and by the spend 
     graph.set_key_filter(key_id)              # the spend screen filters to one key
 
 Keys (registry scope `spend`): `g` cycles the range (1m, 1h, 1d, cost), `G` the grouping
-(none, project, key, model), `p` pauses polling. It polls every `profile.usage_poll_seconds`
-(never faster than the client's request budget allows, see `usage_series.poll_interval`) and
-only while its screen is the one shown. One poll is one request (a single page of buckets).
-
-Colour is never the only cue: every series has its own marker, and the legend repeats it.
+(none, project, key, model), `u` the kind (completions, embeddings, moderations, images, speech,
+transcription, vector stores, code interpreter, all kinds stacked, cost), `p` pauses polling.
+It polls every `profile.usage_poll_seconds` (never faster than the client's request budget
+allows, see `usage_series.poll_interval`) and only while its screen is the one shown. One poll
+is one request (a single page of buckets) of the kind on screen; stacked, one per kind (each
+its own endpoint). Kinds not on screen are not fetched. Drawing: `usage_graph_paint`.
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.color import Color
 from textual.containers import Vertical
 from textual.widgets import Static
 from textual.worker import Worker
 from textual_plotext import PlotextPlot
 
 from orgtui.core.actions import SPEND
-from orgtui.core.money import format_usd
+from orgtui.core.usage_kinds import ALL, GRAPH_KINDS, kind_name, stack
 from orgtui.core.usage_series import (
     GROUP_TITLES,
     GROUPS,
@@ -37,32 +37,21 @@ from orgtui.core.usage_series import (
     RANGES,
     GraphData,
     GraphQuery,
-    compact,
     cycle,
     graph_query,
     poll_interval,
     series_labels,
     shape,
-    time_ticks,
-    value_ticks,
 )
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.messages import RequestsMade
 from orgtui.ui.text import clock_time, safe_str, safe_text
+from orgtui.ui.widgets.usage_graph_paint import paint_legend, paint_plot
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
 
-# (plotext marker, legend glyph) per series: distinct without colour.
-MARKERS: tuple[tuple[str, str], ...] = (
-    ("braille", "⣿"),
-    ("hd", "▚"),
-    ("+", "+"),
-    ("x", "x"),
-    ("o", "o"),
-)
-_THEME_COLOURS = ("primary", "accent", "success", "secondary", "warning")
 SCOPE_SETTLE_SECONDS = 0.4  # fetch for a new scope once the selection has rested this long
 
 
@@ -95,12 +84,16 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         *,
         range_id: str = "1m",
         group: str = "none",
+        kind: str = "completions",
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.range_id = range_id
         self.group = group
+        self.kind = kind  # one of GRAPH_KINDS; cost is the range "cost"
+        self.kind_errors: list[str] = []  # stacked: the kinds that could not be read
+        self._usage_range = range_id if range_id != "cost" else "1m"
         self.paused = False
         self.session: Session | None = None
         self.project_id: str | None = None
@@ -185,9 +178,24 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
 
     def cycle_range(self) -> str:
         self.range_id = cycle(RANGES, self.range_id)
+        if self.range_id != "cost":
+            self._usage_range = self.range_id
         self.data = None
         self._restart()
         return self.range_id
+
+    def cycle_kind(self) -> str:
+        """The next kind: each kind of usage, then all of them stacked, then cost in dollars,
+        then back to the first kind (in the range it had before cost)."""
+        if self.range_id == "cost":
+            self.range_id, self.kind = self._usage_range, GRAPH_KINDS[0]
+        elif self.kind == ALL:
+            self._usage_range, self.range_id = self.range_id, "cost"
+        else:
+            self.kind = cycle(GRAPH_KINDS, self.kind)
+        self.data = None
+        self._restart()
+        return "cost" if self.range_id == "cost" else self.kind
 
     def cycle_group(self) -> str:
         self.group = cycle(GROUPS, self.group)
@@ -243,6 +251,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
             self.session.clock.now(),
             project_id=self.project_id,
             api_key_id=self.api_key_id,
+            usage_kind=self.kind,
         )
 
     def poll(self, *, force: bool = False) -> Worker[None] | None:
@@ -269,10 +278,13 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         from orgtui.api.errors import ApiError
 
         client: Any = session.client
+        if query.kind != "costs" and query.usage_kind == ALL:
+            await self._fetch_stacked(session, query)
+            return
         if query.kind == "costs":
             source = client.iter_costs(query.start, **query.client_kwargs())
         else:
-            source = client.iter_usage("completions", query.start, **query.client_kwargs())
+            source = client.iter_usage(query.usage_kind, query.start, **query.client_kwargs())
         try:
             buckets = [bucket async for bucket in source]
         except ApiError as error:
@@ -293,18 +305,24 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         self.fetched_at = session.clock.now()
         self._paint()
 
-    # ------------------------------------------------------------------ painting
+    async def _fetch_stacked(self, session: Session, query: GraphQuery) -> None:
+        """Every kind, ungrouped, one request each; a kind that fails is named, not fatal."""
+        from orgtui.ui.widgets.usage_graph_fetch import fetch_stacked
 
-    def _colours(self) -> list[tuple[int, int, int]]:
-        theme = self.app.current_theme
-        found = []
-        for name in _THEME_COLOURS:
-            value = getattr(theme, name, None)
-            try:
-                found.append(Color.parse(value).rgb if value else (128, 128, 128))
-            except Exception:  # an ANSI theme colour name that does not parse as RGB
-                found.append((128, 128, 128))
-        return found
+        per_kind, failed = await fetch_stacked(session.client, query)
+        self.post_message(RequestsMade())
+        current = self.query_now()
+        if current is None or current.mode != query.mode:
+            return
+        self.kind_errors = failed
+        self.error = None if per_kind else "no kind of usage could be read"
+        self.fetching = False
+        if per_kind:
+            self.data = stack(per_kind, query)
+            self.fetched_at = session.clock.now()
+        self._paint()
+
+    # ------------------------------------------------------------------ painting
 
     def _paint(self) -> None:
         if not self.is_mounted:
@@ -329,8 +347,15 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         if not self.is_mounted:
             return
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append("Usage " if self.range_id != "cost" else "Cost ", style="bold")
-        text.append(f"{RANGE_TITLES[self.range_id]} · {GROUP_TITLES[self.group]} · ")
+        if self.range_id == "cost":
+            text.append("Cost ", style="bold")
+            text.append(f"{RANGE_TITLES[self.range_id]} · {GROUP_TITLES[self.group]} · ")
+        else:
+            query = self.query_now()
+            group = query.group if query is not None else self.group
+            text.append(f"{kind_name(self.kind).capitalize()} ", style="bold")
+            grouping = "" if self.kind == ALL else f"{GROUP_TITLES[group]} · "
+            text.append(f"{RANGE_TITLES[self.range_id]} · {grouping}")
         text.append_text(safe_text(self._scope_name(), 40))
         right = Text(end="")
         if self.paused:
@@ -353,54 +378,11 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         self.query_one("#graph-caption", Static).update(Text.assemble(text, " " * gap, right))
 
     def _paint_plot(self) -> None:
-        plot = self.plot
-        plt = plot.plt
-        plt.clear_figure()
-        data = self.data
-        if data is None:
-            plot.refresh()
-            return
-        colours = self._colours()
-        xs = list(range(len(data.starts)))
-        width = max(plot.size.width, 40)
-        positions, labels = time_ticks(data.query, max_ticks=max(2, (width - 12) // 9))
-        if data.empty:  # axes only: a flat line at zero would read as a bar
-            plt.scatter([0, max(len(xs) - 1, 1)], [0, 0], marker=" ")
-            plt.ylim(0, 1)
-            plt.yticks([0], ["$0" if data.is_cost else "0"])
-        elif not data.is_cost and data.query.group_field is None:
-            series = data.series[0]  # requests on the left axis, tokens on the right
-            for i, (side, values) in enumerate(
-                (("left", series.requests), ("right", series.tokens))
-            ):
-                self._draw(xs, values, i, colours, side)
-                top, ticks, names = value_ticks(max(values, default=0))
-                plt.ylim(0, top, yside=side)
-                plt.yticks(ticks, names, yside=side)
-        else:  # one metric for every series: tokens, or dollars for costs
-            columns = [s.cost if data.is_cost else s.tokens for s in data.series]
-            top, ticks, names = value_ticks(
-                max((max(c, default=0) for c in columns), default=0), money=data.is_cost
-            )
-            for i, values in enumerate(columns):
-                self._draw(xs, values, i, colours, "left")
-            plt.ylim(0, top)
-            plt.yticks(ticks, names)
-        plt.xticks(positions, labels)
-        plt.xlim(0, max(len(xs) - 1, 1))
-        plt.xaxes(True, False)  # no top frame line: one more row of data
-        plot.refresh()
-
-    def _draw(
-        self, xs: list[int], ys: tuple[float, ...], i: int, colours: list[Any], side: str
-    ) -> None:
-        marker = MARKERS[i % len(MARKERS)][0]
-        self.plot.plt.plot(xs, list(ys), marker=marker, color=colours[i % len(colours)], yside=side)
+        paint_plot(self)
 
     def _paint_legend(self) -> None:
-        data = self.data
         legend = self.query_one("#graph-legend", Static)
-        if data is None:
+        if self.data is None:
             if self.paused:  # no request while paused: say what brings this view
                 key = getattr(getattr(self.app, "registry", None), "key_for", lambda _: "p")
                 legend.update(
@@ -409,45 +391,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
                 return
             legend.update(Text("loading…" if not self.error else "", style="dim"))
             return
-        colours = self._colours()
-        text = Text(no_wrap=False, end="")
-        if data.empty:
-            text.append("No usage in this window. ", style="italic")
-        if not data.is_cost and data.query.group_field is None:
-            series = data.series[0]
-            per = {"1m": "min", "1h": "h", "1d": "day"}[data.query.range_id]
-            self._glyph(text, 0, colours)
-            text.append(f" requests/{per} (left, {compact(series.total_requests)} in all)  ")
-            self._glyph(text, 1, colours)
-            text.append(f" tokens/{per} (right, {compact(series.total_tokens)} in all)")
-        elif data.is_cost and data.query.group_field is None:
-            from orgtui.core.spend_fetch import trailing_total
-
-            cost = data.series[0].cost
-            last_30 = trailing_total(data.starts, cost, self.fetched_at or data.query.end - 1)
-            today = cost[-1] if cost else 0.0
-            self._glyph(text, 0, colours)
-            # Named as Health and Spend name it: the same 30 full days, today apart.
-            text.append(
-                f" cost per day: last 30 days {format_usd(last_30)}, today {format_usd(today)}"
-            )
-        else:
-            if not data.is_cost:
-                text.append("tokens: ", style="dim")
-            for i, series in enumerate(data.series):
-                self._glyph(text, i, colours)
-                text.append(" ")
-                text.append_text(safe_text(series.label, 24))
-                total = (
-                    format_usd(series.total_cost) if data.is_cost else compact(series.total_tokens)
-                )
-                text.append(f" {total}  ")
-        legend.update(text)
-
-    @staticmethod
-    def _glyph(text: Text, i: int, colours: list[Any]) -> None:
-        r, g, b = colours[i % len(colours)]
-        text.append(MARKERS[i % len(MARKERS)][1], style=f"bold rgb({r},{g},{b})")
+        legend.update(paint_legend(self))
 
     def on_resize(self) -> None:
         self._paint()
