@@ -124,10 +124,17 @@ def paint_plot(graph: UsageGraph) -> None:
     plot.refresh()
 
 
+def _count(value: float) -> str:
+    """Whole counts as whole numbers (6, not 6.0), large ones compact (1.2k)."""
+    if value < 10 and value == int(value):
+        return str(int(value))
+    return compact(value)
+
+
 def _amount(value: float, unit: str) -> str:
     if unit == "GB-days":
         return f"{value:,.2f} GB-days" if value < 100 else f"{compact(value)} GB-days"
-    return f"{compact(value)} {unit}"
+    return f"{_count(value)} {unit}"
 
 
 def paint_legend(graph: UsageGraph) -> Text:
@@ -140,23 +147,22 @@ def paint_legend(graph: UsageGraph) -> Text:
     per = PER[data.query.range_id]
     kind = data.query.usage_kind
     if not data.is_cost and kind == ALL:
-        text.append(f"requests/{per}, stacked: ", style="dim")
+        text.append(f"stacked requests/{per}: ", style="dim")
         i = 0
         for series in data.series:
             spec = spec_of(series.key)
-            if spec.events is None:  # a stored size: named, not stacked
-                text.append(f"  {series.label} {_amount(series.total_measure, spec.unit)}")
+            if spec.events is None:
                 continue
             glyph(text, i, palette)
-            amount = (
-                f"{compact(series.total_requests)} requests"
-                if spec.unit == "requests"
-                else _amount(series.total_measure, spec.unit)
-            )
-            text.append(f" {series.label} {amount}  ")
+            unit = " sessions" if spec.events == "num_sessions" else ""
+            text.append(f" {series.label} {_count(series.total_requests)}{unit}  ")
             i += 1
+        for series in data.series:  # a stored size: named, not stacked
+            spec = spec_of(series.key)
+            if spec.events is None:
+                text.append(f"· {series.label} {_amount(series.total_measure, spec.unit)}  ")
         if graph.kind_errors:
-            text.append(f" ⚠ not readable: {', '.join(graph.kind_errors)}", style="bold")
+            text.append(f"⚠ not readable: {', '.join(graph.kind_errors)}", style="bold")
     elif not data.is_cost and data.query.group_field is None:
         spec = spec_of(kind)
         series = data.series[0]
@@ -193,7 +199,7 @@ def paint_legend(graph: UsageGraph) -> Text:
             if spec is None:
                 total = format_usd(series.total_cost)
             elif spec.tokens:
-                total = compact(series.total_tokens)
+                total = _count(series.total_tokens)
             else:
                 total = _amount(series.total_measure, spec.unit).removesuffix(f" {spec.unit}")
             text.append(f" {total}  ")
