@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KINDS", "KIND_BY_NAME", "KindSpec"]
+__all__ = ["KINDS", "KIND_BY_NAME", "KindSpec", "number", "rate_text"]
 
 GB = 1_000_000_000
 
@@ -115,3 +115,17 @@ KINDS: tuple[KindSpec, ...] = (
 )
 
 KIND_BY_NAME = {spec.kind: spec for spec in KINDS}
+
+
+def number(value: float | None) -> str:
+    """A rate as the incident panel, the spend screen and `spend --once` print it."""
+    if value is None:
+        return "-"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+
+
+def rate_text(value: float | None, unit: str) -> str:
+    """`1,864 requests`, `0.56 GB-days`: a rate per hour in its kind's unit."""
+    return "-" if value is None else f"{number(value)} {unit}"

@@ -180,3 +180,63 @@ async def test_thirty_day_cost_in_the_graph_and_health(
         await wait_for(pilot, lambda: health.costs_state == "ready")
         await settle(pilot, app)
         assert f"costs: last 30 days {last_30}" in plain(health.query_one("#health-title"))
+
+
+async def test_every_kind_per_hour_agrees_across_spend_incident_and_spend_once(
+    sandbox_app: Any, frozen_clock: Any
+) -> None:
+    """The spend screen's per-kind line, the incident panel's kind rows and `spend --once
+    --json`'s `usage_by_kind` (its own code path, a fresh client) give the same figures."""
+    from test_spend_support import spend_app, wait_for_screen
+    from textual.widgets import DataTable
+
+    from orgtui.config import demo_profile
+    from orgtui.connect import connection_for_app
+    from orgtui.core.incident_kinds import number
+    from orgtui.reports_incident import incident_json, read_incident
+    from orgtui.ui.features.incident.screen import IncidentScreen
+    from orgtui.ui.screens.spend import SpendScreen
+    from orgtui.ui.screens.spend_rows import SHORT_UNITS
+
+    now = frozen_clock.now()
+    conn = connection_for_app(sandbox_app, demo_profile(), requests_per_minute=60000)
+    report, error = await read_incident(conn.client, now)
+    await conn.client.aclose()
+    assert error is None and report is not None
+    by_kind = incident_json(report, None, 3.0, SimpleNamespace_summary())["usage_by_kind"]
+    kinds = [k for k in by_kind if k != "costs"]
+    assert len(kinds) == 8 and all(by_kind[k]["per_hour_60m"] for k in kinds)
+
+    app, _ = spend_app(sandbox_app, frozen_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for_screen(pilot, SpendScreen)
+        await wait_for(pilot, lambda: screen.kinds_report is not None)
+        await settle(pilot, app)
+        line = " ".join(plain(screen.query_one("#spend-kinds")).split())  # as wrapped
+        from orgtui.core.usage_kinds import kind_name
+
+        for kind in kinds:
+            figure = by_kind[kind]
+            unit = SHORT_UNITS.get(figure["unit"], figure["unit"])
+            assert f"{kind_name(kind)} {number(figure['per_hour_60m'])} {unit}" in line, kind
+        assert f"costs {format_usd(by_kind['costs']['per_hour_today'])}/h" in line
+
+        await pilot.press("exclamation_mark")
+        panel = await wait_for_screen(pilot, IncidentScreen)
+        await wait_for(pilot, lambda: panel.report is not None)
+        table = panel.query_one(DataTable)
+        for index, row in enumerate(panel.rows):
+            if row.scope != "kind":
+                continue
+            now_cell = str(table.get_row_at(index)[6])
+            figure = by_kind[row.kind]
+            # "now" is the last 15 minutes when their rise is more than noise, else the 60
+            window = "per_hour_15m" if row.significant_15m else "per_hour_60m"
+            assert now_cell == f"{number(figure[window])} {figure['unit']}", row.kind
+
+
+def SimpleNamespace_summary() -> Any:  # noqa: N802
+    """`incident_json` counts fired alerts from a spend summary: none here."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(org=SimpleNamespace(alerts=()), projects=())

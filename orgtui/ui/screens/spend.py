@@ -3,6 +3,7 @@
     header
     $1,468.23  of $40,000.00 org limit ███░░░ 3.7% · forecast $2,502.96     (big at 32+ rows)
     Today $39.95 · $2.76/h · 31 req/min · 152k tok/min (last hour)
+    Per hour, last 60 min: completions 1,864 requests · embeddings ... · costs $2.71 today
     ⚠ 3 project(s) without a hard limit: data-pipeline, ...
     Project        Month  Hard limit  Used      Alerts  Forecast  Today    (org first)
     Top key        Project         Today    Month
@@ -11,7 +12,9 @@
 
 Figures are `summarise(...)` of the spend watch (`alerts_watch.SpendWatch`), refreshed on open,
 with `r`, and every poll interval unless paused (`p` pauses the graph and the figures: no
-requests at all). Opening the screen marks spend alerts as seen.
+requests at all). The per-kind line is the incident report's (`core.incident`: the same
+figures as the incident panel and `spend --once`), read with them. Opening the screen marks
+spend alerts as seen.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ from orgtui.core.snapshot import project_part
 from orgtui.ui.alerts_watch import SpendUpdated, spend_watch
 from orgtui.ui.bindings import scope_bindings
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
+from orgtui.ui.messages import RequestsMade, SnapshotChanged, SyncFinished, SyncProgress
 from orgtui.ui.screens.spend_rows import (
     key_rows,
+    kinds_line,
     notices,
     overview,
     project_rows,
@@ -71,6 +75,9 @@ class SpendScreen(Screen[None]):
     SpendScreen #spend-big-box { width: auto; height: auto; }
     SpendScreen #spend-overview { width: 1fr; height: auto; text-wrap: nowrap;
         text-overflow: ellipsis; }
+    SpendScreen #spend-kinds { height: 1; padding: 0 1; background: $surface;
+        text-wrap: nowrap; text-overflow: ellipsis; }
+    SpendScreen.-tall #spend-kinds { height: auto; max-height: 2; text-wrap: wrap; }
     SpendScreen #spend-notices { height: 1; padding: 0 1; background: $surface;
         text-wrap: nowrap; text-overflow: ellipsis; }
     SpendScreen #spend-projects { height: 1fr; min-height: 4; }
@@ -92,6 +99,8 @@ class SpendScreen(Screen[None]):
         self.summary: SpendSummary | None = None
         self.error: str | None = None
         self._reevaluate_pending = False
+        self.kinds_report: Any = None  # IncidentReport: every kind of usage
+        self.kinds_error: str | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -106,6 +115,7 @@ class SpendScreen(Screen[None]):
                 yield Digits("", id="spend-big")
                 yield Static("month to date", id="spend-big-label")
             yield Static(id="spend-overview")
+        yield Static(id="spend-kinds")
         yield Static(id="spend-notices")
         yield SpendProjectsTable(id="spend-projects")
         yield TopKeysTable(id="spend-keys")
@@ -160,6 +170,26 @@ class SpendScreen(Screen[None]):
     def refresh_figures(self) -> None:
         if not self.paused:
             spend_watch(self.app).request(self.session)
+            self.run_worker(self._read_kinds(), group="spend-kinds", exclusive=True)
+
+    async def _read_kinds(self) -> None:
+        """Every kind of usage, as the incident panel reads it (at most 12 requests)."""
+        from orgtui.api.errors import ApiError
+        from orgtui.core.incident import compute_incident
+
+        session = self.session
+        try:
+            self.kinds_report = await compute_incident(session.client, session.clock.now())
+            self.kinds_error = None
+        except ApiError as error:
+            self.kinds_error = safe_str(error, 160)
+        self.post_message(RequestsMade())
+        self._paint_kinds()
+
+    def _paint_kinds(self) -> None:
+        self.query_one("#spend-kinds", Static).update(
+            resolve_styles(kinds_line(self.kinds_report, self.kinds_error), self._styles())
+        )
 
     def refresh_focused(self) -> None:
         """`r`: spend figures, the graph, and the limits and alerts of every project."""
@@ -168,6 +198,7 @@ class SpendScreen(Screen[None]):
         parts = ["org_limits"] + [project_part(pid, "limits") for pid in session.snapshot.projects]
         self.app.refresh_scope(session, parts)  # type: ignore[attr-defined]
         spend_watch(self.app).request(session, force=True)
+        self.run_worker(self._read_kinds(), group="spend-kinds", exclusive=True)
         self.graph.poll(force=True)
 
     def filter_graph(self, *, project_id: str | None, api_key_id: str | None = None) -> None:
@@ -270,6 +301,7 @@ class SpendScreen(Screen[None]):
             text.append(f" · as of {clock_time(summary.generated_at)}", style="muted")
         overview_widget.update(resolve_styles(text, styles))
         notices_widget.update(resolve_styles(notices(summary), styles))
+        self._paint_kinds()
         self.projects_table.set_rows(project_rows(summary.org, summary.projects))
         self.keys_table.set_rows(key_rows(summary.keys))
 

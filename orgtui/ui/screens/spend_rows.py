@@ -27,6 +27,7 @@ __all__ = [
     "alerts_cell",
     "bar",
     "key_rows",
+    "kinds_line",
     "notices",
     "overview",
     "project_rows",
@@ -288,4 +289,34 @@ def resolve_styles(text: Text, styles: dict[str, Any]) -> Text:
         else s
         for s in text.spans
     ]
+    return text
+
+
+SHORT_UNITS = {"requests": "req", "characters": "chars", "seconds": "s"}
+
+
+def kinds_line(report: Any, error: str | None) -> Text:
+    """Every kind of usage per hour over the last 60 minutes, in its own unit, and the
+    dollars per hour today: the figures of the incident panel's kind rows and of
+    `spend --once --json`'s `usage_by_kind` (`per_hour_60m`, `costs.per_hour_today`)."""
+    from orgtui.core.incident_kinds import number
+    from orgtui.core.usage_kinds import kind_name
+
+    text = Text(end="")
+    text.append("Per hour, last 60 min: ", style="bold")
+    if report is None:
+        text.append(f"⚠ {error}" if error else "reading every kind of usage…", style=MUTED)
+        return text
+    for row in report.kinds:
+        text.append(f"{kind_name(row.kind)} ")
+        if row.kind in report.errors:
+            text.append("⚠ unreadable", style=WARN)
+        else:
+            text.append(f"{number(row.rate_60m)} {SHORT_UNITS.get(row.unit, row.unit)}")
+        text.append(" · ", style=MUTED)
+    text.append("costs ")
+    if "costs" in report.errors or report.usd_per_hour_today is None:
+        text.append("⚠ unreadable" if "costs" in report.errors else "-", style=WARN)
+    else:
+        text.append(f"{format_usd(report.usd_per_hour_today)}/h today")
     return text

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from orgtui.core.incident_kinds import number as _number
 from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.footer import OrgFooter
 
@@ -21,14 +22,6 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 100
 COLUMNS = ("", "Key / project / kind", "Ratio", "$/h now", "Since", "Kind", "Now /h", "Usual /h")
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
 
 
 class IncidentScreen(Screen[None]):
