@@ -25,7 +25,7 @@ USAGE = (
 )
 # What the legend says of each kind, one hour by minute: its name and its units.
 LEGEND = {
-    "completions": ("completions:", "requests/min", "tokens/min"),
+    "completions": ("requests/min", "tokens/min"),
     "embeddings": ("embeddings:", "requests/min", "tokens/min"),
     "moderations": ("moderations:", "requests/min", "tokens/min"),
     "images": ("images:", "images/min", "requests/min"),
@@ -77,6 +77,7 @@ async def test_u_cycles_the_kinds_and_fetches_only_the_one_shown(
             assert all(part in legend for part in LEGEND[kind]), (kind, legend)
             caption = plain(graph.query_one("#graph-caption"))
             assert caption.lower().startswith(LEGEND[kind][0].rstrip(":"))
+            assert legend.startswith(LEGEND[kind][0])
 
         before = counts(transport)  # all kinds, stacked: one request per kind
         await pilot.press("u")

@@ -170,7 +170,7 @@ class SpendScreen(Screen[None]):
     def refresh_figures(self) -> None:
         if not self.paused:
             spend_watch(self.app).request(self.session)
-            self.run_worker(self._read_kinds(), group="spend-kinds", exclusive=True)
+            self.run_worker(self._read_kinds(), group="refresh-spend-kinds", exclusive=True)
 
     async def _read_kinds(self) -> None:
         """Every kind of usage, as the incident panel reads it (at most 12 requests)."""
@@ -198,7 +198,7 @@ class SpendScreen(Screen[None]):
         parts = ["org_limits"] + [project_part(pid, "limits") for pid in session.snapshot.projects]
         self.app.refresh_scope(session, parts)  # type: ignore[attr-defined]
         spend_watch(self.app).request(session, force=True)
-        self.run_worker(self._read_kinds(), group="spend-kinds", exclusive=True)
+        self.run_worker(self._read_kinds(), group="refresh-spend-kinds", exclusive=True)
         self.graph.poll(force=True)
 
     def filter_graph(self, *, project_id: str | None, api_key_id: str | None = None) -> None:

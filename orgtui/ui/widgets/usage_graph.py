@@ -353,7 +353,8 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         else:
             query = self.query_now()
             group = query.group if query is not None else self.group
-            text.append(f"{kind_name(self.kind).capitalize()} ", style="bold")
+            title = "Usage" if self.kind == "completions" else kind_name(self.kind).capitalize()
+            text.append(f"{title} ", style="bold")
             grouping = "" if self.kind == ALL else f"{GROUP_TITLES[group]} · "
             text.append(f"{RANGE_TITLES[self.range_id]} · {grouping}")
         text.append_text(safe_text(self._scope_name(), 40))

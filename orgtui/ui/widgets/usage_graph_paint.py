@@ -173,11 +173,17 @@ def paint_legend(graph: UsageGraph) -> Text:
             pairs = [(spec.unit, series.total_measure), ("requests", series.total_requests)]
         else:
             pairs = [(spec.unit, series.total_measure)]
-        text.append(f"{name}: ", style="bold")
+        # Completions is the graph's first view and reads as it always has: "Usage" in the
+        # caption and no kind name here. Every other kind is named.
+        first = kind == "completions"
+        if not first:
+            text.append(f"{name}: ", style="bold")
         for i, ((unit, total), side) in enumerate(zip(pairs, ("left", "right"), strict=False)):
             glyph(text, i, palette)
             where = f"{side}, " if len(pairs) > 1 else ""
-            text.append(f" {unit}/{per} ({where}{_amount(total, unit)} in all)  ")
+            amount = compact(total) if first else _amount(total, unit)
+            gap = "  " if i < len(pairs) - 1 else ""
+            text.append(f" {unit}/{per} ({where}{amount} in all){gap}")
     elif data.is_cost and data.query.group_field is None:
         from orgtui.core.spend_fetch import trailing_total
 
@@ -191,7 +197,8 @@ def paint_legend(graph: UsageGraph) -> Text:
         spec = None if data.is_cost else spec_of(kind)
         if spec is not None:
             unit = "tokens" if spec.tokens else spec.unit
-            text.append(f"{kind_name(kind)}, {unit}: ", style="dim")
+            named = "" if kind == "completions" else f"{kind_name(kind)}, "
+            text.append(f"{named}{unit}: ", style="dim")
         for i, series in enumerate(data.series):
             glyph(text, i, palette)
             text.append(" ")
@@ -199,7 +206,7 @@ def paint_legend(graph: UsageGraph) -> Text:
             if spec is None:
                 total = format_usd(series.total_cost)
             elif spec.tokens:
-                total = _count(series.total_tokens)
+                total = compact(series.total_tokens)
             else:
                 total = _amount(series.total_measure, spec.unit).removesuffix(f" {spec.unit}")
             text.append(f" {total}  ")
