@@ -61,6 +61,23 @@ def test_spend_daily_cost_paused(snap_compare: Snap) -> None:
     assert snap_compare(build(), terminal_size=(80, 24), run_before=steps("g", "g", "g", "p"))
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_spend_graph_all_kinds_stacked(snap_compare: Snap, size: tuple[int, int]) -> None:
+    """`u` eight times: every kind of usage stacked, the legend naming each kind."""
+    assert snap_compare(build(), terminal_size=size, run_before=steps(*"u" * 8))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_spend_graph_cost_from_the_kinds(snap_compare: Snap, size: tuple[int, int]) -> None:
+    """`u` nine times: after the stacked kinds, cost in dollars."""
+    assert snap_compare(build(), terminal_size=size, run_before=steps(*"u" * 9))
+
+
+def test_spend_graph_one_kind_speech(snap_compare: Snap) -> None:
+    """`u` four times: audio speeches alone, in characters with requests on the right."""
+    assert snap_compare(build(), terminal_size=(120, 40), run_before=steps(*"u" * 4))
+
+
 def test_limits_screen(snap_compare: Snap) -> None:
     assert snap_compare(
         build(), terminal_size=(80, 24), run_before=steps("enter", scope="search-prod")

@@ -58,9 +58,20 @@ def glyph(text: Text, i: int, palette: list[Any]) -> None:
     text.append(MARKERS[i % len(MARKERS)][1], style=f"bold rgb({r},{g},{b})")
 
 
-def _draw(graph: UsageGraph, xs: list[int], ys: Any, i: int, palette: list[Any], side: str) -> None:
+def _draw(
+    graph: UsageGraph,
+    xs: list[int],
+    ys: Any,
+    i: int,
+    palette: list[Any],
+    side: str,
+    *,
+    fill: bool = False,
+) -> None:
     marker = MARKERS[i % len(MARKERS)][0]
-    graph.plot.plt.plot(xs, list(ys), marker=marker, color=palette[i % len(palette)], yside=side)
+    graph.plot.plt.plot(
+        xs, list(ys), marker=marker, color=palette[i % len(palette)], yside=side, fillx=fill
+    )
 
 
 def _axis(graph: UsageGraph, values: Any, side: str, *, money: bool = False) -> None:
@@ -101,7 +112,7 @@ def paint_plot(graph: UsageGraph) -> None:
         stacked = [s for s in data.series if spec_of(s.key).events is not None]
         tops = cumulative([s.requests for s in stacked])
         for i in range(len(tops) - 1, -1, -1):  # the tallest band first, the others over it
-            _draw(graph, xs, tops[i], i, palette, "left")
+            _draw(graph, xs, tops[i], i, palette, "left", fill=True)
         _axis(graph, tops[-1] if tops else (), "left")
     elif not data.is_cost and data.query.group_field is None:
         left, right = _two_sided(data)
