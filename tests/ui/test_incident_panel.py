@@ -148,3 +148,86 @@ async def test_read_only_refuses_to_stop_spend(
     sb = sandbox_app.state.sandbox
     row = sb.store.one("SELECT threshold_amount FROM spend_limits WHERE scope = ?", (pid,))
     assert row is None or row["threshold_amount"] > sb.month_to_date_cost_usd(pid) * 100
+
+
+async def _requests_of(sandbox_app: Any, key: str, start: int, end: int) -> int:
+    """Requests the sandbox served for `key` in [start, end), every kind filtered by key."""
+    from orgtui.config import demo_profile
+    from orgtui.connect import connection_for_app
+
+    conn = connection_for_app(sandbox_app, demo_profile(), requests_per_minute=60000)
+    total = 0
+    try:
+        for kind in ("completions", "embeddings", "moderations", "images", "audio_speeches"):
+            pages = conn.client.iter_usage(
+                kind, start, end_time=end, bucket_width="1m", api_key_ids=[key]
+            )
+            buckets = [bucket async for bucket in pages]
+            total += sum(r.num_model_requests or 0 for b in buckets for r in b.results)
+    finally:
+        await conn.client.aclose()
+    return total
+
+
+async def test_o_rotates_the_spiking_key_and_its_traffic_stops(
+    make_app: Any, sandbox_app: Any, frozen_clock: Any, monkeypatch: Any
+) -> None:
+    """From the panel: rotate the key in incident, mint, finish; the old key is gone from the
+    sandbox and the traffic it carried stops (its replacement is a new key)."""
+    from test_keys_rotate import wizard_text
+    from test_keys_support import Terminal
+    from textual.widgets import Button, Input
+
+    from orgtui.ui.screens.copy_once import CopyOnceScreen
+    from orgtui.ui.screens.keys_rotate import RotationWizard
+
+    Terminal().install(monkeypatch)
+    key, _, app = await _spiking(make_app, sandbox_app, frozen_clock)
+    sb = sandbox_app.state.sandbox
+    before = int(frozen_clock.now()) // 60 * 60
+    assert await _requests_of(sandbox_app, key, before - 15 * 60, before) > 0  # spiking now
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, app)
+        assert screen.rows[0].id == key  # the cursor is on the spiking key
+        await pilot.press("o")
+        wizard = await wait_for_screen(pilot, RotationWizard)
+        for _ in range(60):  # the wizard looks for other keys of the key's account
+            if wizard.other_keys is not None and not wizard.working:
+                break
+            await settle(pilot, app)
+        # An account holding other keys rotates them all together (one copy-once each).
+        together = wizard.query_one("#together", Button).display
+        await pilot.press("a" if together else "m")
+        for _ in range(len(wizard.other_keys or ()) + 1 if together else 1):
+            await wait_for_screen(pilot, CopyOnceScreen)
+            await pilot.press("y")
+            await settle(pilot, app)
+        await wait_for_screen(pilot, RotationWizard)
+        for _ in range(60):
+            if not wizard.working and wizard.status is not None:
+                break
+            await settle(pilot, app)
+        await pilot.press("f")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        field = confirm.query_one("#confirm-typed", Input)
+        field.focus()
+        field.value = confirm._typed
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, RotationWizard)
+        for _ in range(60):
+            if wizard.finished is not None:
+                break
+            await settle(pilot, app)
+        assert "Rotation finished" in wizard_text(wizard)
+    row = sb.store.one("SELECT deleted_at FROM api_keys WHERE id = ?", (key,))
+    assert row is None or row["deleted_at"] is not None
+    assert all(s["api_key_id"] != key or s["deleted_at"] for s in sb.traffic.sources())
+    frozen_clock.advance(15 * 60)  # a quarter of an hour on, the old key has served nothing
+    after = int(frozen_clock.now()) // 60 * 60
+    assert await _requests_of(sandbox_app, key, after - 14 * 60, after) == 0
+    busy = max(  # the same window does hold traffic for a key still in service
+        (s for s in sb.traffic.sources() if s["deleted_at"] is None and s["active_until"] is None),
+        key=lambda s: float(s["weight"] or 0),
+    )
+    assert await _requests_of(sandbox_app, str(busy["api_key_id"]), after - 14 * 60, after) > 0
