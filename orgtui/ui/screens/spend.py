@@ -3,7 +3,7 @@
     header
     $1,468.23  of $40,000.00 org limit ███░░░ 3.7% · forecast $2,502.96     (big at 32+ rows)
     Today $39.95 · $2.76/h · 31 req/min · 152k tok/min (last hour)
-    Per hour, last 60 min: completions 1,864 requests · embeddings ... · costs $2.71 today
+    Per hour, last 60 min: completions 1,864 req · embeddings 620 req · ... · code interpreter 3 sessions
     ⚠ 3 project(s) without a hard limit: data-pipeline, ...
     Project        Month  Hard limit  Used      Alerts  Forecast  Today    (org first)
     Top key        Project         Today    Month

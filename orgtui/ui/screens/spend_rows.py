@@ -296,9 +296,9 @@ SHORT_UNITS = {"requests": "req", "characters": "chars", "seconds": "s"}
 
 
 def kinds_line(report: Any, error: str | None) -> Text:
-    """Every kind of usage per hour over the last 60 minutes, in its own unit, and the
-    dollars per hour today: the figures of the incident panel's kind rows and of
-    `spend --once --json`'s `usage_by_kind` (`per_hour_60m`, `costs.per_hour_today`)."""
+    """Every kind of usage per hour over the last 60 minutes, in its own unit: the figures of
+    the incident panel's kind rows and of `spend --once --json`'s `usage_by_kind`
+    (`per_hour_60m`). Dollars per hour today are on the line above."""
     from orgtui.core.incident_kinds import number
     from orgtui.core.usage_kinds import kind_name
 
@@ -313,10 +313,6 @@ def kinds_line(report: Any, error: str | None) -> Text:
             text.append("⚠ unreadable", style=WARN)
         else:
             text.append(f"{number(row.rate_60m)} {SHORT_UNITS.get(row.unit, row.unit)}")
-        text.append(" · ", style=MUTED)
-    text.append("costs ")
-    if "costs" in report.errors or report.usd_per_hour_today is None:
-        text.append("⚠ unreadable" if "costs" in report.errors else "-", style=WARN)
-    else:
-        text.append(f"{format_usd(report.usd_per_hour_today)}/h today")
+        if row is not report.kinds[-1]:
+            text.append(" · ", style=MUTED)
     return text
