@@ -27,7 +27,9 @@ __all__ = [
     "add_project_group",
     "assign_project_user_role",
     "assign_user_role",
+    "direct_roles",
     "grant_project_group_role",
+    "list_groups",
     "load_project_groups",
     "remove_project_group",
     "revoke_project_group_role",
@@ -117,9 +119,25 @@ async def unassign_project_user_role(
     )
 
 
-async def project_user_roles(session: Session, project_id: str, user_id: str) -> list[Any]:
-    """Every project role a member holds in the project, with where each comes from."""
-    return [r async for r in session.client.iter_project_user_roles(project_id, user_id)]
+async def direct_roles(session: Session, user_id: str, project_id: str | None = None) -> list[Any]:
+    """The custom roles given to the member directly, in the organisation or in one project
+    (the API lists every role the member holds there, each with its sources)."""
+    client = session.client
+    held = (
+        client.iter_project_user_roles(project_id, user_id)
+        if project_id
+        else client.iter_user_roles(user_id)
+    )
+    return [
+        role
+        async for role in held
+        if not role.predefined_role
+        and any(s.principal_type == "user" for s in role.assignment_sources or ())
+    ]
+
+
+async def list_groups(session: Session) -> list[Any]:
+    return [g async for g in session.client.iter_groups()]
 
 
 # -- groups of a project ------------------------------------------------------------------------
