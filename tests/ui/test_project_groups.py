@@ -247,3 +247,47 @@ async def test_read_only_refuses_before_any_dialog(make_app: Any) -> None:
             assert not isinstance(app.screen, (ChoicePicker, ConfirmScreen))
         assert group_roles_in_store(app, "search-prod") == before
         assert any("not allowed" in n for n in notes(app))
+
+
+async def test_give_a_custom_project_role_to_a_project_member(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await goto_project_tab(pilot, "search-prod", 3)
+        ada = user(app, ADA).id
+        table = app.screen.query_one("#tab-members-table")
+        table.select_key(ada)
+        table.focus()
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pick(pilot, "Key keeper")
+        held = store(app).query(
+            "SELECT r.name FROM role_assignments a JOIN roles r ON r.id = a.role_id"
+            " WHERE a.principal_type = 'user' AND a.principal_id = ? AND a.project_id = ?",
+            (ada, project(app, "search-prod").id),
+        )
+        assert [r["name"] for r in held] == ["Key keeper"]
+        assert "now holds the project role Key keeper" in last_note(app)
+        await pilot.press("x")
+        await settle(pilot)
+        await pick(pilot, "Key keeper")
+        await confirm(pilot)
+        assert not store(app).query(
+            "SELECT 1 FROM role_assignments WHERE principal_type = 'user' AND principal_id = ?",
+            (ada,),
+        )
+
+
+async def test_a_health_finding_on_a_project_role_opens_the_project_roles(make_app: Any) -> None:
+    from orgtui.ui.access.actions import reveal_access
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        keeper = store(app).one("SELECT id FROM roles WHERE name = 'Key keeper'")["id"]
+        prod = project(app, "search-prod").id
+        assert await reveal_access(app, "role", keeper, prod)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProjectRolesScreen) and screen.loaded
+        assert screen.query_one(ProjectRolesTable).current.item.name == "Key keeper"
