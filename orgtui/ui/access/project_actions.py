@@ -100,7 +100,7 @@ async def add_group(app: OrgTuiApp, ctx: ActionContext) -> None:
     if group is None:
         return
     role = await pick_role(
-        app, _titled("Its project role: ", group.name), await load_project_roles(session, pid)
+        app, _titled("Project role for ", group.name), await load_project_roles(session, pid)
     )
     if role is None:
         return
