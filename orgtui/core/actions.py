@@ -262,6 +262,10 @@ _SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("group.explain", "What it gives", "w", GROUP, description=_EXPLAIN_GROUP),
     # -- direct role assignments, project groups and project roles
     ActionSpec("member.explain", "What they can do", "w", ORG_MEMBER, description=_EXPLAIN),
+    ActionSpec(
+        "project_member.explain", "What they can do", "w", PROJECT_MEMBER, description=_EXPLAIN
+    ),
+    ActionSpec("group_member.explain", "What they can do", "w", GROUP_MEMBER, description=_EXPLAIN),
     ActionSpec("user_role.assign", "Give role", "g", ORG_MEMBER, mutates=True),
     ActionSpec("user_role.revoke", "Take role", "x", ORG_MEMBER, mutates=True),
     ActionSpec("project_user_role.assign", "Give project role", "g", PROJECT_MEMBER, mutates=True),

@@ -291,3 +291,28 @@ async def test_a_health_finding_on_a_project_role_opens_the_project_roles(make_a
         screen = app.screen
         assert isinstance(screen, ProjectRolesScreen) and screen.loaded
         assert screen.query_one(ProjectRolesTable).current.item.name == "Key keeper"
+
+
+async def test_what_a_group_member_can_do_from_the_groups_screen(make_app: Any) -> None:
+    from orgtui.ui.access.groups_screen import GroupMembersTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        await pilot.press("down")  # the Support team
+        await settle(pilot)
+        members = app.screen.query_one(GroupMembersTable)
+        radia = next(r for r in members.rows if r.item.name == "Radia Perlman")
+        members.select_key(radia.key)
+        members.focus()
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExplainScreen) and screen.loaded
+        assert screen.explanation is not None
+        assert screen.explanation.subject == "Radia Perlman"
+        org = {r.role: r.sources for r in screen.explanation.reasons if r.project_id is None}
+        assert org["Group manager"] == ("direct", "via group Support team")

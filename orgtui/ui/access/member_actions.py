@@ -132,6 +132,8 @@ async def take_project_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 
 @ui_action("member.explain")
+@ui_action("project_member.explain")
+@ui_action("group_member.explain")
 async def explain_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.access.explain_screen import ExplainScreen
 
