@@ -33,17 +33,13 @@ class ProjectRolesScreen(RolesScreen):
 
     def __init__(self, session: Session, project_id: str, *, select: str | None = None) -> None:
         super().__init__(session, select=select)
-        self.project_id = project_id
+        self.project_id = project_id  # RolesScreen.on_mount hands it to the table
 
     def title_text(self) -> Text:
         view = self.session.snapshot.project(self.project_id)
         title = Text("Project roles · ")
         title.append_text(safe_text(view.project.name if view else self.project_id, 60))
         return title
-
-    def on_mount(self) -> None:
-        self.query_one(ProjectRolesTable).project_id = self.project_id
-        super().on_mount()
 
     async def fetch(self) -> list[Role]:
         from orgtui.core.services.project_roles import load_project_roles

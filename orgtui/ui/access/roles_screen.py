@@ -113,6 +113,7 @@ class RolesScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(self.TABLE)
         table.session = self.session
+        table.project_id = getattr(self, "project_id", None)  # a project's roles
         table.set_empty_message("Loading…")
         table.focus()
         self.reload(self.select)
