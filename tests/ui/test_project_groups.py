@@ -162,10 +162,23 @@ async def test_project_roles_create_edit_delete_predefined_read_only(make_app: A
         assert "Key reader" in [r.item.name for r in table.rows]
 
         table.select_key(stored["id"])
+        # renamed elsewhere since the list was read: the form opens on what the API holds now
+        store(app).execute("UPDATE roles SET name = 'Key reader 2' WHERE id = ?", (stored["id"],))
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RoleForm)
+        assert form.query_one("#role-name", LabelledInput).input.value == "Key reader 2"
+        form.query_one("#role-name", LabelledInput).input.value = "Key auditor"
+        form.query_one("#role-name", LabelledInput).input.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        renamed = store(app).one("SELECT name FROM roles WHERE id = ?", (stored["id"],))
+        assert renamed["name"] == "Key auditor"
         await pilot.press("d")
         await settle(pilot)
         await confirm(pilot)
-        assert store(app).one("SELECT 1 FROM roles WHERE name = 'Key reader'") is None
+        assert store(app).one("SELECT 1 FROM roles WHERE id = ?", (stored["id"],)) is None
 
 
 async def test_tree_nodes_open_the_groups_and_roles_screens(make_app: Any) -> None:
