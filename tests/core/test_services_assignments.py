@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fixtures_services import World
 
+from orgtui.api.errors import NotFoundError
 from orgtui.core.actions import ReadOnlyRefusal
 from orgtui.core.services.errors import ArchivedProjectError, ServiceRefusal
 from orgtui.core.services.project_roles import fresh_role, load_project_roles
@@ -190,3 +191,25 @@ async def test_what_a_group_gives(w: World) -> None:
     helpdesk = await explain_group(s, support)  # the group read again, not the loaded list
     assert helpdesk.subject == "Helpdesk"
     assert [(r.where, r.role) for r in helpdesk.reasons] == [(ORGANISATION, "Group manager")]
+
+
+async def test_a_removal_someone_else_made_first_says_it_was_already_gone(w: World) -> None:
+    s = await w.loaded()
+    support, radia = gid(w, "Support team"), w.uid("Radia")
+    w.sb.store.execute(  # removed elsewhere since the list was read
+        "DELETE FROM group_users WHERE group_id = ? AND user_id = ?", (support, radia)
+    )
+    done = await s.registry.invoke(
+        "group_member.remove", s, group_id=support, user_id=radia, label="Radia"
+    )
+    assert done.message == "Removed Radia from the group (it was already gone)"
+    assert w.transport.count("GET", f"/groups/{support}/users/{radia}") == 1  # the read-back
+    with pytest.raises(NotFoundError):  # a 404 on an add is an error, not "done"
+        await s.registry.invoke("group.add_member", s, group_id="group_nope", user_id=radia)
+    # adding back: the answer is lost, the read-back (retrieve-group-user) confirms it
+    w.transport.lose = lose("POST", f"/groups/{support}/users")
+    done = await s.registry.invoke(
+        "group.add_member", s, group_id=support, user_id=radia, label="Radia"
+    )
+    assert "confirmed by reading back" in done.message
+    assert w.transport.count("POST", f"/groups/{support}/users") == 1

@@ -63,7 +63,8 @@ async def settled(
     try:
         return done(await call())
     except NotFoundError:
-        # A removal retried after a lost answer finds nothing left to remove.
+        # Nothing to remove (removed elsewhere since the list was read): done, once the
+        # read-back agrees. (A retried DELETE's 404 is already success in the transport.)
         if adds or await present(probe) is not None:
             raise
         result = done(None)
