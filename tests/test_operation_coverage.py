@@ -26,10 +26,6 @@ from tests.api.spec_support import CALLS, SpecServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The 39 RBAC operations (groups, roles, role assignments) are being added on another branch.
-# Delete this set once that branch is merged: the test then demands all 119 operations, and
-# README.md's figure must say so.
-
 pytestmark = pytest.mark.skipif(not SPEC_FILE.exists(), reason="spec file not available")
 
 
@@ -147,43 +143,12 @@ def coverage_gaps(spec: dict[str, Any], by_op: dict[str, set[str]]) -> dict[str,
     return gaps
 
 
-NO_CORE_CALLER_YET = frozenset(
-    {
-        "add-project-group",
-        "assign-project-group-role",
-        "assign-project-user-role",
-        "assign-user-role",
-        "create-project-role",
-        "delete-project-role",
-        "list-project-user-role-assignments",
-        "remove-project-group",
-        "retrieve-group",
-        "retrieve-group-role",
-        "retrieve-group-user",
-        "retrieve-project-group",
-        "retrieve-project-group-role",
-        "retrieve-project-role",
-        "retrieve-project-user-role",
-        "retrieve-role",
-        "retrieve-user-role",
-        "unassign-project-group-role",
-        "unassign-project-user-role",
-        "unassign-user-role",
-        "update-project-role",
-    }
-)
-
-
 async def test_every_operation_has_client_sandbox_and_core() -> None:
     spec = _spec()
     operations = spec_operations(spec)
     assert len(operations) == 119
     gaps = coverage_gaps(spec, await client_methods_by_operation(spec))
-    assert {op for op, what in gaps.items() if what != ["caller in core"]} == set(), gaps
-    # Every operation has its client method and sandbox route. These RBAC ones have no
-    # console feature calling them yet (project roles and groups, user role assignments,
-    # single retrieves): the set may only shrink, and the README says which.
-    assert set(gaps) == NO_CORE_CALLER_YET, set(gaps) ^ NO_CORE_CALLER_YET
+    assert gaps == {}, gaps
     covered = len(operations) - len(gaps)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"**{covered} of the spec's {len(operations)} operations**" in readme, covered

@@ -45,6 +45,8 @@ RATE_LIMIT = "rate_limit"
 GROUP = "group"
 GROUP_MEMBER = "group_member"
 ROLE = "role"
+PROJECT_GROUP = "project_group"
+PROJECT_ROLE = "project_role"
 SPEND = "spend"
 AUDIT = "audit"
 HEALTH = "health"
@@ -65,6 +67,9 @@ class ActionSpec:
     show_in_footer: bool = True
     palette: bool = True
 
+
+_EXPLAIN = "Every org and project role of the member, and where each comes from"
+_EXPLAIN_GROUP = "Everything the group gives its members, in the org and each project"
 
 _SPECS: tuple[ActionSpec, ...] = (
     # -- global navigation and views
@@ -254,6 +259,25 @@ _SPECS: tuple[ActionSpec, ...] = (
         mutates=True,
         description="Delete a custom role: whoever holds it loses it",
     ),
+    ActionSpec("group.explain", "What it gives", "w", GROUP, description=_EXPLAIN_GROUP),
+    # -- direct role assignments, project groups and project roles
+    ActionSpec("member.explain", "What they can do", "w", ORG_MEMBER, description=_EXPLAIN),
+    ActionSpec(
+        "project_member.explain", "What they can do", "w", PROJECT_MEMBER, description=_EXPLAIN
+    ),
+    ActionSpec("group_member.explain", "What they can do", "w", GROUP_MEMBER, description=_EXPLAIN),
+    ActionSpec("user_role.assign", "Give role", "g", ORG_MEMBER, mutates=True),
+    ActionSpec("user_role.revoke", "Take role", "x", ORG_MEMBER, mutates=True),
+    ActionSpec("project_user_role.assign", "Give project role", "g", PROJECT_MEMBER, mutates=True),
+    ActionSpec("project_user_role.revoke", "Take project role", "x", PROJECT_MEMBER, mutates=True),
+    ActionSpec("project_group.add", "Add group", "+", PROJECT_GROUP, mutates=True),
+    ActionSpec("project_group.remove", "Remove group", "d", PROJECT_GROUP, mutates=True),
+    ActionSpec("project_group.grant_role", "Give role", "g", PROJECT_GROUP, mutates=True),
+    ActionSpec("project_group.revoke_role", "Take role", "x", PROJECT_GROUP, mutates=True),
+    ActionSpec("view.project_roles", "Project roles", "p", PROJECT_GROUP),
+    ActionSpec("project_role.create", "New role", "n", PROJECT_ROLE, mutates=True),
+    ActionSpec("project_role.edit", "Edit role", "e", PROJECT_ROLE, mutates=True),
+    ActionSpec("project_role.delete", "Delete role", "d", PROJECT_ROLE, mutates=True),
     # -- spend
     ActionSpec(
         "limit.set",

@@ -27,6 +27,8 @@ WHERE = {
     "groups": A.GROUP,
     "group member": A.GROUP_MEMBER,
     "roles": A.ROLE,
+    "project Groups tab": A.PROJECT_GROUP,
+    "project roles": A.PROJECT_ROLE,
     "certificates": A.CERTIFICATE,
     "project Security tab": A.SECURITY,
     "limits": A.LIMITS,

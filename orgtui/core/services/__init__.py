@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from orgtui.core.services import (  # noqa: F401  (imported to register their handlers)
     admin_keys,
+    assignments,
     groups,
     invites,
     keys,
     limits,
     members,
     onboarding,
+    project_roles,
     projects,
     rate_limits,
     roles,

@@ -7,12 +7,14 @@ A group's name is 1 to 255 printable characters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from orgtui.api.models_rbac import GroupRoleAssignment
 from orgtui.core.access import GroupAccess
 from orgtui.core.services._common import display, mutation
 from orgtui.core.services.errors import InvalidInput
 from orgtui.core.services.results import Done
+from orgtui.core.services.settle import settled
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -93,29 +95,60 @@ async def delete_group(session: Session, *, group_id: str, name: str | None = No
 async def add_member(
     session: Session, *, group_id: str, user_id: str, label: str | None = None
 ) -> Done:
-    await session.client.add_group_user(group_id, user_id)
-    return Done(f"Added {display(label, user_id)} to the group")
+    client = session.client
+    return await settled(
+        lambda: client.add_group_user(group_id, user_id),
+        lambda: client.get_group_user(group_id, user_id),
+        adds=True,
+        done=lambda _r: Done(f"Added {display(label, user_id)} to the group"),
+    )
 
 
 @mutation("group_member.remove")
 async def remove_member(
     session: Session, *, group_id: str, user_id: str, label: str | None = None
 ) -> Done:
-    await session.client.remove_group_user(group_id, user_id)
-    return Done(f"Removed {display(label, user_id)} from the group", outcome="removed")
+    client = session.client
+    return await settled(
+        lambda: client.remove_group_user(group_id, user_id),
+        lambda: client.get_group_user(group_id, user_id),
+        adds=False,
+        done=lambda _r: Done(
+            f"Removed {display(label, user_id)} from the group", outcome="removed"
+        ),
+    )
 
 
 @mutation("group.grant_role")
 async def grant_role(
     session: Session, *, group_id: str, role_id: str, label: str | None = None
 ) -> Done:
-    done = await session.client.assign_group_role(group_id, role_id)
-    return Done(f"{display(done.group.name)} now holds the role {display(done.role.name)}")
+    client = session.client
+
+    def held(result: Any) -> Done:
+        if isinstance(result, GroupRoleAssignment):  # the answer; else the read-back role
+            return Done(
+                f"{display(result.group.name)} now holds the role {display(result.role.name)}"
+            )
+        return Done(f"The group now holds the role {display(result.name)}")
+
+    return await settled(
+        lambda: client.assign_group_role(group_id, role_id),
+        lambda: client.get_group_role(group_id, role_id),
+        adds=True,
+        done=held,
+    )
 
 
 @mutation("group.revoke_role")
 async def revoke_role(
     session: Session, *, group_id: str, role_id: str, label: str | None = None
 ) -> Done:
-    await session.client.unassign_group_role(group_id, role_id)
-    return Done(f"Took the role {display(label, role_id)} from the group", outcome="removed")
+    client = session.client
+    message = f"Took the role {display(label, role_id)} from the group"
+    return await settled(
+        lambda: client.unassign_group_role(group_id, role_id),
+        lambda: client.get_group_role(group_id, role_id),
+        adds=False,
+        done=lambda _r: Done(message, outcome="removed"),
+    )

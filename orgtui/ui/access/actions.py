@@ -222,15 +222,17 @@ async def revoke_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 async def reveal_access(
     app: OrgTuiApp, kind: str, object_id: str, project_id: str | None = None
 ) -> bool:
-    """Open the Groups (or Roles) screen on one group (role), from a health finding; project
-    roles have no screen yet, so they are not shown."""
+    """Open the Groups (or Roles) screen on one group (role), from a health finding; a project
+    role opens its project's roles."""
     from orgtui.ui.access.groups_screen import GroupsScreen
+    from orgtui.ui.access.project_roles_screen import ProjectRolesScreen
     from orgtui.ui.access.roles_screen import RolesScreen
 
-    if kind == "role" and project_id:
-        return False
     if len(app.screen_stack) > 1:
         app.pop_screen()  # the health screen
+    if kind == "role" and project_id:
+        await app.push_screen(ProjectRolesScreen(app.session, project_id, select=object_id))
+        return True
     screen_cls = GroupsScreen if kind == "group" else RolesScreen
     await app.push_screen(screen_cls(app.session, select=object_id))
     return True

@@ -81,11 +81,13 @@ async def create_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 @ui_action("role.edit")
 async def edit_role(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.core.services.project_roles import fresh_role
     from orgtui.ui.access.role_form import RoleForm
 
     role = _custom(app, ctx)
     if role is None:
         return
+    role = await fresh_role(ctx.session or app.session, role)  # the form opens on what holds now
     entered = await app.push_screen_wait(RoleForm(_vocabulary(app), role))
     if entered is None:
         return

@@ -75,12 +75,13 @@ class RolesTable(ResourceTable):
 
 
 class RolesScreen(Screen[None]):
+    TABLE: ClassVar[type[ResourceTable]] = RolesTable
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="roles.back"),
     ]
     DEFAULT_CSS = """
     RolesScreen #roles-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    RolesScreen RolesTable { height: 1fr; }
+    RolesScreen #roles-table { height: 1fr; }
     RolesScreen #role-permissions { height: 1fr; padding: 0 1; border-top: solid $panel; }
     RolesScreen #roles-status { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -92,18 +93,27 @@ class RolesScreen(Screen[None]):
         self.roles: list[Role] = []
         self.loaded = False
 
-    def compose(self) -> ComposeResult:
+    def title_text(self) -> Text:
         title = Text("Roles · ")
         title.append_text(safe_text(self.session.snapshot.org_name, 60))
-        yield Static(title, id="roles-title")
-        yield RolesTable(id="roles-table")
+        return title
+
+    async def fetch(self) -> list[Role]:
+        from orgtui.core.services.roles import load_roles
+
+        return await load_roles(self.session)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text(), id="roles-title")
+        yield self.TABLE(id="roles-table")
         yield Static(id="role-permissions")
         yield Static("Loading…", id="roles-status")
         yield OrgFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(RolesTable)
+        table = self.query_one(self.TABLE)
         table.session = self.session
+        table.project_id = getattr(self, "project_id", None)  # a project's roles
         table.set_empty_message("Loading…")
         table.focus()
         self.reload(self.select)
@@ -113,19 +123,18 @@ class RolesScreen(Screen[None]):
 
     async def _load(self, select: str | None) -> None:
         from orgtui.api.errors import ApiError
-        from orgtui.core.services.roles import load_roles
 
         status = self.query_one("#roles-status", Static)
         try:
-            roles = await load_roles(self.session)
+            roles = await self.fetch()
         except ApiError as exc:
             status.update(safe_text(f"! could not load the roles: {exc}", 300))
             return
         self.roles = roles
         self.loaded = True
-        table = self.query_one(RolesTable)
+        table = self.query_one(self.TABLE)
         current = select or (table.current.key if table.current else None)
-        table.set_empty_message(RolesTable.EMPTY)
+        table.set_empty_message(self.TABLE.EMPTY)
         table.set_rows(role_rows(roles))
         if current:
             table.select_key(current)
@@ -134,7 +143,7 @@ class RolesScreen(Screen[None]):
         status.update(Text(f"{len(roles)} roles, {custom} custom"))
 
     def _show_permissions(self) -> None:
-        row = self.query_one(RolesTable).current
+        row = self.query_one(self.TABLE).current
         self.query_one("#role-permissions", Static).update(
             permissions_text(row.item if row else None)
         )

@@ -22,6 +22,8 @@ def load() -> None:
         return
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
     import orgtui.ui.access.actions  # noqa: F401
+    import orgtui.ui.access.member_actions  # noqa: F401
+    import orgtui.ui.access.project_actions  # noqa: F401
     import orgtui.ui.access.role_actions  # noqa: F401
     import orgtui.ui.audit_health_actions  # noqa: F401
     import orgtui.ui.features.incident.actions  # noqa: F401

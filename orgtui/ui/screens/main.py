@@ -27,7 +27,7 @@ from orgtui.ui.widgets.detail import DetailPane
 from orgtui.ui.widgets.filter_bar import Filterable, FilterBar
 from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
-from orgtui.ui.widgets.org_tree import ORG, PROJECT, NodeRef, OrgTree
+from orgtui.ui.widgets.org_tree import GROUPS, ORG, PROJECT, ROLES, NodeRef, OrgTree
 from orgtui.ui.widgets.usage_strip import UsageStrip
 
 if TYPE_CHECKING:
@@ -201,6 +201,14 @@ class MainScreen(Screen[None]):
     @on(Tree.NodeSelected, "#tree")
     def _node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         event.stop()
+        ref = event.node.data
+        opens = {GROUPS: "view.groups", ROLES: "view.roles"}
+        if ref is not None and ref.kind in opens:
+            from orgtui.ui.dispatch import ActionContext
+
+            session = self.app.session_for(ref.profile)
+            self.app.start_action(opens[ref.kind], ActionContext(session=session))
+            return
         self.detail.focus_content()
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:

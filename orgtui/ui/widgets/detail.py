@@ -23,11 +23,13 @@ from orgtui.ui.text import clock_time, relative_time, safe_text
 from orgtui.ui.widgets.org_tree import (
     ADMIN_KEYS,
     CERTIFICATES,
+    GROUPS,
     INVITES,
     MEMBERS,
     ORG,
     PROJECT,
     PROJECTS,
+    ROLES,
     NodeRef,
 )
 
@@ -199,6 +201,8 @@ _LATER_PANES: dict[str, Callable[[], Widget]] = {
     ),
     "pane-project": lambda: _project_detail()(id="pane-project"),
     "pane-certificates": lambda: _certificates_pane()(id="pane-certificates"),
+    "pane-groups": lambda: _access_pane()(GROUPS, id="pane-groups"),
+    "pane-roles": lambda: _access_pane()(ROLES, id="pane-roles"),
 }
 
 
@@ -206,6 +210,12 @@ def _certificates_pane() -> type[Widget]:
     from orgtui.ui.features.security.panes import CertificatesPane
 
     return CertificatesPane
+
+
+def _access_pane() -> Any:
+    from orgtui.ui.access.tree_panes import AccessPane
+
+    return AccessPane
 
 
 def _project_detail() -> type[ProjectDetail]:
@@ -294,6 +304,8 @@ class DetailPane(ContentSwitcher):
             self.query_one(_project_detail()).show(session, ref.project_id, now, syncing)
         elif ref.kind == CERTIFICATES:
             self.query_one(f"#{pane_id}").show(session, fresh=fresh)  # type: ignore[attr-defined]
+        elif ref.kind in (GROUPS, ROLES):
+            self.query_one(f"#{pane_id}").show(session)  # type: ignore[attr-defined]
 
     def focus_content(self) -> bool:
         """Focus the main list of the visible pane (enter from the tree).

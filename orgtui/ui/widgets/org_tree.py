@@ -7,7 +7,9 @@
     ├── Members 8
     ├── Invites 2
     ├── Admin keys 3
-    └── Certificates
+    ├── Certificates
+    ├── Groups                        <- enter opens the Groups screen (W)
+    └── Roles                         <- enter opens the Roles screen (P)
 
 The tree is rebuilt from snapshots (`sync_session`), keeping the cursor on the same node.
 """
@@ -40,6 +42,9 @@ MEMBERS = "members"
 INVITES = "invites"
 ADMIN_KEYS = "admin_keys"
 CERTIFICATES = "certificates"  # read when shown (orgtui.ui.features.security), not in the snapshot
+GROUPS = "groups"  # role-based access (orgtui.ui.access): read by their screens, not the snapshot
+ROLES = "roles"
+ACCESS_LEAVES = ((GROUPS, "Groups"), (ROLES, "Roles"))
 ORG_LEAVES = (
     (MEMBERS, "Members", "users"),
     (INVITES, "Invites", "invites"),
@@ -148,6 +153,9 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
                 self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
             certs = node.add_leaf(Text("Certificates"), NodeRef(profile, CERTIFICATES))
             self._ref_nodes[certs.data] = certs  # type: ignore[index]
+            for kind, title in ACCESS_LEAVES:
+                leaf = node.add_leaf(Text(title), NodeRef(profile, kind))
+                self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
         elif node.label != label:
             node.set_label(label)
         return node

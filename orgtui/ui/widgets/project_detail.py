@@ -1,8 +1,9 @@
-"""A project's detail: a title line and tabs (Keys, Service accounts, Members, Limits, Rate limits).
+"""A project's detail: a title line and tabs (Keys, Service accounts, Members, Limits, Rate limits,
+Security, Groups).
 
 The container owns the PROJECT scope bindings (new key, rename, archive), so they work from any
 tab; each tab's table owns its own scope (KEY, SERVICE_ACCOUNT, ...). `left`/`right` and `1`-`6`
-switch tabs from inside a table.
+switch tabs from inside a table (`6` Security, `7` Groups).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ TABS: tuple[tuple[str, str, str, type[ResourceTable]], ...] = (
 )
 # The Security tab (orgtui.ui.features.security) is not a list: it comes after these.
 SECURITY_TAB = "tab-security"
+# The Groups tab (orgtui.ui.access.project_groups) reads its list when shown; it comes last.
+GROUPS_TAB = "tab-groups"
+EXTRA_TABS = (SECURITY_TAB, GROUPS_TAB)
 # Shorter titles when the pane is narrow (80 columns).
 SHORT_TITLES = {"tab-accounts": "Accounts", "tab-rate-limits": "Rates"}
 
@@ -63,6 +67,13 @@ class ProjectDetail(ScopedActions, Vertical):
             "Security",
             show=False,
             id="tabs.security",
+        ),
+        Binding(
+            str(len(TABS) + 2),
+            f"tab_index({len(TABS) + 1})",
+            "Groups",
+            show=False,
+            id="tabs.groups",
         ),
     ]
 
@@ -87,6 +98,10 @@ class ProjectDetail(ScopedActions, Vertical):
 
             with TabPane("Security", id=SECURITY_TAB):
                 yield SecurityPanel(id="security-panel")
+            from orgtui.ui.access.project_groups import ProjectGroupsPanel
+
+            with TabPane("Groups", id=GROUPS_TAB):
+                yield ProjectGroupsPanel(id="project-groups")
 
     # ------------------------------------------------------------------ painting
 
@@ -137,19 +152,31 @@ class ProjectDetail(ScopedActions, Vertical):
         self._show_limits(session, view, syncing)
         if tabs.active == SECURITY_TAB:
             self._security_panel().show(session, project_id, fresh=fresh)
+        elif tabs.active == GROUPS_TAB:
+            self.groups_panel().show(session, project_id, fresh=fresh)
 
     def _security_panel(self) -> Any:
         return self.query_one("#security-panel")
 
+    def groups_panel(self) -> Any:
+        return self.query_one("#project-groups")
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == SECURITY_TAB and self.session and self.project_id:
+        if not (self.session and self.project_id):
+            return
+        if event.pane.id == SECURITY_TAB:
             self._security_panel().show(self.session, self.project_id)
+        elif event.pane.id == GROUPS_TAB:
+            self.groups_panel().show(self.session, self.project_id)
 
     def reload(self) -> None:
         """`r` on a project: the Security tab reads its controls again (the lists are parts
         of the snapshot, refreshed by the sync)."""
-        if self.query_one(TabbedContent).active == SECURITY_TAB:
+        active = self.query_one(TabbedContent).active
+        if active == SECURITY_TAB:
             self._security_panel().reload()
+        elif active == GROUPS_TAB:
+            self.groups_panel().reload()
 
     def _is_narrow(self) -> bool:
         return self.app.size.width < 100
@@ -205,6 +232,8 @@ class ProjectDetail(ScopedActions, Vertical):
 
     def active_table(self) -> ResourceTable | None:
         tabs = self.query_one(TabbedContent)
+        if tabs.active == GROUPS_TAB:
+            return self.groups_panel().table  # type: ignore[no-any-return]
         if not tabs.active or tabs.active == SECURITY_TAB:
             return None
         return self.query_one(f"#{tabs.active}-table", ResourceTable)
@@ -221,14 +250,14 @@ class ProjectDetail(ScopedActions, Vertical):
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
-        ids = [tab_id for tab_id, *_ in TABS] + [SECURITY_TAB]
+        ids = [tab_id for tab_id, *_ in TABS] + list(EXTRA_TABS)
         index = ids.index(tabs.active) if tabs.active in ids else 0
         self.action_tab_index((index + step) % len(ids))
 
     def action_tab_index(self, index: int) -> None:
         tabs = self.query_one(TabbedContent)
-        if 0 <= index <= len(TABS):
-            tabs.active = TABS[index][0] if index < len(TABS) else SECURITY_TAB
+        if 0 <= index < len(TABS) + len(EXTRA_TABS):
+            tabs.active = TABS[index][0] if index < len(TABS) else EXTRA_TABS[index - len(TABS)]
             had_focus = self.screen.focused is not None and self in self.screen.focused.ancestors
             if had_focus:
                 self.call_after_refresh(self.focus_table)
