@@ -1,8 +1,9 @@
-"""The base of every Admin API resource (msgspec Structs), the secret type, and parsing.
+"""The base of every Admin API resource (pydantic v2 models), the secret type, and parsing.
 
-msgspec, not pydantic: a model class costs microseconds to define and its import a few
-milliseconds (the console's first frame is drawn from models), instances are slotted and
-untracked by the garbage collector (10,000 keys stay small), and parsing is done in C.
+Responses are validated by pydantic-core straight from the JSON bytes through one cached
+`TypeAdapter` per model. Validation errors name the path and never quote a value
+(`hide_input_in_errors`): values can be secrets. pydantic is imported with the models, after
+the console's first frame (which is drawn from plain cached rows, `core.cache_rows`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
-import msgspec
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import core_schema
 
 __all__ = [
     "ApiModel",
@@ -19,7 +21,9 @@ __all__ = [
     "NotJsonError",
     "Secret",
     "ShapeError",
+    "adapter",
     "decode_json",
+    "describe_errors",
     "parse",
     "to_data",
 ]
@@ -92,42 +96,63 @@ class Secret:
     def __reduce__(self) -> Any:
         raise TypeError("a secret cannot be pickled")
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        """A string in, a `Secret` out; dumped (`model_dump`, JSON) as the mask, never the value."""
+        from_str = core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+        return core_schema.json_or_python_schema(
+            json_schema=from_str,
+            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_str]),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
 
 def _unredacted_key(value: Any) -> bool:
     # Redacted values look like "sk-abc...def"; anything else starting "sk-" is a live key.
     return isinstance(value, str) and value.startswith("sk-") and "..." not in value
 
 
-class ApiModel(msgspec.Struct, kw_only=True, gc=False, omit_defaults=True):
-    """Base of the resources. Unknown fields in a response are skipped.
+class ApiModel(BaseModel):
+    """Base of the resources. Unknown fields in a response are ignored (audit events keep them).
 
-    Instances hold no reference cycles (plain data), so the collector need not track them.
     Declared secrets are `Secret`; repr also masks any unredacted `sk-` string in any field.
     """
 
-    def __rich_repr__(self) -> Iterator[tuple[str, Any]]:
-        for name in self.__struct_fields__:
-            value = getattr(self, name)
+    model_config = ConfigDict(
+        extra="ignore",
+        hide_input_in_errors=True,
+        protected_namespaces=(),
+        ser_json_inf_nan="constants",
+    )
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
             yield name, _MASK if _unredacted_key(value) else value
 
-    def __repr__(self) -> str:
-        body = ", ".join(f"{name}={value!r}" for name, value in self.__rich_repr__())
-        return f"{type(self).__name__}({body})"
+    def __rich_repr__(self) -> Iterator[tuple[str, Any]]:
+        for name, value in self.__repr_args__():
+            yield str(name), value
+
+    def __str__(self) -> str:
+        return repr(self)
 
     def replace(self: M, **changes: Any) -> M:
         """A copy with `changes` applied (not validated: the caller's values are trusted)."""
-        return msgspec.structs.replace(self, **changes)  # type: ignore[type-var]
+        return self.model_copy(update=changes)  # type: ignore[attr-defined,no-any-return]
 
     def narrowed(self, to: type[M]) -> M:
         """This object as its base model `to`, dropping the fields only a subclass declares
         (a create response's `value` or `api_key`)."""
         if not isinstance(self, to):
             raise TypeError(f"{type(self).__name__} is not a {to.__name__}")
-        fields = to.__struct_fields__  # type: ignore[attr-defined]
-        return to(**{name: getattr(self, name) for name in fields})
+        fields = to.model_fields  # type: ignore[attr-defined]
+        values = {name: getattr(self, name) for name in fields}
+        return to.model_construct(  # type: ignore[attr-defined,no-any-return]
+            _fields_set={n for n in self.model_fields_set if n in fields}, **values
+        )
 
 
-class ListPage(ApiModel, Generic[T], kw_only=True):
+class ListPage(ApiModel, Generic[T]):
     """Style-A list envelope (`first_id`/`last_id`/`has_more`)."""
 
     object: str = "list"
@@ -145,50 +170,67 @@ class NotJsonError(ShapeError):
     """Bytes that are not JSON at all (truncated, HTML from a proxy, ...)."""
 
 
-def _dec_hook(kind: type, obj: Any) -> Any:
-    if kind is Secret:
-        if isinstance(obj, str):
-            return Secret(obj)
-        raise ValueError(f"Expected `str`, got `{type(obj).__name__}`")
-    raise NotImplementedError
+def _path(loc: tuple[int | str, ...]) -> str:
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
-def _enc_hook(obj: Any) -> Any:
-    if isinstance(obj, Secret):
-        return _MASK
-    raise NotImplementedError(f"cannot encode {type(obj).__name__}")
+def describe_errors(exc: ValidationError) -> str:
+    """Every problem of `exc` as "what - at `$.path`", values left out."""
+    problems = [
+        f"{error['msg']} - at `{_path(error['loc'])}`"
+        for error in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]
+    return "; ".join(problems[:5]) + (
+        f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    )
 
 
-def _post_parse(result: Any, data: Any) -> Any:
-    hook = getattr(result, "__post_parse__", None)
-    if hook is not None:
-        hook(data)
-    return result
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def adapter(model: Any) -> TypeAdapter[Any]:
+    """The cached `TypeAdapter` of `model` (built once: building one costs milliseconds)."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
 
 
 def parse(model: type[M] | Any, data: Any) -> M:
     """`data` (JSON-like Python values) as `model`. Lax like JSON APIs need: "12" is an int.
 
-    Raises ShapeError naming the first problem and where it is (`$.data[0].id`).
+    Raises ShapeError naming the problems and where they are (`$.data[0].id`).
     """
     try:
-        result = msgspec.convert(data, model, strict=False, dec_hook=_dec_hook)
-    except msgspec.ValidationError as exc:
-        raise ShapeError(str(exc)) from None
-    return _post_parse(result, data)  # type: ignore[no-any-return]
-
-
-_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+        return adapter(model).validate_python(data)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        raise ShapeError(describe_errors(exc)) from None
 
 
 def decode_json(model: type[M] | Any, content: bytes) -> M:
     """JSON bytes straight into `model` (no dict per row on the way). Raises ShapeError."""
-    decoder = _DECODERS.get(model)
-    if decoder is None:
-        decoder = _DECODERS[model] = msgspec.json.Decoder(model, strict=False, dec_hook=_dec_hook)
+    if hasattr(model, "__struct_fields__"):  # the slim rows of the biggest pages (msgspec)
+        return _decode_struct(model, content)
     try:
-        return decoder.decode(content)  # type: ignore[no-any-return]
-    except msgspec.ValidationError as exc:
+        return adapter(model).validate_json(content)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors(include_url=False)):
+            raise NotJsonError(f"not valid JSON ({len(content)} bytes)") from None
+        raise ShapeError(describe_errors(exc)) from None
+
+
+_STRUCT_DECODERS: dict[Any, Any] = {}
+
+
+def _decode_struct(model: Any, content: bytes) -> Any:
+    import msgspec
+
+    decoder = _STRUCT_DECODERS.get(model)
+    if decoder is None:
+        decoder = _STRUCT_DECODERS[model] = msgspec.json.Decoder(model, strict=False)
+    try:
+        return decoder.decode(content)
+    except msgspec.ValidationError as exc:  # "Expected `int`, got `str` - at `$...`": no value
         raise ShapeError(str(exc)) from None
     except msgspec.DecodeError:
         raise NotJsonError(f"not valid JSON ({len(content)} bytes)") from None
@@ -196,4 +238,6 @@ def decode_json(model: type[M] | Any, content: bytes) -> M:
 
 def to_data(model: Any) -> Any:
     """Builtin values of a model (secrets masked), e.g. to print as JSON."""
-    return msgspec.to_builtins(model, enc_hook=_enc_hook)
+    if isinstance(model, BaseModel):
+        return model.model_dump(mode="json")
+    return adapter(Any).dump_python(model, mode="json")

@@ -1,7 +1,7 @@
 """How snapshot parts become cache rows and back: typed JSON, checked for secrets.
 
-Each part is stored as the JSON of a small Struct of its fields, encoded and decoded by msgspec
-(in C). Items are narrowed to their list-shape models first, which is what keeps
+Each part is stored as the JSON of a small pydantic model of its fields, dumped and validated by
+pydantic-core (in Rust) through cached adapters. Items are narrowed to their list-shape models first, which is what keeps
 create-response-only fields (`value`, `api_key`) out of the file; on top of that every part is
 type-checked and its JSON scanned for anything that looks like a key before it may be stored.
 """
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from typing import Any
 
-import msgspec
+from pydantic import ValidationError
 
+from orgtui.api._base import ApiModel, adapter, describe_errors
 from orgtui.api.models import (
     AdminApiKey,
     Invite,
@@ -49,49 +51,49 @@ _SECRET_PATTERN = re.compile(rb"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")
 _VALUE_FIELD = re.compile(rb'"value"\s*:')
 
 
-class _Projects(msgspec.Struct):
+class _Projects(ApiModel):
     projects: list[Project]
 
 
-class _Users(msgspec.Struct):
+class _Users(ApiModel):
     users: list[User] | None
 
 
-class _Invites(msgspec.Struct):
+class _Invites(ApiModel):
     invites: list[Invite] | None
 
 
-class _AdminKeys(msgspec.Struct):
+class _AdminKeys(ApiModel):
     admin_keys: list[AdminApiKey] | None
 
 
-class _OrgLimits(msgspec.Struct):
+class _OrgLimits(ApiModel):
     org_spend_limit: SpendLimit | None
     org_spend_alerts: list[SpendAlert] | None
 
 
-class _Keys(msgspec.Struct):
+class _Keys(ApiModel):
     api_keys: list[ProjectApiKey] | None
 
 
-class _ServiceAccounts(msgspec.Struct):
+class _ServiceAccounts(ApiModel):
     service_accounts: list[ProjectServiceAccount] | None
 
 
-class _ProjectUsers(msgspec.Struct):
+class _ProjectUsers(ApiModel):
     users: list[ProjectUser] | None
 
 
-class _RateLimits(msgspec.Struct):
+class _RateLimits(ApiModel):
     rate_limits: list[ProjectRateLimit] | None
 
 
-class _Limits(msgspec.Struct):
+class _Limits(ApiModel):
     spend_limit: SpendLimit | None
     spend_alerts: list[SpendAlert] | None
 
 
-# (is a project part, kind) -> the shape of its row; its decoder is built on first use.
+# (is a project part, kind) -> the shape of its row (its adapter is built on first use).
 _SHAPES: dict[tuple[bool, str], type[Any]] = {
     (False, PROJECTS): _Projects,
     (False, "users"): _Users,
@@ -104,8 +106,6 @@ _SHAPES: dict[tuple[bool, str], type[Any]] = {
     (True, "rate_limits"): _RateLimits,
     (True, "limits"): _Limits,
 }
-_DECODERS: dict[tuple[bool, str], msgspec.json.Decoder[Any]] = {}
-_ENCODER = msgspec.json.Encoder()
 
 # (is a project part, field) -> the model its items must be (create responses subclass these
 # and are stored in their list shape; anything else is refused rather than stored half-right).
@@ -166,22 +166,21 @@ def encode_part(part_id: str, data: dict[str, Any]) -> tuple[bytes | None, str |
     fields = _narrowed(shape[0], data)
     if isinstance(fields, str):
         return None, fields
-    blob = _ENCODER.encode(_SHAPES[shape](**fields))
+    model = _SHAPES[shape]
+    # Defaults are left out (they come back on decoding): 10,000 keys stay a small row.
+    blob = adapter(model).dump_json(model.model_construct(**fields), exclude_defaults=True)
     reason = find_secret(blob)
     return (None, reason) if reason else (blob, None)
 
 
 def decode_part(part_id: str, blob: bytes) -> dict[str, Any]:
     """The field values of a stored part (ValueError if it does not decode)."""
-    shape = _shape(part_id)
-    decoder = _DECODERS.get(shape)
-    if decoder is None:
-        decoder = _DECODERS[shape] = msgspec.json.Decoder(_SHAPES[shape])
+    model = _SHAPES[_shape(part_id)]
     try:
-        row = decoder.decode(blob)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise ValueError(f"stored part {part_id} does not decode: {exc}") from None
-    return {name: getattr(row, name) for name in row.__struct_fields__}
+        row = adapter(model).validate_json(blob)
+    except ValidationError as exc:
+        raise ValueError(f"stored part {part_id} does not decode: {describe_errors(exc)}") from None
+    return {name: getattr(row, name) for name in model.model_fields}
 
 
 @contextlib.contextmanager
@@ -209,7 +208,7 @@ def list_counts(data: dict[str, Any]) -> str:
         for name, value in data.items()
         if value is None or isinstance(value, list)
     }
-    return _ENCODER.encode(counts).decode()
+    return json.dumps(counts, separators=(",", ":"))
 
 
 class PartCounts:
@@ -237,8 +236,8 @@ class PartCounts:
 
 def _decode_counts(text: str | None) -> dict[str, int | None]:
     try:
-        counts = msgspec.json.decode(text) if text else {}
-    except msgspec.DecodeError:
+        counts = json.loads(text) if text else {}
+    except ValueError:
         return {}
     if not isinstance(counts, dict):
         return {}
