@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from annotated_types import Ge, Gt
 
 from orgtui import paths
-from orgtui.api._base import Secret
+from orgtui.api._secret import Secret
 from orgtui.config_errors import ConfigError, Pattern, Problem, line_of, problems_of, raise_all
 
 __all__ = [
@@ -262,7 +262,10 @@ def load_config(path: Path | None = None) -> Config:
             if isinstance(body, dict):
                 body.setdefault("name", name)
     problems = _keymap_id_problems(raw.get("keymap"), text, path)
-    config, found = _validate(raw, text, path)
+    config = _checked_before(text)
+    found: list[Problem] = []
+    if config is None:
+        config, found = _validate(raw, text, path)
     problems += found
     if config is not None:
         problems += [
@@ -279,8 +282,62 @@ def load_config(path: Path | None = None) -> Config:
     assert config is not None  # every failure above is a problem
     _check_keymap_collisions(config.keymap, text, path)
     _refuse_decoded_keys(raw, text, path)
+    if not found:
+        _remember_checked(text, config)
     config.source = path
     return _apply_env(config)
+
+
+# A file that pydantic accepted is remembered (its digest and the values pydantic produced) in
+# the cache dir, so the next start builds the same settings without importing pydantic before
+# its first frame. Any change to the file validates it again. It holds no key (refused above).
+_CHECKED_FORMAT = "orgtui-config-checked-1"
+
+
+def _checked_file() -> Path:
+    return paths.cache_dir() / "config-checked.json"
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{_CHECKED_FORMAT}\n{text}".encode()).hexdigest()
+
+
+def _checked_before(text: str) -> Config | None:
+    """The settings of `text` as pydantic produced them last time, else None."""
+    import json
+
+    try:
+        record = json.loads(_checked_file().read_text(encoding="utf-8"))
+        if record.get("digest") != _digest(text):
+            return None
+        values = record["config"]
+        profiles = {
+            name: Profile(**{**body, "thresholds": Thresholds(**body["thresholds"])})
+            for name, body in values["profiles"].items()
+        }
+        return Config(
+            default_profile=values["default_profile"],
+            profiles=profiles,
+            keymap=dict(values["keymap"]),
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # none, another file's, or another version's: validate
+
+
+def _remember_checked(text: str, config: Config) -> None:
+    import json
+
+    record = {"digest": _digest(text), "config": dataclasses.asdict(config)}
+    target = _checked_file()
+    try:
+        paths.ensure_private_dir(target.parent)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(record, out)
+    except OSError:
+        pass  # the next start validates again: slower, not wrong
 
 
 _ADAPTER: Any = None
