@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from orgtui.api._base import ApiModel, ListPage, Secret
 
@@ -117,16 +117,19 @@ def __getattr__(name: str) -> Any:
 
 
 class ApiErrorBody(ApiModel):
-    message: str = ""
+    # A server may send a numeric code: it is shown as text.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    message: str | None = None
     type: str | None = None
     param: str | None = None
     code: str | None = None
 
 
 class ErrorEnvelope(ApiModel):
-    """`ErrorResponse`: `{"error": {...}}`."""
+    """`ErrorResponse`: `{"error": {...}}` (some servers send `{"error": "text"}`)."""
 
-    error: ApiErrorBody
+    error: ApiErrorBody | str | None = None
 
 
 class DeletedObject(ApiModel):

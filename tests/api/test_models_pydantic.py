@@ -94,3 +94,24 @@ def test_an_audit_event_keeps_the_fields_it_does_not_declare() -> None:
     entry = page.data[0]
     assert entry.details == {"id": "key_1", "data": {"scopes": ["api.model.read"]}}
     assert entry.as_sent == event  # nested unknown fields ("ua") too; nothing added
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "code"),
+    [
+        (b'{"error": {"message": "No such key", "type": "invalid_request_error", "code": 404}}',
+         "No such key", "404"),
+        (b'{"error": "nope"}', "nope", None),
+        (b'{"error": null}', None, None),
+    ],
+)  # fmt: skip
+def test_error_bodies_parse_into_the_envelope(
+    body: bytes, message: str | None, code: str | None
+) -> None:
+    from orgtui.api.models import ApiErrorBody, ErrorEnvelope
+
+    err = decode_json(ErrorEnvelope, body).error
+    if isinstance(err, ApiErrorBody):
+        assert (err.message, err.code) == (message, code)
+    else:
+        assert err == message and code is None
