@@ -2,7 +2,8 @@
 
 The settings are dataclasses validated by a pydantic `TypeAdapter` (constraints in their
 annotations): building one needs no pydantic, so a start without a config file (or the demo)
-draws its first frame before pydantic is imported. Every problem in the file is reported from
+draws its first frame before pydantic is imported, and so does a start with a file pydantic
+accepted before (its checked values are kept in the cache dir). Every problem is reported from
 pydantic's structured errors (`loc`, `type`, `ctx`, `config_errors`), each with its file, line
 and key. Keys never live in the file: anything that looks like an OpenAI key is refused.
 """
