@@ -1,23 +1,40 @@
-"""Configuration: profiles (one per organisation) in a TOML file, validated with msgspec.
+"""Configuration: profiles (one per organisation) in a TOML file, validated by pydantic v2.
 
-Every problem becomes one `ConfigError` whose message names the file, the line and the key.
-Keys never live in the file: anything that looks like an OpenAI key is refused.
+The settings are dataclasses validated by a pydantic `TypeAdapter` (constraints in their
+annotations): building one needs no pydantic, so a start without a config file (or the demo)
+draws its first frame before pydantic is imported, and so does a start with a file pydantic
+accepted before (its checked values are kept in the cache dir). Every problem is reported from
+pydantic's structured errors (`loc`, `type`, `ctx`, `config_errors`), each with its file, line
+and key. Keys never live in the file: anything that looks like an OpenAI key is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-import msgspec
-from msgspec import Meta, Struct, field
+from annotated_types import Ge, Gt
 
 from orgtui import paths
-from orgtui.api._base import Secret
+from orgtui.api._secret import Secret
+from orgtui.config_errors import ConfigError, Pattern, Problem, line_of, problems_of, raise_all
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Profile",
+    "Thresholds",
+    "apply_env_overrides",
+    "demo_profile",
+    "load_config",
+    "resolve_admin_key",
+]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEMO_ORG_NAME = "Acme Robotics (sandbox)"
@@ -27,39 +44,42 @@ _KEY_SHAPE = re.compile(r"sk-[A-Za-z0-9_-]{8,}")
 HTTP_URL = r"^https?://[^\s/]+"
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 THEMES = ("dark", "light", "ansi")
-
-# What a value must look like, said the way a user fixes it (msgspec would quote the regex).
-_PATTERN_HINTS = {
-    "base_url": "must be an http(s) URL such as https://api.openai.com/v1",
-    "admin_key_env": "must be the name of an environment variable, e.g. OPENAI_ADMIN_KEY",
-}
+# pydantic's config of each settings dataclass: unknown keys are errors.
+_FORBID = {"extra": "forbid", "hide_input_in_errors": True}
 
 
-class ConfigError(Exception):
-    """A configuration problem, already phrased for the user (one line)."""
+@dataclass(kw_only=True)
+class Thresholds:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+
+    key_rotation_days: Annotated[int, Ge(1)] = 90
+    key_unused_days: Annotated[int, Ge(1)] = 30
+    admin_key_max_age_days: Annotated[int, Ge(1)] = 90
+    limit_high_factor: Annotated[float, Gt(1.0)] = 2.0
+    timeout_seconds: Annotated[float, Gt(0.0)] = 20.0
+    spike_factor: Annotated[float, Gt(1.0)] = 3.0  # `spend --once` exits 1 at this rise
 
 
-class Thresholds(Struct, kw_only=True, forbid_unknown_fields=True):
-    key_rotation_days: Annotated[int, Meta(ge=1)] = 90
-    key_unused_days: Annotated[int, Meta(ge=1)] = 30
-    admin_key_max_age_days: Annotated[int, Meta(ge=1)] = 90
-    limit_high_factor: Annotated[float, Meta(gt=1.0)] = 2.0
-    timeout_seconds: Annotated[float, Meta(gt=0)] = 20.0
-    spike_factor: Annotated[float, Meta(gt=1.0)] = 3.0  # `spend --once` exits 1 at this rise
+@dataclass(kw_only=True)
+class Profile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
 
-
-class Profile(Struct, kw_only=True, forbid_unknown_fields=True):
     name: str = "default"
-    base_url: Annotated[str, Meta(pattern=HTTP_URL)] = DEFAULT_BASE_URL
-    admin_key_env: Annotated[str, Meta(pattern=_ENV_NAME)] = "OPENAI_ADMIN_KEY"
+    base_url: Annotated[
+        str, Pattern(HTTP_URL, "must be an http(s) URL such as https://api.openai.com/v1")
+    ] = DEFAULT_BASE_URL
+    admin_key_env: Annotated[
+        str,
+        Pattern(_ENV_NAME, "must be the name of an environment variable, e.g. OPENAI_ADMIN_KEY"),
+    ] = "OPENAI_ADMIN_KEY"
     admin_key_command: str | None = None
     read_only: bool = False
     theme: Literal["dark", "light", "ansi"] = "dark"
     org_name: str | None = None
-    refresh_seconds: Annotated[int, Meta(ge=10)] = 300
-    full_refresh_every: Annotated[int, Meta(ge=1)] = 12  # incremental cycles between full ones
-    usage_poll_seconds: Annotated[int, Meta(ge=5)] = 60
-    requests_per_minute: Annotated[float, Meta(gt=0)] = 60.0
+    refresh_seconds: Annotated[int, Ge(10)] = 300
+    full_refresh_every: Annotated[int, Ge(1)] = 12  # incremental cycles between full ones
+    usage_poll_seconds: Annotated[int, Ge(5)] = 60
+    requests_per_minute: Annotated[float, Gt(0.0)] = 60.0
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     def __post_init__(self) -> None:
@@ -67,14 +87,17 @@ class Profile(Struct, kw_only=True, forbid_unknown_fields=True):
 
     def replace(self, **changes: Any) -> Profile:
         """A copy with `changes` applied, not validated (tests may want a 1 s refresh)."""
-        return msgspec.structs.replace(self, **changes)
+        return dataclasses.replace(self, **changes)
 
 
-class Config(Struct, kw_only=True, forbid_unknown_fields=True, dict=True):
+@dataclass(kw_only=True)
+class Config:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+
     default_profile: str = "default"
-    profiles: dict[str, Profile] = {}
-    keymap: dict[str, str] = {}
-    # Where it was read from: set by load_config on the instance (dict=True), not a field.
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
+    # Where it was read from: set by load_config on the instance, not a field.
     source: ClassVar[Path | None] = None
 
     def profile(self, name: str | None = None) -> Profile:
@@ -91,80 +114,6 @@ class Config(Struct, kw_only=True, forbid_unknown_fields=True, dict=True):
 
 def demo_profile() -> Profile:
     return Profile(name="demo", base_url="http://sandbox/v1", org_name=DEMO_ORG_NAME)
-
-
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of a key path such as ('profiles', 'prod', 'theme')."""
-    lines = text.splitlines()
-    keys = [str(part) for part in loc if not isinstance(part, int)]
-    if not keys:
-        return None
-    leaf = keys[-1]
-    section = ".".join(keys[:-1])
-    in_section = section == ""
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if line.startswith("["):
-            header = line.strip("[] ").replace('"', "")
-            if header == ".".join(keys):
-                return number
-            in_section = header == section
-            continue
-        if in_section and re.match(rf'^"?{re.escape(leaf)}"?\s*=', line):
-            return number
-    return None
-
-
-_ERROR = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<at>[^`]*)`)?$", re.S)
-_TYPE_WORDS = {
-    "int": "an integer",
-    "float": "a number",
-    "str": "text",
-    "bool": "true or false",
-    "object": "a table",
-    "array": "a list",
-}
-
-
-def _words(kind: str) -> str:
-    return _TYPE_WORDS.get(kind, kind)
-
-
-def _problem(message: str, loc: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
-    """(key path, what is wrong) from a msgspec validation message."""
-    if unknown := re.fullmatch(r"Object contains unknown field `(.*)`", message):
-        return (*loc, unknown[1]), "unknown key"
-    leaf = loc[-1] if loc else ""
-    if "matching regex" in message and leaf in _PATTERN_HINTS:
-        return loc, _PATTERN_HINTS[leaf]
-    if wrong := re.fullmatch(r"Expected `(\w+)`, got `(\w+)`", message):
-        return loc, f"should be {_words(wrong[1])}, not {_words(wrong[2])}"
-    if bound := re.fullmatch(r"Expected `(\w+)` (>=|>) (\S+)", message):
-        relation = "of at least" if bound[2] == ">=" else "greater than"
-        return loc, f"should be {_words(bound[1])} {relation} {bound[3]}"
-    if message.startswith("Invalid enum value") and leaf == "theme":
-        return loc, "should be " + ", ".join(f"'{t}'" for t in THEMES[:-1]) + f" or '{THEMES[-1]}'"
-    return loc, message[:1].lower() + message[1:]
-
-
-def _convert(data: Any, model: type[Any], prefix: tuple[str, ...], text: str, path: Path) -> Any:
-    """`data` as `model`, or a ConfigError naming the file, line and key of the first problem.
-
-    msgspec writes a dict key as `[...]`, so each profile is validated on its own under a
-    prefix that names it."""
-    try:
-        return msgspec.convert(data, model)
-    except msgspec.ValidationError as exc:
-        found = _ERROR.match(str(exc))
-        message = found["message"] if found else str(exc)
-        at = (found["at"] or "") if found else ""
-        loc = (*prefix, *(part for part in re.split(r"[.\[\]]+", at) if part))
-        loc, problem = _problem(message, tuple(part for part in loc if part != "..."))
-        line = _line_of(text, loc)
-        where = f"{path}:{line}" if line else str(path)
-        dotted = ".".join(loc)
-        said = f"unknown key '{dotted}'" if problem == "unknown key" else f"'{dotted}': {problem}"
-        raise ConfigError(f"{where}: {said}") from None
 
 
 def _refuse_keys(text: str, path: Path) -> None:
@@ -202,19 +151,22 @@ def _apply_env(config: Config) -> Config:
     return config
 
 
-def _check_keymap_ids(keymap: Any, text: str, path: Path) -> None:
+def _keymap_id_problems(keymap: Any, text: str, path: Path) -> list[Problem]:
     if not isinstance(keymap, dict):
-        return
+        return []
     from orgtui.core.actions import ActionRegistry
 
     known = {spec.id for spec in ActionRegistry().specs()}
-    for action_id in keymap:
-        if action_id not in known:
-            line = _line_of(text, ("keymap", action_id))
-            where = f"{path}:{line}" if line else str(path)
-            raise ConfigError(
-                f"{where}: unknown action 'keymap.{action_id}' (press ? in the console for ids)"
-            )
+    return [
+        Problem(
+            path,
+            line_of(text, ("keymap", action_id)),
+            f"keymap.{action_id}",
+            f"unknown action 'keymap.{action_id}' (press ? in the console for ids)",
+        )
+        for action_id in keymap
+        if action_id not in known
+    ]
 
 
 def _keys_of(key: str | None) -> set[str]:
@@ -238,7 +190,7 @@ def _check_keymap_collisions(keymap: dict[str, str], text: str, path: Path) -> N
             shared = keys[first.id] & keys[second.id]
             if shared and (first.scope == second.scope or GLOBAL in (first.scope, second.scope)):
                 remapped = first.id if first.id in keymap else second.id
-                line = _line_of(text, ("keymap", remapped))
+                line = line_of(text, ("keymap", remapped))
                 where = f"{path}:{line}" if line else str(path)
                 raise ConfigError(
                     f"{where}: key '{sorted(shared)[0]}' is bound to both '{first.id}' and "
@@ -257,16 +209,15 @@ def _strings(value: Any, loc: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
             yield from _strings(item, loc)
 
 
-def _refuse_decoded_keys(raw: dict[str, Any], bodies: Any, text: str, path: Path) -> None:
+def _refuse_decoded_keys(raw: dict[str, Any], text: str, path: Path) -> None:
     """The literal-key guard on decoded values (a TOML escape such as \\u0073k-... is decoded
     here) and on the words of admin_key_command. A safety net, not a boundary: a command can
     always build a key from pieces; the guard catches keys pasted into the file."""
     values = list(_strings(raw, ()))
-    values += list(_strings(bodies, ("profiles",)))
     for loc, value in values:
         words = _command_words(value) if loc and loc[-1] == "admin_key_command" else [value]
         if any(_KEY_LOOKALIKE.search(word) for word in words):
-            line = _line_of(text, loc)
+            line = line_of(text, loc)
             where = f"{path}:{line}" if line else str(path)
             raise ConfigError(
                 f"{where}: '{'.'.join(loc)}' looks like it holds an API key. Keys belong in "
@@ -306,25 +257,105 @@ def load_config(path: Path | None = None) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    _check_keymap_ids(raw.get("keymap"), text, path)
-    profiles: dict[str, Profile] = {}
-    bodies = raw.pop("profiles", None)
-    if bodies is not None and not isinstance(bodies, dict):
-        raise ConfigError(f"{path}: 'profiles' should be a table such as [profiles.prod]")
-    for name, body in (bodies or {}).items():
-        if isinstance(body, dict):
-            body.setdefault("name", name)
-        profiles[name] = _convert(body, Profile, ("profiles", name), text, path)
-    config: Config = _convert(raw, Config, (), text, path)
-    for action_id, key in config.keymap.items():
-        if not key.strip():
-            line = _line_of(text, ("keymap", action_id))
-            raise ConfigError(f"{path}:{line or '?'}: empty key for 'keymap.{action_id}'")
+    bodies = raw.get("profiles")
+    if isinstance(bodies, dict):
+        for name, body in bodies.items():
+            if isinstance(body, dict):
+                body.setdefault("name", name)
+    problems = _keymap_id_problems(raw.get("keymap"), text, path)
+    config = _checked_before(text)
+    found: list[Problem] = []
+    if config is None:
+        config, found = _validate(raw, text, path)
+    problems += found
+    if config is not None:
+        problems += [
+            Problem(
+                path,
+                line_of(text, ("keymap", action_id)),
+                f"keymap.{action_id}",
+                f"empty key for 'keymap.{action_id}'",
+            )
+            for action_id, key in config.keymap.items()
+            if not key.strip()
+        ]
+    raise_all(problems)
+    assert config is not None  # every failure above is a problem
     _check_keymap_collisions(config.keymap, text, path)
-    _refuse_decoded_keys(raw, bodies or {}, text, path)
-    config.profiles = profiles
+    _refuse_decoded_keys(raw, text, path)
+    if not found:
+        _remember_checked(text, config)
     config.source = path
     return _apply_env(config)
+
+
+# A file that pydantic accepted is remembered (its digest and the values pydantic produced) in
+# the cache dir, so the next start builds the same settings without importing pydantic before
+# its first frame. Any change to the file validates it again. It holds no key (refused above).
+_CHECKED_FORMAT = "orgtui-config-checked-1"
+
+
+def _checked_file() -> Path:
+    return paths.cache_dir() / "config-checked.json"
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{_CHECKED_FORMAT}\n{text}".encode()).hexdigest()
+
+
+def _checked_before(text: str) -> Config | None:
+    """The settings of `text` as pydantic produced them last time, else None."""
+    import json
+
+    try:
+        record = json.loads(_checked_file().read_text(encoding="utf-8"))
+        if record.get("digest") != _digest(text):
+            return None
+        values = record["config"]
+        profiles = {
+            name: Profile(**{**body, "thresholds": Thresholds(**body["thresholds"])})
+            for name, body in values["profiles"].items()
+        }
+        return Config(
+            default_profile=values["default_profile"],
+            profiles=profiles,
+            keymap=dict(values["keymap"]),
+        )
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # none, another file's, or another version's: validate
+
+
+def _remember_checked(text: str, config: Config) -> None:
+    import json
+
+    record = {"digest": _digest(text), "config": dataclasses.asdict(config)}
+    target = _checked_file()
+    try:
+        paths.ensure_private_dir(target.parent)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(record, out)
+    except OSError:
+        pass  # the next start validates again: slower, not wrong
+
+
+_ADAPTER: Any = None
+
+
+def _validate(raw: dict[str, Any], text: str, path: Path) -> tuple[Config | None, list[Problem]]:
+    """`raw` as a Config, or every problem pydantic found in it. pydantic and the adapter
+    load with the first config file read (a start without one never needs them)."""
+    global _ADAPTER
+    from pydantic import TypeAdapter, ValidationError
+
+    if _ADAPTER is None:
+        _ADAPTER = TypeAdapter(Config)
+    try:
+        return _ADAPTER.validate_python(raw), []
+    except ValidationError as exc:
+        return None, problems_of(exc, text, path)
 
 
 def resolve_admin_key(profile: Profile) -> Secret:

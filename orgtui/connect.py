@@ -113,20 +113,27 @@ def connection_for_app(
 
     `app` may be a `LazySandboxApp`: then `Connection.sandbox` stays None until it is built.
     """
-    from orgtui.api.client import AdminClient
+    from orgtui.api.lazy_client import LazyClient
 
     lazy = isinstance(app, LazySandboxApp)
     if lazy:
         admin_key = DEMO_ADMIN_KEY
     else:
         from orgtui.sandbox import SANDBOX_ADMIN_KEY as admin_key
-    client = AdminClient(
-        profile.base_url,
-        admin_key,
-        transport=lambda: _asgi_transport(app),
-        timeout=profile.thresholds.timeout_seconds,
-        requests_per_minute=requests_per_minute or profile.requests_per_minute,
-    )
+
+    def build() -> AdminClient:
+        from orgtui.api.client import AdminClient
+
+        return AdminClient(
+            profile.base_url,
+            admin_key,
+            transport=lambda: _asgi_transport(app),
+            timeout=profile.thresholds.timeout_seconds,
+            requests_per_minute=requests_per_minute or profile.requests_per_minute,
+        )
+
+    # Built on first use, after the first frame (the client's modules import pydantic).
+    client: Any = LazyClient(build)
     connection = Connection(
         profile=profile,
         client=client,
@@ -170,14 +177,20 @@ def open_connection(
     from orgtui.logs import add_secret
 
     add_secret(key.reveal())  # redacted from every log line from here on
-    from orgtui.api.client import AdminClient
+    from orgtui.api.lazy_client import LazyClient
 
-    client = AdminClient(
-        profile.base_url,
-        key,
-        timeout=profile.thresholds.timeout_seconds,
-        requests_per_minute=profile.requests_per_minute,
-    )
+    def build() -> AdminClient:
+        from orgtui.api.client import AdminClient
+
+        return AdminClient(
+            profile.base_url,
+            key,
+            timeout=profile.thresholds.timeout_seconds,
+            requests_per_minute=profile.requests_per_minute,
+        )
+
+    # Built on first use, after the first frame (the client's modules import pydantic).
+    client: Any = LazyClient(build)
     return Connection(
         profile=profile,
         client=client,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from orgtui.api._base import redact
+from orgtui.api._secret import redact
 
 _secrets: list[str] = []
 _handler: logging.Handler | None = None

@@ -1,5 +1,5 @@
 """HTTP access to the OpenAI Admin API; knows nothing of screens.
 
 `client.AdminClient` (engine in `transport`, pacing in `throttle`, paging in `paging`),
-`models` (the resources, msgspec Structs), `errors` (typed errors). Import from those modules directly.
+`models` (the resources, pydantic models), `errors` (typed errors). Import from those modules directly.
 """

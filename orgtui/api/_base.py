@@ -1,96 +1,38 @@
-"""The base of every Admin API resource (msgspec Structs), the secret type, and parsing.
+"""The base of every Admin API resource (pydantic v2 models), the secret type, and parsing.
 
-msgspec, not pydantic: a model class costs microseconds to define and its import a few
-milliseconds (the console's first frame is drawn from models), instances are slotted and
-untracked by the garbage collector (10,000 keys stay small), and parsing is done in C.
+Responses are validated by pydantic-core straight from the JSON bytes through one cached
+`TypeAdapter` per model. Validation errors name the path and never quote a value
+(`hide_input_in_errors`): values can be secrets. pydantic is imported with the models, after
+the console's first frame (which is drawn from plain cached rows, `core.cache_rows`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
-import msgspec
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from orgtui.api._secret import _MASK, FRAGMENT, REDACTED, Secret, redact
 
 __all__ = [
+    "FRAGMENT",
+    "REDACTED",
     "ApiModel",
     "ListPage",
     "NotJsonError",
     "Secret",
     "ShapeError",
+    "adapter",
     "decode_json",
+    "describe_errors",
     "parse",
+    "redact",
     "to_data",
 ]
 
-_MASK = "**********"
 M = TypeVar("M")
 T = TypeVar("T")
-
-
-REDACTED = "[redacted]"
-FRAGMENT = 12  # any run of this many characters of a secret counts as the secret
-
-
-def redact(text: str, secret: str) -> str:
-    """`text` with the secret, in any letter case, and any 12+ character fragment of it,
-    replaced by "[redacted]" (a server may echo the key upper-cased or cut)."""
-    if not text or not secret:
-        return text
-    if len(secret) < FRAGMENT:
-        return re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
-    folded_secret = secret.casefold()
-    grams = {folded_secret[i : i + FRAGMENT] for i in range(len(folded_secret) - FRAGMENT + 1)}
-    folded = text.casefold()
-    if len(folded) != len(text):  # casefold changed lengths (ß -> ss): compare lower-case
-        folded, grams = text.lower(), {g.lower() for g in grams}
-    hidden = [False] * len(text)
-    for start in range(len(text) - FRAGMENT + 1):
-        if folded[start : start + FRAGMENT] in grams:
-            for index in range(start, start + FRAGMENT):
-                hidden[index] = True
-    if not any(hidden):
-        return text
-    out: list[str] = []
-    for index, ch in enumerate(text):
-        if not hidden[index]:
-            out.append(ch)
-        elif index == 0 or not hidden[index - 1]:
-            out.append(REDACTED)
-    return "".join(out)
-
-
-class Secret:
-    """A secret string (a minted key, the admin key): never shown by repr, str or pickle."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        if not isinstance(value, str):
-            raise TypeError("a secret is a string")
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret('{_MASK}')" if self._value else "Secret('')"
-
-    def __str__(self) -> str:
-        return _MASK if self._value else ""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __reduce__(self) -> Any:
-        raise TypeError("a secret cannot be pickled")
 
 
 def _unredacted_key(value: Any) -> bool:
@@ -98,36 +40,47 @@ def _unredacted_key(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("sk-") and "..." not in value
 
 
-class ApiModel(msgspec.Struct, kw_only=True, gc=False, omit_defaults=True):
-    """Base of the resources. Unknown fields in a response are skipped.
+class ApiModel(BaseModel):
+    """Base of the resources. Unknown fields in a response are ignored (audit events keep them).
 
-    Instances hold no reference cycles (plain data), so the collector need not track them.
     Declared secrets are `Secret`; repr also masks any unredacted `sk-` string in any field.
     """
 
-    def __rich_repr__(self) -> Iterator[tuple[str, Any]]:
-        for name in self.__struct_fields__:
-            value = getattr(self, name)
+    model_config = ConfigDict(
+        extra="ignore",
+        hide_input_in_errors=True,
+        protected_namespaces=(),
+        ser_json_inf_nan="constants",
+    )
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
             yield name, _MASK if _unredacted_key(value) else value
 
-    def __repr__(self) -> str:
-        body = ", ".join(f"{name}={value!r}" for name, value in self.__rich_repr__())
-        return f"{type(self).__name__}({body})"
+    def __rich_repr__(self) -> Iterator[tuple[str, Any]]:
+        for name, value in self.__repr_args__():
+            yield str(name), value
+
+    def __str__(self) -> str:
+        return repr(self)
 
     def replace(self: M, **changes: Any) -> M:
         """A copy with `changes` applied (not validated: the caller's values are trusted)."""
-        return msgspec.structs.replace(self, **changes)  # type: ignore[type-var]
+        return self.model_copy(update=changes)  # type: ignore[attr-defined,no-any-return]
 
     def narrowed(self, to: type[M]) -> M:
         """This object as its base model `to`, dropping the fields only a subclass declares
         (a create response's `value` or `api_key`)."""
         if not isinstance(self, to):
             raise TypeError(f"{type(self).__name__} is not a {to.__name__}")
-        fields = to.__struct_fields__  # type: ignore[attr-defined]
-        return to(**{name: getattr(self, name) for name in fields})
+        fields = to.model_fields  # type: ignore[attr-defined]
+        values = {name: getattr(self, name) for name in fields}
+        return to.model_construct(  # type: ignore[attr-defined,no-any-return]
+            _fields_set={n for n in self.model_fields_set if n in fields}, **values
+        )
 
 
-class ListPage(ApiModel, Generic[T], kw_only=True):
+class ListPage(ApiModel, Generic[T]):
     """Style-A list envelope (`first_id`/`last_id`/`has_more`)."""
 
     object: str = "list"
@@ -145,50 +98,67 @@ class NotJsonError(ShapeError):
     """Bytes that are not JSON at all (truncated, HTML from a proxy, ...)."""
 
 
-def _dec_hook(kind: type, obj: Any) -> Any:
-    if kind is Secret:
-        if isinstance(obj, str):
-            return Secret(obj)
-        raise ValueError(f"Expected `str`, got `{type(obj).__name__}`")
-    raise NotImplementedError
+def _path(loc: tuple[int | str, ...]) -> str:
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
-def _enc_hook(obj: Any) -> Any:
-    if isinstance(obj, Secret):
-        return _MASK
-    raise NotImplementedError(f"cannot encode {type(obj).__name__}")
+def describe_errors(exc: ValidationError) -> str:
+    """Every problem of `exc` as "what - at `$.path`", values left out."""
+    problems = [
+        f"{error['msg']} - at `{_path(error['loc'])}`"
+        for error in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]
+    return "; ".join(problems[:5]) + (
+        f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    )
 
 
-def _post_parse(result: Any, data: Any) -> Any:
-    hook = getattr(result, "__post_parse__", None)
-    if hook is not None:
-        hook(data)
-    return result
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def adapter(model: Any) -> TypeAdapter[Any]:
+    """The cached `TypeAdapter` of `model` (built once: building one costs milliseconds)."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
 
 
 def parse(model: type[M] | Any, data: Any) -> M:
     """`data` (JSON-like Python values) as `model`. Lax like JSON APIs need: "12" is an int.
 
-    Raises ShapeError naming the first problem and where it is (`$.data[0].id`).
+    Raises ShapeError naming the problems and where they are (`$.data[0].id`).
     """
     try:
-        result = msgspec.convert(data, model, strict=False, dec_hook=_dec_hook)
-    except msgspec.ValidationError as exc:
-        raise ShapeError(str(exc)) from None
-    return _post_parse(result, data)  # type: ignore[no-any-return]
-
-
-_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+        return adapter(model).validate_python(data)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        raise ShapeError(describe_errors(exc)) from None
 
 
 def decode_json(model: type[M] | Any, content: bytes) -> M:
     """JSON bytes straight into `model` (no dict per row on the way). Raises ShapeError."""
-    decoder = _DECODERS.get(model)
-    if decoder is None:
-        decoder = _DECODERS[model] = msgspec.json.Decoder(model, strict=False, dec_hook=_dec_hook)
+    if hasattr(model, "__struct_fields__"):  # the slim rows of the biggest pages (msgspec)
+        return _decode_struct(model, content)
     try:
-        return decoder.decode(content)  # type: ignore[no-any-return]
-    except msgspec.ValidationError as exc:
+        return adapter(model).validate_json(content)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors(include_url=False)):
+            raise NotJsonError(f"not valid JSON ({len(content)} bytes)") from None
+        raise ShapeError(describe_errors(exc)) from None
+
+
+_STRUCT_DECODERS: dict[Any, Any] = {}
+
+
+def _decode_struct(model: Any, content: bytes) -> Any:
+    import msgspec
+
+    decoder = _STRUCT_DECODERS.get(model)
+    if decoder is None:
+        decoder = _STRUCT_DECODERS[model] = msgspec.json.Decoder(model, strict=False)
+    try:
+        return decoder.decode(content)
+    except msgspec.ValidationError as exc:  # "Expected `int`, got `str` - at `$...`": no value
         raise ShapeError(str(exc)) from None
     except msgspec.DecodeError:
         raise NotJsonError(f"not valid JSON ({len(content)} bytes)") from None
@@ -196,4 +166,6 @@ def decode_json(model: type[M] | Any, content: bytes) -> M:
 
 def to_data(model: Any) -> Any:
     """Builtin values of a model (secrets masked), e.g. to print as JSON."""
-    return msgspec.to_builtins(model, enc_hook=_enc_hook)
+    if isinstance(model, BaseModel):
+        return model.model_dump(mode="json")
+    return adapter(Any).dump_python(model, mode="json")

@@ -1,8 +1,8 @@
-"""Models (msgspec Structs) of the Admin API resources the console uses.
+"""Models (pydantic v2) of the Admin API resources the console uses.
 
 Field names are exactly the spec's schema properties (`components.schemas` of
 `openai-admin-openapi.yaml`). Fields the console does not read may be left undeclared: unknown
-fields are skipped. Fields the spec marks required stay required, except where the spec's own
+fields are ignored. Fields the spec marks required stay required, except where the spec's own
 examples omit them (then they default). Every minted key value is a `Secret`, and `repr()`
 masks any other string that looks like an unredacted key.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from msgspec import field
+from pydantic import ConfigDict, Field
 
 from orgtui.api._base import ApiModel, ListPage, Secret
 
@@ -116,20 +116,23 @@ def __getattr__(name: str) -> Any:
 # ---------------------------------------------------------------- errors
 
 
-class ApiErrorBody(ApiModel, kw_only=True):
-    message: str = ""
+class ApiErrorBody(ApiModel):
+    # A server may send a numeric code: it is shown as text.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    message: str | None = None
     type: str | None = None
     param: str | None = None
     code: str | None = None
 
 
-class ErrorEnvelope(ApiModel, kw_only=True):
-    """`ErrorResponse`: `{"error": {...}}`."""
+class ErrorEnvelope(ApiModel):
+    """`ErrorResponse`: `{"error": {...}}` (some servers send `{"error": "text"}`)."""
 
-    error: ApiErrorBody
+    error: ApiErrorBody | str | None = None
 
 
-class DeletedObject(ApiModel, kw_only=True):
+class DeletedObject(ApiModel):
     """Every `*.deleted` response. Spend-limit deletes carry no `id`."""
 
     object: str
@@ -140,7 +143,7 @@ class DeletedObject(ApiModel, kw_only=True):
 # ---------------------------------------------------------------- projects
 
 
-class Project(ApiModel, kw_only=True):
+class Project(ApiModel):
     id: str
     object: str = "organization.project"
     name: str | None = None
@@ -155,7 +158,7 @@ class Project(ApiModel, kw_only=True):
         return self.archived_at is not None or self.status == "archived"
 
 
-class ProjectUser(ApiModel, kw_only=True):
+class ProjectUser(ApiModel):
     object: str = "organization.project.user"
     id: str
     name: str | None = None
@@ -164,7 +167,7 @@ class ProjectUser(ApiModel, kw_only=True):
     added_at: int
 
 
-class ProjectServiceAccount(ApiModel, kw_only=True):
+class ProjectServiceAccount(ApiModel):
     object: str = "organization.project.service_account"
     id: str
     name: str
@@ -172,7 +175,7 @@ class ProjectServiceAccount(ApiModel, kw_only=True):
     created_at: int
 
 
-class ProjectServiceAccountApiKey(ApiModel, kw_only=True):
+class ProjectServiceAccountApiKey(ApiModel):
     """The key minted with a service account; `value` is shown once."""
 
     object: str = "organization.project.service_account.api_key"
@@ -183,16 +186,16 @@ class ProjectServiceAccountApiKey(ApiModel, kw_only=True):
     expires_at: int | None = None  # newer API versions, when the key expires
 
 
-class ServiceAccountApiKey(ProjectServiceAccountApiKey, kw_only=True):
+class ServiceAccountApiKey(ProjectServiceAccountApiKey):
     """`ServiceAccountApiKeyBody`: create response of `.../service_accounts/{id}/api_keys`."""
 
 
-class ProjectServiceAccountCreateResponse(ProjectServiceAccount, kw_only=True):
+class ProjectServiceAccountCreateResponse(ProjectServiceAccount):
     # None when created with create_service_account_only=true
     api_key: ProjectServiceAccountApiKey | None = None
 
 
-class ProjectApiKeyOwnerUser(ApiModel, kw_only=True):
+class ProjectApiKeyOwnerUser(ApiModel):
     id: str
     email: str | None = None
     name: str | None = None
@@ -200,20 +203,20 @@ class ProjectApiKeyOwnerUser(ApiModel, kw_only=True):
     role: str | None = None
 
 
-class ProjectApiKeyOwnerServiceAccount(ApiModel, kw_only=True):
+class ProjectApiKeyOwnerServiceAccount(ApiModel):
     id: str
     name: str | None = None
     created_at: int | None = None
     role: str | None = None
 
 
-class ApiKeyOwner(ApiModel, kw_only=True):
+class ApiKeyOwner(ApiModel):
     type: str | None = None  # user | service_account
     user: ProjectApiKeyOwnerUser | None = None
     service_account: ProjectApiKeyOwnerServiceAccount | None = None
 
 
-class ProjectApiKey(ApiModel, kw_only=True):
+class ProjectApiKey(ApiModel):
     object: str = "organization.project.api_key"
     redacted_value: str
     name: str | None = None
@@ -221,11 +224,11 @@ class ProjectApiKey(ApiModel, kw_only=True):
     last_used_at: int | None = None
     id: str
     owner_project_access: str | None = None  # active | inactive
-    owner: ApiKeyOwner = field(default_factory=ApiKeyOwner)
+    owner: ApiKeyOwner = Field(default_factory=ApiKeyOwner)
     expires_at: int | None = None  # newer API versions: when the key expires (None: never)
 
 
-class ProjectRateLimit(ApiModel, kw_only=True):
+class ProjectRateLimit(ApiModel):
     object: str = "project.rate_limit"
     id: str
     model: str
@@ -240,7 +243,7 @@ class ProjectRateLimit(ApiModel, kw_only=True):
 # ---------------------------------------------------------------- org users, invites, admin keys
 
 
-class UserAccount(ApiModel, kw_only=True):
+class UserAccount(ApiModel):
     """The nested `User.user` account record."""
 
     object: str = "user"
@@ -253,18 +256,18 @@ class UserAccount(ApiModel, kw_only=True):
     banned_at: int | None = None
 
 
-class UserProjectMembership(ApiModel, kw_only=True):
+class UserProjectMembership(ApiModel):
     id: str | None = None
     name: str | None = None
     role: str | None = None
 
 
-class UserProjects(ApiModel, kw_only=True):
+class UserProjects(ApiModel):
     object: str = "list"
     data: list[UserProjectMembership] = []
 
 
-class User(ApiModel, kw_only=True):
+class User(ApiModel):
     """An organisation member (`organization.user`)."""
 
     object: str = "organization.user"
@@ -285,12 +288,12 @@ class User(ApiModel, kw_only=True):
     projects: UserProjects | None = None
 
 
-class InviteProject(ApiModel, kw_only=True):
+class InviteProject(ApiModel):
     id: str
     role: str  # member | owner
 
 
-class Invite(ApiModel, kw_only=True):
+class Invite(ApiModel):
     object: str = "organization.invite"
     id: str
     email: str
@@ -303,7 +306,7 @@ class Invite(ApiModel, kw_only=True):
     projects: list[InviteProject] = []
 
 
-class AdminApiKeyOwner(ApiModel, kw_only=True):
+class AdminApiKeyOwner(ApiModel):
     type: str | None = None
     object: str | None = None
     id: str | None = None
@@ -312,7 +315,7 @@ class AdminApiKeyOwner(ApiModel, kw_only=True):
     role: str | None = None
 
 
-class AdminApiKey(ApiModel, kw_only=True):
+class AdminApiKey(ApiModel):
     object: str = "organization.admin_api_key"
     id: str
     name: str | None = None
@@ -321,21 +324,21 @@ class AdminApiKey(ApiModel, kw_only=True):
     # Required by the schema but missing from the retrieve example.
     expires_at: int | None = None
     last_used_at: int | None = None
-    owner: AdminApiKeyOwner = field(default_factory=AdminApiKeyOwner)
+    owner: AdminApiKeyOwner = Field(default_factory=AdminApiKeyOwner)
 
 
-class AdminApiKeyCreateResponse(AdminApiKey, kw_only=True):
+class AdminApiKeyCreateResponse(AdminApiKey):
     value: Secret
 
 
 # ---------------------------------------------------------------- spend limits and alerts
 
 
-class SpendLimitEnforcement(ApiModel, kw_only=True):
+class SpendLimitEnforcement(ApiModel):
     status: str  # inactive | enforcing
 
 
-class SpendLimit(ApiModel, kw_only=True):
+class SpendLimit(ApiModel):
     """Hard spend limit; `object` is `organization.spend_limit` or `project.spend_limit`."""
 
     object: str = "organization.spend_limit"
@@ -345,13 +348,13 @@ class SpendLimit(ApiModel, kw_only=True):
     enforcement: SpendLimitEnforcement
 
 
-class SpendAlertNotificationChannel(ApiModel, kw_only=True):
+class SpendAlertNotificationChannel(ApiModel):
     type: str = "email"
     recipients: list[str] = []
     subject_prefix: str | None = None
 
 
-class SpendAlert(ApiModel, kw_only=True):
+class SpendAlert(ApiModel):
     """Soft alert; `object` is `organization.spend_alert` or `project.spend_alert`."""
 
     id: str

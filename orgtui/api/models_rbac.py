@@ -30,7 +30,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-class NextPage(ApiModel, Generic[T], kw_only=True):
+class NextPage(ApiModel, Generic[T]):
     """Style-B list envelope: `has_more` and an opaque `next` cursor passed back as `after`."""
 
     object: str = "list"
@@ -39,7 +39,7 @@ class NextPage(ApiModel, Generic[T], kw_only=True):
     next: str | None = None
 
 
-class Group(ApiModel, kw_only=True):
+class Group(ApiModel):
     """`GroupResponse` (create/retrieve/list) and `GroupResourceWithSuccess` (update)."""
 
     object: str | None = None  # the list and create examples carry "group"
@@ -50,7 +50,7 @@ class Group(ApiModel, kw_only=True):
     group_type: str | None = None  # group | tenant_group
 
 
-class GroupSummary(ApiModel, kw_only=True):
+class GroupSummary(ApiModel):
     """`Group`: the group inside a role assignment (note `scim_managed`)."""
 
     object: str = "group"
@@ -60,7 +60,7 @@ class GroupSummary(ApiModel, kw_only=True):
     scim_managed: bool = False
 
 
-class GroupMember(ApiModel, kw_only=True):
+class GroupMember(ApiModel):
     """`GroupUser` (list-group-users) and `GroupMemberUser` (retrieve-group-user)."""
 
     id: str
@@ -71,13 +71,13 @@ class GroupMember(ApiModel, kw_only=True):
     user_type: str | None = None  # user | tenant_user
 
 
-class GroupUserAssignment(ApiModel, kw_only=True):
+class GroupUserAssignment(ApiModel):
     object: str = "group.user"
     user_id: str
     group_id: str
 
 
-class Role(ApiModel, kw_only=True):
+class Role(ApiModel):
     """A predefined or custom role; `resource_type` is `api.organization` or `api.project`."""
 
     object: str = "role"
@@ -89,12 +89,12 @@ class Role(ApiModel, kw_only=True):
     predefined_role: bool = False
 
 
-class AssignmentSource(ApiModel, kw_only=True):
+class AssignmentSource(ApiModel):
     principal_id: str
     principal_type: str  # user | group
 
 
-class AssignedRole(ApiModel, kw_only=True):
+class AssignedRole(ApiModel):
     """`AssignedRoleDetails`: a role as assigned to a user or group."""
 
     id: str
@@ -111,19 +111,19 @@ class AssignedRole(ApiModel, kw_only=True):
     assignment_sources: list[AssignmentSource] | None = None
 
 
-class GroupRoleAssignment(ApiModel, kw_only=True):
+class GroupRoleAssignment(ApiModel):
     object: str = "group.role"
     group: GroupSummary
     role: Role
 
 
-class UserRoleAssignment(ApiModel, kw_only=True):
+class UserRoleAssignment(ApiModel):
     object: str = "user.role"
     user: User
     role: Role
 
 
-class ProjectGroup(ApiModel, kw_only=True):
+class ProjectGroup(ApiModel):
     object: str = "project.group"
     project_id: str
     group_id: str

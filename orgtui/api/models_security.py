@@ -36,13 +36,13 @@ HOSTED_TOOLS = ("file_search", "web_search", "image_generation", "mcp", "code_in
 MODEL_PERMISSION_MODES = ("allow_list", "deny_list")
 
 
-class CertificateDetails(ApiModel, kw_only=True):
+class CertificateDetails(ApiModel):
     valid_at: int | None = None
     expires_at: int | None = None
     content: str | None = None
 
 
-class Certificate(ApiModel, kw_only=True):
+class Certificate(ApiModel):
     """`certificate`, `organization.certificate` or `organization.project.certificate`."""
 
     object: str
@@ -53,36 +53,36 @@ class Certificate(ApiModel, kw_only=True):
     active: bool | None = None
 
 
-class CertificateToggle(ApiModel, kw_only=True):
+class CertificateToggle(ApiModel):
     """The answer of an activate or deactivate call: the affected certificates."""
 
     object: str
     data: list[Certificate] = []
 
 
-class DataRetention(ApiModel, kw_only=True):
+class DataRetention(ApiModel):
     """`organization.data_retention` or `project.data_retention`."""
 
     object: str
     type: str
 
 
-class ModelPermissions(ApiModel, kw_only=True):
+class ModelPermissions(ApiModel):
     object: str = "project.model_permissions"
     mode: str
     model_ids: list[str] = []
 
 
-class ModelPermissionsDeleted(ApiModel, kw_only=True):
+class ModelPermissionsDeleted(ApiModel):
     object: str
     deleted: bool
 
 
-class HostedToolPermission(ApiModel, kw_only=True):
+class HostedToolPermission(ApiModel):
     enabled: bool
 
 
-class ProjectHostedToolPermissions(ApiModel, kw_only=True):
+class ProjectHostedToolPermissions(ApiModel):
     file_search: HostedToolPermission
     web_search: HostedToolPermission
     image_generation: HostedToolPermission

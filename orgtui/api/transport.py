@@ -204,18 +204,17 @@ class ClientBase:
         raise MalformedResponseError(self._redact(problem), method=method, path=template)
 
     def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
-        import json  # on the first request: the console's first frame needs no JSON module
+        from orgtui.api.models import ErrorEnvelope
 
         fields: dict[str, Any] = {}
         try:
-            data = json.loads(resp.content)
-        except ValueError:
-            data = None
-        err = data.get("error") if isinstance(data, dict) else None
-        if isinstance(err, dict):
-            fields = {k: err.get(k) for k in ("message", "type", "param", "code")}
-        elif isinstance(err, str):
+            err = decode_json(ErrorEnvelope, resp.content).error
+        except ShapeError:  # not JSON, or not an error body: the status says it
+            err = None
+        if isinstance(err, str):
             fields = {"message": err}
+        elif err is not None:
+            fields = {k: getattr(err, k) for k in ("message", "type", "param", "code")}
         clean = {k: self._redact(str(v)) for k, v in fields.items() if v is not None}
         return error_for_status(
             resp.status_code,

@@ -26,12 +26,9 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orgtui import paths
-from orgtui.api.models import (
-    Project,
-)
 from orgtui.core.cache_codec import (
     PartCounts,
     decode_part,
@@ -50,6 +47,7 @@ from orgtui.core.cache_file import (
     prepare,
 )
 from orgtui.core.cache_reader import LaterReads
+from orgtui.core.cache_rows import ProjectRow, header_rows
 from orgtui.core.snapshot import (
     PROJECT_PART_FIELDS,
     PROJECTS,
@@ -59,6 +57,9 @@ from orgtui.core.snapshot import (
     ProjectView,
     split_part,
 )
+
+if TYPE_CHECKING:
+    from orgtui.api.models import Project
 
 __all__ = ["SCHEMA_VERSION", "Cache", "CacheError", "find_secret"]
 
@@ -134,11 +135,16 @@ class Cache:
 
     # ------------------------------------------------------------------ reading
 
-    def load(self) -> OrgSnapshot | None:
-        """The cached snapshot, or None when nothing is cached (or the file was damaged)."""
+    def load(self, *, headers_only: bool = False) -> OrgSnapshot | None:
+        """The cached snapshot, or None when nothing is cached (or the file was damaged).
+
+        `headers_only`: for the first frame, without pydantic: the projects as plain
+        `ProjectRow`s with their parts' counts, and no organisation-level part (they read as
+        not fetched). Never save such a snapshot: `load()` it again for the models.
+        """
         with self._lock, gc_paused():
             try:
-                return self._load()
+                return self._load(headers_only)
             except Exception as exc:
                 if not is_damage(exc):
                     raise
@@ -146,7 +152,7 @@ class Cache:
                 self._repair()
                 return None
 
-    def _load(self) -> OrgSnapshot | None:
+    def _load(self, headers_only: bool) -> OrgSnapshot | None:
         conn = self._conn
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         later = self._later
@@ -164,16 +170,20 @@ class Cache:
         project_statuses: list[tuple[str, str, PartStatus]] = []
         org_fields: dict[str, Any] = {}
         project_lazy: dict[str, dict[str, LazyPart]] = {}
-        project_list: list[Project] = []
+        project_list: list[Project] | list[ProjectRow] = []
         for part_id, pid, fetched_at, error, counts, data, size in rows:
             status = None
             if fetched_at is not None or error is not None:
                 status = PartStatus(fetched_at, error)
             if pid is None:
+                if headers_only and part_id != PROJECTS:
+                    continue
                 if status is not None:
                     statuses[part_id] = status
                 if part_id == PROJECTS:
-                    project_list = decode_part(part_id, data)[PROJECTS]
+                    project_list = (
+                        header_rows(data) if headers_only else decode_part(part_id, data)[PROJECTS]
+                    )
                 else:
                     org_fields.update(decode_part(part_id, data))
                 continue
@@ -194,7 +204,10 @@ class Cache:
                 fields = project_lazy[pid] = {}
             for name in names:
                 fields[name] = lazy
-        projects = {p.id: ProjectView.lazy(p, {}, project_lazy.get(p.id, {})) for p in project_list}
+        projects = {
+            p.id: ProjectView.lazy(p, {}, project_lazy.get(p.id, {}))  # type: ignore[arg-type]
+            for p in project_list
+        }
         # Project parts of projects no longer listed (or of a list never fetched) are dropped.
         statuses.update(
             (part_id, status) for pid, part_id, status in project_statuses if pid in projects

@@ -1,7 +1,7 @@
 """How snapshot parts become cache rows and back: typed JSON, checked for secrets.
 
-Each part is stored as the JSON of a small Struct of its fields, encoded and decoded by msgspec
-(in C). Items are narrowed to their list-shape models first, which is what keeps
+Each part is stored as the JSON of a small pydantic model of its fields, dumped and validated by
+pydantic-core (in Rust) through cached adapters. Items are narrowed to their list-shape models first, which is what keeps
 create-response-only fields (`value`, `api_key`) out of the file; on top of that every part is
 type-checked and its JSON scanned for anything that looks like a key before it may be stored.
 """
@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msgspec
-
-from orgtui.api.models import (
-    AdminApiKey,
-    Invite,
-    Project,
-    ProjectApiKey,
-    ProjectRateLimit,
-    ProjectServiceAccount,
-    ProjectUser,
-    SpendAlert,
-    SpendLimit,
-    User,
-)
 from orgtui.core.snapshot import PROJECTS, split_part
+
+if TYPE_CHECKING:
+    from orgtui.api._base import ApiModel
 
 __all__ = [
     "count_items",
@@ -49,80 +39,95 @@ _SECRET_PATTERN = re.compile(rb"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}")
 _VALUE_FIELD = re.compile(rb'"value"\s*:')
 
 
-class _Projects(msgspec.Struct):
-    projects: list[Project]
+_MODELS: tuple[dict[tuple[bool, str], type[ApiModel]], dict[tuple[bool, str], type[Any]]] | None = (
+    None
+)
 
 
-class _Users(msgspec.Struct):
-    users: list[User] | None
+def _models() -> tuple[dict[tuple[bool, str], type[ApiModel]], dict[tuple[bool, str], type[Any]]]:
+    """(row shapes, field models), defined on first use: they need pydantic, and the first
+    frame is drawn from plain rows before it is imported (`header_rows`)."""
+    global _MODELS
+    if _MODELS is not None:
+        return _MODELS
+    from orgtui.api._base import ApiModel
+    from orgtui.api.models import (
+        AdminApiKey,
+        Invite,
+        Project,
+        ProjectApiKey,
+        ProjectRateLimit,
+        ProjectServiceAccount,
+        ProjectUser,
+        SpendAlert,
+        SpendLimit,
+        User,
+    )
 
+    class _Projects(ApiModel):
+        projects: list[Project]
 
-class _Invites(msgspec.Struct):
-    invites: list[Invite] | None
+    class _Users(ApiModel):
+        users: list[User] | None
 
+    class _Invites(ApiModel):
+        invites: list[Invite] | None
 
-class _AdminKeys(msgspec.Struct):
-    admin_keys: list[AdminApiKey] | None
+    class _AdminKeys(ApiModel):
+        admin_keys: list[AdminApiKey] | None
 
+    class _OrgLimits(ApiModel):
+        org_spend_limit: SpendLimit | None
+        org_spend_alerts: list[SpendAlert] | None
 
-class _OrgLimits(msgspec.Struct):
-    org_spend_limit: SpendLimit | None
-    org_spend_alerts: list[SpendAlert] | None
+    class _Keys(ApiModel):
+        api_keys: list[ProjectApiKey] | None
 
+    class _ServiceAccounts(ApiModel):
+        service_accounts: list[ProjectServiceAccount] | None
 
-class _Keys(msgspec.Struct):
-    api_keys: list[ProjectApiKey] | None
+    class _ProjectUsers(ApiModel):
+        users: list[ProjectUser] | None
 
+    class _RateLimits(ApiModel):
+        rate_limits: list[ProjectRateLimit] | None
 
-class _ServiceAccounts(msgspec.Struct):
-    service_accounts: list[ProjectServiceAccount] | None
+    class _Limits(ApiModel):
+        spend_limit: SpendLimit | None
+        spend_alerts: list[SpendAlert] | None
 
+    # (is a project part, kind) -> the shape of its row (its adapter is built on first use).
+    shapes: dict[tuple[bool, str], type[Any]] = {
+        (False, PROJECTS): _Projects,
+        (False, "users"): _Users,
+        (False, "invites"): _Invites,
+        (False, "admin_keys"): _AdminKeys,
+        (False, "org_limits"): _OrgLimits,
+        (True, "keys"): _Keys,
+        (True, "service_accounts"): _ServiceAccounts,
+        (True, "users"): _ProjectUsers,
+        (True, "rate_limits"): _RateLimits,
+        (True, "limits"): _Limits,
+    }
 
-class _ProjectUsers(msgspec.Struct):
-    users: list[ProjectUser] | None
-
-
-class _RateLimits(msgspec.Struct):
-    rate_limits: list[ProjectRateLimit] | None
-
-
-class _Limits(msgspec.Struct):
-    spend_limit: SpendLimit | None
-    spend_alerts: list[SpendAlert] | None
-
-
-# (is a project part, kind) -> the shape of its row; its decoder is built on first use.
-_SHAPES: dict[tuple[bool, str], type[Any]] = {
-    (False, PROJECTS): _Projects,
-    (False, "users"): _Users,
-    (False, "invites"): _Invites,
-    (False, "admin_keys"): _AdminKeys,
-    (False, "org_limits"): _OrgLimits,
-    (True, "keys"): _Keys,
-    (True, "service_accounts"): _ServiceAccounts,
-    (True, "users"): _ProjectUsers,
-    (True, "rate_limits"): _RateLimits,
-    (True, "limits"): _Limits,
-}
-_DECODERS: dict[tuple[bool, str], msgspec.json.Decoder[Any]] = {}
-_ENCODER = msgspec.json.Encoder()
-
-# (is a project part, field) -> the model its items must be (create responses subclass these
-# and are stored in their list shape; anything else is refused rather than stored half-right).
-_FIELD_MODELS: dict[tuple[bool, str], type[Any]] = {
-    (False, PROJECTS): Project,
-    (False, "users"): User,
-    (False, "invites"): Invite,
-    (False, "admin_keys"): AdminApiKey,
-    (False, "org_spend_limit"): SpendLimit,
-    (False, "org_spend_alerts"): SpendAlert,
-    (True, "api_keys"): ProjectApiKey,
-    (True, "service_accounts"): ProjectServiceAccount,
-    (True, "users"): ProjectUser,
-    (True, "rate_limits"): ProjectRateLimit,
-    (True, "spend_limit"): SpendLimit,
-    (True, "spend_alerts"): SpendAlert,
-}
+    # (is a project part, field) -> the model its items must be (create responses subclass these
+    # and are stored in their list shape; anything else is refused rather than stored half-right).
+    field_models: dict[tuple[bool, str], type[Any]] = {
+        (False, PROJECTS): Project,
+        (False, "users"): User,
+        (False, "invites"): Invite,
+        (False, "admin_keys"): AdminApiKey,
+        (False, "org_spend_limit"): SpendLimit,
+        (False, "org_spend_alerts"): SpendAlert,
+        (True, "api_keys"): ProjectApiKey,
+        (True, "service_accounts"): ProjectServiceAccount,
+        (True, "users"): ProjectUser,
+        (True, "rate_limits"): ProjectRateLimit,
+        (True, "spend_limit"): SpendLimit,
+        (True, "spend_alerts"): SpendAlert,
+    }
+    _MODELS = shapes, field_models
+    return _MODELS
 
 
 def find_secret(blob: bytes) -> str | None:
@@ -143,7 +148,7 @@ def _narrowed(in_project: bool, data: dict[str, Any]) -> dict[str, Any] | str:
     """The part's fields with every item exactly its field's model, or why it cannot be."""
     fields: dict[str, Any] = {}
     for name, value in data.items():
-        model = _FIELD_MODELS[(in_project, name)]
+        model = _models()[1][(in_project, name)]
         items = value if isinstance(value, list) else [] if value is None else [value]
         for item in items:
             if not isinstance(item, model):
@@ -166,22 +171,28 @@ def encode_part(part_id: str, data: dict[str, Any]) -> tuple[bytes | None, str |
     fields = _narrowed(shape[0], data)
     if isinstance(fields, str):
         return None, fields
-    blob = _ENCODER.encode(_SHAPES[shape](**fields))
+    from orgtui.api._base import adapter
+
+    model = _models()[0][shape]
+    # Only the fields that were set (by the API or the caller): defaults come back on decoding,
+    # 10,000 keys stay a small row, and this is twice as fast as comparing with each default.
+    blob = adapter(model).dump_json(model.model_construct(**fields), exclude_unset=True)
     reason = find_secret(blob)
     return (None, reason) if reason else (blob, None)
 
 
 def decode_part(part_id: str, blob: bytes) -> dict[str, Any]:
     """The field values of a stored part (ValueError if it does not decode)."""
-    shape = _shape(part_id)
-    decoder = _DECODERS.get(shape)
-    if decoder is None:
-        decoder = _DECODERS[shape] = msgspec.json.Decoder(_SHAPES[shape])
+    from pydantic import ValidationError
+
+    from orgtui.api._base import adapter, describe_errors
+
+    model = _models()[0][_shape(part_id)]
     try:
-        row = decoder.decode(blob)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise ValueError(f"stored part {part_id} does not decode: {exc}") from None
-    return {name: getattr(row, name) for name in row.__struct_fields__}
+        row = adapter(model).validate_json(blob)
+    except ValidationError as exc:
+        raise ValueError(f"stored part {part_id} does not decode: {describe_errors(exc)}") from None
+    return {name: getattr(row, name) for name in model.model_fields}
 
 
 @contextlib.contextmanager
@@ -209,7 +220,7 @@ def list_counts(data: dict[str, Any]) -> str:
         for name, value in data.items()
         if value is None or isinstance(value, list)
     }
-    return _ENCODER.encode(counts).decode()
+    return json.dumps(counts, separators=(",", ":"))
 
 
 class PartCounts:
@@ -237,8 +248,8 @@ class PartCounts:
 
 def _decode_counts(text: str | None) -> dict[str, int | None]:
     try:
-        counts = msgspec.json.decode(text) if text else {}
-    except msgspec.DecodeError:
+        counts = json.loads(text) if text else {}
+    except ValueError:
         return {}
     if not isinstance(counts, dict):
         return {}

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from orgtui.api._base import Secret
+from orgtui.api._secret import Secret
 
 __all__ = [
     "ClipboardReport",

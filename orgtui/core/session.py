@@ -45,6 +45,7 @@ class Session:
         *,
         read_only: bool | None = None,
         snapshot: OrgSnapshot | None = None,
+        headers_first: bool = False,
     ) -> None:
         self.profile = profile
         self.client = client
@@ -62,15 +63,32 @@ class Session:
         self.cache_error: str | None = None  # the last failure to persist, for the UI to show
         self._subscribers: list[Subscriber] = []
         self._lock = threading.RLock()
+        # The plain first-frame snapshot (project rows, no pydantic) until `load_models`.
+        self._headers: OrgSnapshot | None = None
+        if snapshot is None and headers_first:
+            snapshot = self._headers = self._initial_snapshot(headers_only=True)
         self._snapshot = snapshot if snapshot is not None else self._initial_snapshot()
 
-    def _initial_snapshot(self) -> OrgSnapshot:
+    def load_models(self) -> None:
+        """Swap the first frame's plain snapshot for the cached models (pydantic loads here).
+        The app calls it right after the first frame; any change to the snapshot calls it
+        first, so a change never lands on (or saves) plain rows."""
+        with self._lock:
+            headers, self._headers = self._headers, None
+            if headers is None:
+                return
+            full = self._initial_snapshot()
+            self._snapshot = full
+            parts = tuple(dict.fromkeys([*headers.all_part_ids(), *full.all_part_ids()]))
+        self._notify(parts)
+
+    def _initial_snapshot(self, *, headers_only: bool = False) -> OrgSnapshot:
         name = str(getattr(self.profile, "name", "default"))
         org_name = getattr(self.profile, "org_name", None)
         cached = None
         if self.cache is not None:
             try:
-                cached = self.cache.load()
+                cached = self.cache.load(headers_only=headers_only)
             except Exception as exc:  # noqa: BLE001 - a cache must never stop the console
                 log.warning("cache load failed: %s", exc)
                 self.cache_error = f"The cache could not be read: {exc}"
@@ -130,6 +148,7 @@ class Session:
     ) -> OrgSnapshot:
         """`apply(change(current), changed_parts)`, atomic with respect to other threads."""
         parts = tuple(dict.fromkeys(changed_parts))
+        self.load_models()
         with self._lock:
             merged = self._snapshot.merge_parts(change(self._snapshot), parts)
             self._snapshot = merged
@@ -139,6 +158,7 @@ class Session:
 
     def replace_all(self, snapshot: OrgSnapshot) -> OrgSnapshot:
         """Replace the whole snapshot (every part, every status) and persist all of it."""
+        self.load_models()
         with self._lock:
             parts = tuple(dict.fromkeys([*self._snapshot.all_part_ids(), *snapshot.all_part_ids()]))
             self._snapshot = snapshot

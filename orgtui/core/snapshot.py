@@ -19,9 +19,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
-
-import msgspec
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from orgtui.api.models import (
@@ -90,11 +88,11 @@ def split_part(part_id: str) -> tuple[str | None, str]:
     raise ValueError(f"unknown part id {part_id!r}")
 
 
-class PartStatus(msgspec.Struct, frozen=True, gc=False):
+class PartStatus(NamedTuple):
     """When a part was last fetched successfully, and the error of its last refresh if it failed.
 
-    A Struct: the cache makes one per stored part at start (thousands), ~5x faster than a
-    frozen dataclass."""
+    A named tuple: the cache makes one per stored part at start (thousands), several times
+    faster to build than a frozen dataclass."""
 
     fetched_at: float | None
     error: str | None = None

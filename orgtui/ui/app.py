@@ -132,7 +132,13 @@ class OrgTuiApp(App[int]):
         )
         cache = Cache.open(profile, path=cache_path)
         return Session(
-            profile, connection.client, cache, clock, registry, read_only=connection.read_only
+            profile,
+            connection.client,
+            cache,
+            clock,
+            registry,
+            read_only=connection.read_only,
+            headers_first=True,  # the first frame needs no pydantic (Session.load_models)
         )
 
     # ------------------------------------------------------------------ sessions
@@ -200,6 +206,8 @@ class OrgTuiApp(App[int]):
             gc.enable()
 
     def _after_first_frame(self) -> None:
+        for session in self.sessions:  # the cached models replace the first frame's rows
+            session.load_models()
         from orgtui.ui import features
         from orgtui.ui.alerts_watch import spend_watch
         from orgtui.ui.widgets.usage_strip import UsageStrip

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 import pytest
+from pydantic import BaseModel
 
 from orgtui.api._base import Secret, parse, to_data
 from orgtui.api.models import (
@@ -118,8 +118,8 @@ def _example(spec: dict[str, Any], method: str, path: str) -> Any:
 def _secrets(value: Any) -> list[Secret]:
     if isinstance(value, Secret):
         return [value]
-    if isinstance(value, msgspec.Struct):
-        return [s for name in value.__struct_fields__ for s in _secrets(getattr(value, name))]
+    if isinstance(value, BaseModel):
+        return [s for name in type(value).model_fields for s in _secrets(getattr(value, name))]
     if isinstance(value, list):
         return [s for v in value for s in _secrets(v)]
     return []
@@ -130,9 +130,9 @@ def _agree(parsed: Any, example: Any, where: str = "$", whole: bool = False) -> 
     audit event, which is also kept whole as sent, fields may go undeclared)."""
     if isinstance(parsed, Secret):
         assert parsed.reveal() == example, where
-    elif isinstance(parsed, msgspec.Struct):
+    elif isinstance(parsed, BaseModel):
         assert isinstance(example, dict), where
-        declared = set(parsed.__struct_fields__)
+        declared = set(type(parsed).model_fields)
         undeclared = set(example) - declared
         if isinstance(parsed, AuditLog):
             assert parsed.as_sent == example, where

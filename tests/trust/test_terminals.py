@@ -22,6 +22,9 @@ import pytest
 from pty_harness import REPO, PtyConsole, console_env
 
 ORG = b"Acme Robotics"
+# The first project of the demo: once it is in the tree, the keys below have rows to move over
+# (a cold start draws the organisation first and its projects when the first refresh lands).
+FIRST_PROJECT = b"Default project"
 START_TIMEOUT = 90.0
 COLOURS = re.compile(rb"[34]8;5;(\d+)|[34]8;2;(\d+);(\d+);(\d+)")
 # The 256-colour palette's greys: the cube's diagonal and the grey ramp.
@@ -41,6 +44,7 @@ def _colours(output: bytes) -> tuple[set[int], set[tuple[int, int, int]]]:
 
 def _navigate_and_quit(console: PtyConsole) -> None:
     assert console.expect(ORG, START_TIMEOUT), console.text[-2000:]
+    assert console.expect(FIRST_PROJECT, START_TIMEOUT), console.text[-2000:]
     console.settle()
     mark = len(console.output)
     for key in (b"j", b"j", b"\r"):
@@ -95,6 +99,7 @@ def test_copy_once_is_wrapped_for_the_multiplexer(
 ) -> None:
     with PtyConsole(["--demo"], console_env(term, 100, 30, env), 100, 30) as console:
         assert console.expect(ORG, START_TIMEOUT), console.text[-2000:]
+        assert console.expect(FIRST_PROJECT, START_TIMEOUT), console.text[-2000:]
         console.settle()
         for key in (b"j", b"j"):  # the Default project
             console.send(key)
