@@ -1,0 +1,52 @@
+"""What the console is busy with, for whoever must wait until it is done (the tests' pilot
+support, scripted demos).
+
+`in_flight(app)` names each piece of work under way; `OrgTuiApp.idle` is an asyncio.Event the
+app sets whenever that list is empty (checked each time its message queue drains, and when one
+of its workers changes state). In flight are:
+- every worker not yet finished, except a flow that may be asking the user while a dialog or
+  screen is up over the main one (an action, a rotation's question, or any worker of a screen
+  under the top one: it waits for a key, not for work);
+- the top screen saying it is `working` (a wizard step, a form being sent);
+- a usage graph whose new scope is still resting before its fetch (`UsageGraph.scope_pending`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import ModalScreen, Screen
+from textual.worker import WorkerState
+
+# Worker groups that run a flow through dialogs (`push_screen_wait`): a flow that asks the user
+# belongs here, or waiting for idle would wait for the user too.
+DIALOG_FLOWS = ("action:", "resume-rotations", "rotation-ask", "close")
+
+_UNFINISHED = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
+def in_flight(app: Any) -> list[str]:
+    """What the app is doing now, one line each; empty when it is idle."""
+    if not app.is_running or not app.screen_stack:
+        return ["the app is not running"]
+    busy: list[str] = []
+    if not app.started:
+        busy.append("the work after the first frame")
+    top = app.screen
+    over_main = isinstance(top, ModalScreen) or len(app.screen_stack) > 2
+    asking = over_main and not getattr(top, "working", False)
+    for worker in list(app.workers):
+        if worker.state not in _UNFINISHED:
+            continue
+        if asking and (
+            worker.group.startswith(DIALOG_FLOWS)
+            or (isinstance(worker.node, Screen) and worker.node is not top)
+        ):
+            continue
+        busy.append(f"worker {worker.group!r}")
+    if getattr(top, "working", False):
+        busy.append(f"{type(top).__name__} working")
+    for graph in top.query("UsageGraph"):
+        if getattr(graph, "scope_pending", False):
+            busy.append("a usage graph's new scope (resting before its fetch)")
+    return busy
