@@ -152,3 +152,23 @@ async def still(pilot: Any) -> None:
     freeze_cursors(pilot.app)
     for _ in range(2):
         await frame(pilot)
+
+
+# ------------------------------------------------------------ outside the process
+
+POLL_SECONDS = 0.05  # how often a real terminal, pane or server is looked at again
+
+
+def poll_until(check: Callable[[], T], what: str, *, timeout: float = WAIT_SECONDS) -> T:
+    """For what runs outside this process (a real terminal, a server): until `check()` is
+    truthy, looked at every `POLL_SECONDS`; a wait that runs out fails, naming `what`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise WaitTimeout(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(POLL_SECONDS)
