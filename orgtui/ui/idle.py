@@ -8,7 +8,8 @@ of its workers changes state). In flight are:
   screen is up over the main one (an action, a rotation's question, or any worker of a screen
   under the top one: it waits for a key, not for work);
 - the top screen saying it is `working` (a wizard step, a form being sent);
-- a usage graph whose new scope is still resting before its fetch (`UsageGraph.scope_pending`).
+- a usage graph whose new scope is still resting before its fetch (`UsageGraph.scope_pending`);
+- the spend watch's check of fresh figures, while it is scheduled.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ def in_flight(app: Any) -> list[str]:
         busy.append(f"worker {worker.group!r}")
     if getattr(top, "working", False):
         busy.append(f"{type(top).__name__} working")
+    if app.started:
+        from orgtui.ui.alerts_watch import spend_watch
+
+        watch = spend_watch(app)
+        if any(watch.figures(s.profile.name).check_pending for s in app.sessions):
+            busy.append("the spend watch's check of fresh figures")
     for graph in top.query("UsageGraph"):
         if getattr(graph, "scope_pending", False):
             busy.append("a usage graph's new scope (resting before its fetch)")
