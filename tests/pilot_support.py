@@ -141,8 +141,8 @@ async def wait_for_screen(pilot: Any, kind: type | str, *, timeout: float = WAIT
 
 
 def freeze_cursors(app: Any) -> None:
-    """Input cursors stop blinking (a blink is the one thing that moves in an idle screen)."""
-    for widget in app.screen.query("Input"):
+    """Input and text-area cursors stop blinking (a blink moves in an idle screen)."""
+    for widget in app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
 
 

@@ -19,9 +19,16 @@ from typing import Any
 from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerState
 
-# Worker groups that run a flow through dialogs (`push_screen_wait`): a flow that asks the user
+# Worker groups that run a flow through dialogs (`push_screen_wait`): a group with "action" in
+# its name (`action:<id>`, `incident-action`), or one of these. A new flow that asks the user
 # belongs here, or waiting for idle would wait for the user too.
-DIALOG_FLOWS = ("action:", "resume-rotations", "rotation-ask", "close")
+DIALOG_FLOWS = ("resume-rotations", "rotation-ask", "close")
+
+
+def asks_user(group: str) -> bool:
+    """Whether a worker of this group may be waiting on a dialog it opened."""
+    return "action" in group or group.startswith(DIALOG_FLOWS)
+
 
 _UNFINISHED = (WorkerState.PENDING, WorkerState.RUNNING)
 
@@ -40,8 +47,7 @@ def in_flight(app: Any) -> list[str]:
         if worker.state not in _UNFINISHED:
             continue
         if asking and (
-            worker.group.startswith(DIALOG_FLOWS)
-            or (isinstance(worker.node, Screen) and worker.node is not top)
+            asks_user(worker.group) or (isinstance(worker.node, Screen) and worker.node is not top)
         ):
             continue
         busy.append(f"worker {worker.group!r}")
