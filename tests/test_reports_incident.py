@@ -18,6 +18,7 @@ import pytest
 
 from orgtui.core.incident_kinds import KINDS
 from orgtui.sandbox import SANDBOX_ADMIN_KEY, create_app
+from tests.pilot_support import POLL_SECONDS
 from tests.test_reports import WRAPPER  # runs the CLI, and fails if it imports textual
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             except httpx.TransportError:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
-                time.sleep(0.1)
+                time.sleep(POLL_SECONDS)
         yield base, key
     finally:
         proc.terminate()

@@ -7,6 +7,7 @@ the cache synchronously (fast), the screen paints it, and `refresh_all` runs in 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Sequence
@@ -99,6 +100,8 @@ class OrgTuiApp(App[int]):
         # True once the work put off until after the first frame has run (features, graph,
         # spend watch, first refresh).
         self.started = False
+        # Set while nothing is in flight (`orgtui.ui.idle`): for whoever waits until it is done.
+        self.idle = asyncio.Event()
         super().__init__()
         for theme in themes.custom_themes():
             self.register_theme(theme)
@@ -229,6 +232,27 @@ class OrgTuiApp(App[int]):
         from orgtui.ui.keys_actions import resume_rotations
 
         resume_rotations(self)  # an interrupted key rotation is offered, never lost
+
+    def in_flight(self) -> list[str]:
+        """What is under way (workers, working screens, a graph's pending scope); [] when idle."""
+        from orgtui.ui.idle import in_flight
+
+        return in_flight(self)
+
+    def update_idle(self) -> bool:
+        """Set or clear `idle` from what is in flight now; True when idle."""
+        quiet = not self.in_flight()
+        if quiet:
+            self.idle.set()
+        else:
+            self.idle.clear()
+        return quiet
+
+    def on_idle(self) -> None:  # Textual's Idle event: the app's message queue has drained
+        self.update_idle()
+
+    def on_worker_state_changed(self) -> None:
+        self.update_idle()
 
     def sync_note(self, profile: str) -> str:
         """When the org was last refreshed in full and from the audit log, and what the last

@@ -32,7 +32,7 @@ SA_CREATED = {
 
 
 async def _hang(request: httpx.Request) -> httpx.Response:
-    await asyncio.sleep(30)
+    await asyncio.Event().wait()  # never answers
     raise AssertionError("unreachable")
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from orgtui.sandbox import SANDBOX_ADMIN_KEY
 from orgtui.sandbox.cli import main
+from tests.pilot_support import POLL_SECONDS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -111,7 +112,7 @@ def test_serve_answers_over_a_socket(tmp_path: Path) -> None:
             except httpx.TransportError:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
-                time.sleep(0.1)
+                time.sleep(POLL_SECONDS)
         assert r.status_code == 200 and r.json()["object"] == "list"
         assert httpx.get(f"{base}/v1/organization/projects").status_code == 401
         state = httpx.get(f"{base}/_sandbox/state", headers=headers).json()

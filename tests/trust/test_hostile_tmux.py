@@ -11,22 +11,24 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pty_harness import REPO, console_env
 
+from tests.pilot_support import WaitTimeout, poll_until
+
 HOSTILE_NAME = "zz-osc52\x1b]52;c;UFdORUQtQ0xJUA==\x07 \x1b]0;PWNED-TITLE\x07 end"
 
 
-def _wait(condition: object, timeout: float = 90.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.2)
-    return False
+def _wait(condition: Callable[[], object], timeout: float = 90.0) -> bool:
+    """`pilot_support.poll_until`; False when it runs out (the caller's assert names what)."""
+    try:
+        poll_until(condition, "a condition", timeout=timeout)
+    except WaitTimeout:
+        return False
+    return True
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -76,27 +78,26 @@ def test_rename_dialog_on_a_hostile_name_leaves_clipboard_and_title_alone(
         title = tmux("display", "-p", "-t", "hostile", "#{pane_title}")
         assert _wait(lambda: "updated" in screen()), screen()  # the first refresh is done
 
-        def jump_open() -> bool:
-            if "Jump to a project" not in screen():
-                tmux("send-keys", "-t", "hostile", "-l", ":")
-                time.sleep(0.5)
-            return "Jump to a project" in screen()
-
-        assert _wait(jump_open, 30), screen()
+        tmux("send-keys", "-t", "hostile", "-l", ":")
+        assert _wait(lambda: "Jump to a project" in screen()), screen()
         tmux("send-keys", "-t", "hostile", "-l", "zz-osc52")
         assert _wait(lambda: "zz-osc52␛]52;c;" in screen()), screen()
         tmux("send-keys", "-t", "hostile", "Enter")
-        time.sleep(0.5)
+        assert _wait(lambda: "Jump to a project" not in screen()), screen()
         tmux("send-keys", "-t", "hostile", "e")
         assert _wait(lambda: "New name" in screen() and "control characters" in screen())
         shown = screen()
         assert "zz-osc52␛]52;c;UFdORUQtQ0xJUA==␇" in shown, shown  # drawn literally
-        time.sleep(1.0)  # a few redraws (the cursor blinks) while the dialog is up
+        # Redraws while the dialog is up: closed and opened again, it draws the name afresh.
+        tmux("send-keys", "-t", "hostile", "Escape")
+        assert _wait(lambda: "New name" not in screen()), screen()
+        tmux("send-keys", "-t", "hostile", "e")
+        assert _wait(lambda: "New name" in screen() and "TITLE␇ end" in screen()), screen()
         assert tmux("list-buffers") == ""
         assert tmux("display", "-p", "-t", "hostile", "#{pane_title}") == title
         assert "PWNED-TITLE" not in title
         tmux("send-keys", "-t", "hostile", "Escape")
-        time.sleep(0.3)
+        assert _wait(lambda: "New name" not in screen()), screen()
         tmux("send-keys", "-t", "hostile", "q")
         assert _wait(lambda: "Acme Robotics" not in screen(), 60)
         assert tmux("list-buffers") == ""

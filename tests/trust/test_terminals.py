@@ -15,11 +15,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pty_harness import REPO, PtyConsole, console_env
+
+from tests.pilot_support import WaitTimeout, poll_until
 
 ORG = b"Acme Robotics"
 # The first project of the demo: once it is in the tree, the keys below have rows to move over
@@ -99,6 +101,9 @@ def test_copy_once_is_wrapped_for_the_multiplexer(
 ) -> None:
     with PtyConsole(["--demo"], console_env(term, 100, 30, env), 100, 30) as console:
         assert console.expect(ORG, START_TIMEOUT), console.text[-2000:]
+        # The first refresh has drawn the projects (the header says when it updated): j j
+        # lands on one, not on what an empty tree has in their place.
+        assert console.expect(b"updated", START_TIMEOUT), console.text[-2000:]
         assert console.expect(FIRST_PROJECT, START_TIMEOUT), console.text[-2000:]
         console.settle()
         for key in (b"j", b"j"):  # the Default project
@@ -170,10 +175,11 @@ def test_inside_a_real_tmux_session(tmp_path: Path) -> None:
         )
         socket_path = _tmux(socket, "display", "-p", "#{socket_path}").strip()
         assert _wait(lambda: "Acme Robotics" in _tmux(socket, "capture-pane", "-p", "-t", "trust"))
-        time.sleep(0.5)
+        # The first refresh has drawn the projects: j j lands on one, not on what an empty
+        # tree has in their place.
+        assert _wait(lambda: "updated" in _tmux(socket, "capture-pane", "-p", "-t", "trust"))
         for key in ("j", "j", "Enter"):
             _tmux(socket, "send-keys", "-t", "trust", key)
-            time.sleep(0.3)
         assert _wait(lambda: "Keys" in _tmux(socket, "capture-pane", "-p", "-t", "trust"))
         screen = _tmux(socket, "capture-pane", "-p", "-t", "trust")
         assert len(screen.splitlines()) <= 24 and "Traceback" not in screen
@@ -217,7 +223,6 @@ def test_inside_a_real_screen_session(tmp_path: Path) -> None:
         assert _wait(lambda: "updated" in capture() and "Default project" in capture())
         for key in ("j", "j", "\r"):
             screen("stuff", key)
-            time.sleep(0.3)
         assert _wait(lambda: "Keys" in capture())
         screen("stuff", "q")
         assert _wait(lambda: rc_file.exists() and rc_file.read_text().strip() != "")
@@ -235,10 +240,10 @@ def _quoted(env: dict[str, str]) -> str:
     return " ".join(shlex.quote(f"{k}={v}") for k, v in sorted(wanted.items()))
 
 
-def _wait(condition: object, timeout: float = START_TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.2)
-    return False
+def _wait(condition: Callable[[], object], timeout: float = START_TIMEOUT) -> bool:
+    """`pilot_support.poll_until`; False when it runs out (the caller's assert names what)."""
+    try:
+        poll_until(condition, "a condition", timeout=timeout)
+    except WaitTimeout:
+        return False
+    return True

@@ -13,12 +13,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pty_harness import REPO, console_env
+
+from tests.pilot_support import WaitTimeout, poll_until
 
 TIMEOUT = 90.0
 
@@ -29,12 +30,12 @@ pytestmark = pytest.mark.skipif(
 
 
 def _wait(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    """`pilot_support.poll_until`; False when it runs out (the caller's assert names what)."""
+    try:
+        poll_until(condition, "a condition", timeout=timeout)
+    except WaitTimeout:
+        return False
+    return True
 
 
 def _files_holding(root: Path, value: bytes) -> list[Path]:

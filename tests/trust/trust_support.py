@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from textual.widgets import Static
 
 from orgtui.core.clock import FrozenClock
 from orgtui.sandbox.errors import error_body
+from tests import pilot_support
 
 FROZEN_NOW = 1795012200.0  # tests/conftest.py: Wednesday 2026-11-18 14:30:00 UTC
 PROFILE = "demo"
@@ -264,37 +264,23 @@ class Heartbeat:
 
 
 async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 20.0) -> bool:
-    """Pause until `condition()` holds (generous timeout: the machine may be loaded)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if condition():
-            return True
-        if time.monotonic() > deadline:
-            return False
-        await pilot.pause(0.02)
+    """Until `condition()` holds (`pilot_support.wait_until`: a wait that runs out fails,
+    naming the condition); True."""
+    await pilot_support.wait_until(pilot, condition)
+    return True
 
 
 async def settle(pilot: Any, rounds: int = 2) -> None:
-    app = pilot.app
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    await pilot_support.wait_idle(pilot)
 
 
 async def synced(pilot: Any, timeout: float = 30.0) -> None:
-    """Wait for every refresh to finish and the workers to go quiet."""
-    app = pilot.app
-    # The first refresh starts after the first frame: wait for it to have started at all.
-    await until(pilot, lambda: getattr(app, "started", True), timeout)
-    await until(pilot, lambda: not any(s.running for s in app.sync_states.values()), timeout)
-    await settle(pilot)
+    """Every refresh finished and the console idle."""
+    await pilot_support.wait_idle(pilot, what="the refreshes to finish")
 
 
 async def wait_for_screen(pilot: Any, kind: type, timeout: float = 20.0) -> Any:
-    ok = await until(pilot, lambda: isinstance(pilot.app.screen, kind), timeout)
-    assert ok, f"{kind.__name__} did not appear; the top screen is {pilot.app.screen!r}"
-    await pilot.pause()  # let it compose and mount before anyone queries it
-    return pilot.app.screen
+    return await pilot_support.wait_for_screen(pilot, kind)
 
 
 def project_id(app: Any, name: str) -> str:

@@ -6,7 +6,6 @@ sandbox clock are the same FrozenClock, so relative times and pictures are stabl
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -14,9 +13,9 @@ from typing import Any
 
 import pytest
 from snapshot_scenes import FROZEN_NOW
-from textual.worker import WorkerCancelled
 
 from orgtui.core.clock import FrozenClock
+from tests import pilot_support
 
 SNAPSHOT_SIZES = ((80, 24), (120, 40))
 
@@ -73,14 +72,10 @@ def make_app(sandbox_app: Any, frozen_clock: FrozenClock) -> Callable[..., Any]:
     return factory
 
 
-async def settle(pilot: Any, app: Any, rounds: int = 3) -> None:
-    """Let data workers (sync, refresh) finish and the screen catch up."""
-    for _ in range(rounds):
-        data = [w for w in app.workers if w.group.startswith(("sync", "refresh"))]
-        if data:  # an empty list would mean "every worker", dialogs included
-            with contextlib.suppress(WorkerCancelled):
-                await app.workers.wait_for_complete(data)
-        await pilot.pause()
+async def settle(pilot: Any, app: Any = None, rounds: int = 3) -> None:
+    """Until the console is idle and the screen shows it (`pilot_support.wait_idle`; `app`
+    and `rounds` are kept for old callers)."""
+    await pilot_support.wait_idle(pilot)
 
 
 def env_no_color() -> bool:

@@ -13,6 +13,8 @@ from typing import Any
 
 from snapshot_scenes import goto_node, goto_project, press, settle, then
 
+from tests import pilot_support
+
 Opener = Callable[[Any], Awaitable[None]]
 
 
@@ -39,14 +41,8 @@ def _mint_copy_once() -> Opener:
 
 
 async def wait_for_screen(pilot: Any, name: str) -> None:
-    for _ in range(200):
-        screen = pilot.app.screen
-        if type(screen).__name__ == name and not getattr(screen, "working", False):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
-    for widget in pilot.app.screen.query("Input"):
-        widget.cursor_blink = False
+    await pilot_support.wait_for_screen(pilot, name)
+    pilot_support.freeze_cursors(pilot.app)
 
 
 SURFACES: tuple[Surface, ...] = (

@@ -10,6 +10,7 @@ from test_keys_support import goto_project
 
 from orgtui.ui.features.security.panes import CertificatesPane, SecurityPanel
 from orgtui.ui.widgets.org_tree import CERTIFICATES, NodeRef
+from tests import pilot_support
 
 
 async def open_certificates(pilot: Any, *, focus: bool = True) -> CertificatesPane:
@@ -45,13 +46,8 @@ async def open_security(pilot: Any, project: str) -> SecurityPanel:
 
 
 async def wait_until(pilot: Any, check: Any, rounds: int = 200) -> Any:
-    """Pause (on the app's own loop) until `check()` is truthy; returns its value."""
-    for _ in range(rounds):
-        value = check()
-        if value:
-            return value
-        await pilot.pause(0.02)
-    raise AssertionError("the screen never reached the expected state")
+    """Until `check()` is truthy; returns its value (`pilot_support.wait_until`)."""
+    return await pilot_support.wait_until(pilot, check)
 
 
 def cert_rows(pane: CertificatesPane) -> dict[str, str]:

@@ -9,15 +9,14 @@ at a scratch directory (the tests' autouse fixture, or the screenshot script, se
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from textual.worker import WorkerCancelled
 
 from orgtui.core.clock import FrozenClock
+from tests.pilot_support import still
 
 FROZEN_NOW = 1795012200.0  # tests/conftest.py: Wednesday 2026-11-18 14:30:00 UTC
 
@@ -167,49 +166,10 @@ def set_hostile_names(sandbox: Any) -> None:
 # ---------------------------------------------------------------------- steps
 
 
-# Workers that fetch data; action workers are left alone (they may be waiting on a dialog).
-_DATA_GROUPS = ("sync", "refresh", "usage-graph", "spend-watch")
-
-
 async def settle(pilot: Any) -> None:
-    """Wait until the data on screen stops changing: refreshes, the usage graph's fetch (it
-    starts once the selection has rested, so wait that out too) and the spend watch."""
-    from orgtui.ui.widgets.usage_graph import SCOPE_SETTLE_SECONDS
-
-    app = pilot.app
-    for _ in range(100):  # the graph and the spend watch start after the first frame
-        if app.started:
-            break
-        await pilot.pause(0.02)
-    await pilot.pause(SCOPE_SETTLE_SECONDS + 0.1)
-    for _ in range(250):  # every graph shown has the answer for its current scope
-        graphs = list(app.screen.query("UsageGraph"))
-        if all(g.data is not None or g.error is not None for g in graphs):
-            break
-        await pilot.pause(0.02)
-    # An action whose dialogs have all closed is doing its requests: wait for it too (one
-    # still waiting on a dialog would never finish, so only with the main screen on top).
-    for _ in range(250):
-        acting = [w for w in app.workers if w.group.startswith("action:") and not w.is_finished]
-        if not acting or len(app.screen_stack) > 2:
-            break
-        await pilot.pause(0.02)
-    for _ in range(4):
-        data = [w for w in app.workers if w.group.startswith(_DATA_GROUPS)]
-        if data:  # an empty list would mean "every worker", dialogs included
-            with contextlib.suppress(WorkerCancelled):
-                await app.workers.wait_for_complete(data)
-        await pilot.pause()
-    for widget in app.screen.query("Input"):
-        widget.cursor_blink = False
-    # Work queued for after the next frame (a tab's underline moving to a relabelled tab) runs
-    # before the picture is taken: under load it could still be pending.
-    for _ in range(2):
-        drawn = asyncio.Event()
-        app.screen.call_after_refresh(drawn.set)
-        app.screen.refresh()
-        await drawn.wait()
-        await pilot.pause()
+    """Wait until the data on screen stops changing: `pilot_support.still` (idle on the app's
+    own signal, a graph's resting scope flushed, cursors frozen, two fresh frames)."""
+    await still(pilot)
 
 
 def project_id_by_name(app: Any, name: str) -> str:

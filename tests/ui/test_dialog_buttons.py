@@ -10,6 +10,8 @@ import pytest
 from layout_harness import MODALS, Surface, wait_for_screen
 from snapshot_scenes import build_app, settle
 
+from tests.pilot_support import wait_idle
+
 METHODS = ("enter", "space", "click")
 
 
@@ -38,20 +40,18 @@ async def _press(pilot: Any, button: Any, method: str) -> None:
         await pilot.click(button)
     else:
         await pilot.press(method)
-    await pilot.pause()
     await _quiet(pilot)
 
 
 async def _quiet(pilot: Any) -> None:
-    """Wait out a pressed button's flash (its `-active` look), so a picture taken after a
-    press differs from the one before only if the press did something."""
+    """No press flash (a button's `-active` look lasts 0.2 s of real time): a picture taken
+    after a press differs from the one before only if the press did something. Then idle."""
     from textual.widgets import Button
 
-    for _ in range(100):
-        if not any(b.has_class("-active") for b in pilot.app.screen.query(Button)):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
+    for button in pilot.app.screen.query(Button):
+        button.active_effect_duration = 0
+        button.remove_class("-active")
+    await wait_idle(pilot)
 
 
 WITH_BUTTONS = tuple(m for m in MODALS if m.name not in ("help", "jump", "palette", "audit_detail"))

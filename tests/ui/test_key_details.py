@@ -19,6 +19,7 @@ from orgtui.ui.screens.confirm import ConfirmScreen
 from orgtui.ui.screens.key_details import KeyDetailsScreen
 from orgtui.ui.screens.keys_rotate import RotationWizard
 from orgtui.ui.widgets.org_tree import NodeRef
+from tests import pilot_support
 
 
 def shown(screen: Any) -> str:
@@ -33,12 +34,8 @@ async def focus_keys(pilot: Any, project: str = "search-prod") -> tuple[str, Any
     return pid, table
 
 
-async def until(pilot: Any, check: Any, rounds: int = 80) -> None:
-    for _ in range(rounds):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
+async def until(pilot: Any, check: Any, rounds: int = 60) -> None:
+    await pilot_support.wait_until(pilot, check)
 
 
 def row_text(table: Any, index: int) -> str:

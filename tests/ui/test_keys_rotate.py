@@ -24,16 +24,13 @@ from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.screens.confirm import ConfirmScreen
 from orgtui.ui.screens.copy_once import CopyOnceScreen
 from orgtui.ui.screens.keys_rotate import ResumeRotationsScreen, RotationWizard
+from tests import pilot_support
 
 OLD = "search-indexer-embeddings"
 
 
 async def until(pilot: Any, check: Any, rounds: int = 60) -> None:
-    for _ in range(rounds):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
+    await pilot_support.wait_until(pilot, check)
 
 
 def wizard_text(wizard: RotationWizard) -> str:

@@ -15,6 +15,7 @@ from orgtui.ui.screens.copy_once import CopyOnceScreen
 from orgtui.ui.screens.keys_create import KeyCreateScreen
 from orgtui.ui.screens.keys_rotate import RotationWizard
 from orgtui.ui.widgets.form import LabelledInput
+from tests import pilot_support
 
 SIZE = (80, 24)
 
@@ -31,14 +32,9 @@ def fixed_values(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def wait_for(pilot: Any, kind: type) -> Any:
-    for _ in range(80):
-        if isinstance(pilot.app.screen, kind) and not getattr(pilot.app.screen, "working", False):
-            break
-        await pilot.pause(0.05)
-    await pilot.pause()
-    for widget in pilot.app.screen.query("Input"):
-        widget.cursor_blink = False
-    return pilot.app.screen
+    screen = await pilot_support.wait_for_screen(pilot, kind)
+    pilot_support.freeze_cursors(pilot.app)
+    return screen
 
 
 async def to_form(pilot: Any) -> KeyCreateScreen:

@@ -11,6 +11,7 @@ from snapshot_scenes import build_app, project_id_by_name, settle
 import orgtui.ui.keys_actions  # noqa: F401  (registers the key handlers until features.py does)
 from orgtui.ui.screens import copy_once
 from orgtui.ui.screens.copy_once import ClipboardIO, CopyOnceScreen, SecretArea
+from tests import pilot_support
 
 __all__ = [
     "Terminal",
@@ -64,12 +65,8 @@ class Terminal:
 
 
 async def wait_for_screen(pilot: Any, kind: type, rounds: int = 40) -> Any:
-    """Pause until the top screen is a `kind` (the action runs in a worker)."""
-    for _ in range(rounds):
-        if isinstance(pilot.app.screen, kind):
-            return pilot.app.screen
-        await pilot.pause(0.05)
-    raise AssertionError(f"{kind.__name__} did not appear; top screen is {pilot.app.screen!r}")
+    """Until the top screen is a `kind` (the action runs in a worker) and idle."""
+    return await pilot_support.wait_for_screen(pilot, kind)
 
 
 async def choose(pilot: Any, screen: Any, set_id: str, button_id: str) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import orgtui.ui.members_actions  # noqa: F401  (registers the member UI handlers)
 from orgtui.ui.dispatch import ActionContext
+from tests import pilot_support
 
 ADA = "ada.lovelace@acme-robotics.example"
 GRACE = "grace.hopper@acme-robotics.example"
@@ -14,16 +15,10 @@ HEDY = "hedy.lamarr@acme-robotics.example"
 
 
 async def settle(pilot: Any, rounds: int = 4) -> None:
-    """Let sync workers finish and the screen catch up; action workers may be waiting on a
-    dialog, so they are not waited for."""
-    app = pilot.app
-    for _ in range(rounds):
-        busy = [w for w in app.workers if not w.group.startswith("action:") and not w.is_finished]
-        if busy:  # an empty list would mean "every worker"
-            await app.workers.wait_for_complete(busy)
-        await pilot.pause()
-    for widget in app.screen.query("Input"):
-        widget.cursor_blink = False
+    """Until the console is idle (`pilot_support.wait_idle`; an action waiting on a dialog
+    does not count), cursors frozen."""
+    await pilot_support.wait_idle(pilot)
+    pilot_support.freeze_cursors(pilot.app)
 
 
 def notes(app: Any) -> list[str]:

@@ -11,14 +11,11 @@ from textual.widgets import Button, Input, Select
 from orgtui.ui.screens.confirm import ConfirmScreen
 from orgtui.ui.screens.projects import CreateProjectForm, RenameProjectForm
 from orgtui.ui.widgets.org_tree import NodeRef
+from tests import pilot_support
 
 
 async def wait_for(pilot: Any, screen_type: type) -> Any:
-    for _ in range(50):
-        await pilot.pause()
-        if isinstance(pilot.app.screen, screen_type):
-            return pilot.app.screen
-    raise AssertionError(f"{screen_type.__name__} did not open (at {pilot.app.screen!r})")
+    return await pilot_support.wait_for_screen(pilot, screen_type)
 
 
 async def type_text(pilot: Any, text: str) -> None:

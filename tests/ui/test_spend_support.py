@@ -13,6 +13,7 @@ import httpx
 
 import orgtui.ui.spend_actions  # noqa: F401  (registers the spend UI handlers)
 from orgtui.core.clock import FrozenClock
+from tests import pilot_support
 
 FROZEN_NOW = 1795012200.0  # tests/conftest.py `frozen_now`: Wed 2026-11-18 14:30 UTC
 
@@ -68,35 +69,19 @@ def spend_app(
 
 
 async def settle(pilot: Any, rounds: int = 4) -> None:
-    """Let fetches finish and the screen catch up. Action workers are not waited for: one
-    may be waiting for a dialog that the test is about to fill in."""
-    import asyncio
-    import contextlib
-
-    from textual.worker import WorkerCancelled
-
-    app = pilot.app
-    for _ in range(rounds):
-        busy = [w for w in app.workers if w.is_running and not str(w.group).startswith("action:")]
-        if busy:  # (an empty list would mean "every worker" to wait_for_complete)
-            with contextlib.suppress(WorkerCancelled):
-                await asyncio.wait_for(app.workers.wait_for_complete(busy), timeout=10)
-        await pilot.pause()
-    for widget in app.screen.query("Input"):
-        widget.cursor_blink = False
+    """Until the console is idle (`pilot_support.wait_idle`; an action waiting on a dialog
+    does not count), cursors frozen."""
+    await pilot_support.wait_idle(pilot)
+    pilot_support.freeze_cursors(pilot.app)
 
 
 async def wait_for(pilot: Any, condition: Callable[[], bool], rounds: int = 40) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await settle(pilot, 1)
-    assert condition(), "condition not reached"
+    await pilot_support.wait_until(pilot, condition)
+    await settle(pilot)
 
 
 async def wait_for_screen(pilot: Any, kind: type) -> Any:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
-    return pilot.app.screen
+    return await pilot_support.wait_for_screen(pilot, kind)
 
 
 async def independent_summary(sandbox_app: Any, now: float) -> Any:
