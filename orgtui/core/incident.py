@@ -80,6 +80,20 @@ class IncidentRow:
         return max(chosen, default=0.0)
 
     @property
+    def window(self) -> str:
+        """The window `ratio` comes from, "15m" or "60m" (a tie is the steadier 60 minutes)."""
+        if self.ratio_15m is not None and self.ratio_15m != self.ratio_60m:
+            return "15m" if self.ratio == self.ratio_15m else "60m"
+        return "60m"
+
+    @property
+    def rate_now(self) -> float:
+        """Units per hour over the window the ratio comes from, so the two always agree."""
+        if self.window == "15m" and self.rate_15m is not None:
+            return self.rate_15m
+        return self.rate_60m
+
+    @property
     def api_key_id(self) -> str | None:
         return self.id if self.scope == "key" else None
 

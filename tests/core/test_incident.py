@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -178,3 +179,35 @@ def test_the_short_window_needs_twice_the_factor() -> None:
     assert not row(9.0, 9.0, False, False).is_spike(3.0)  # noise, however large the ratio
     assert row(2.0, 5.0, True, True).ratio == 5.0
     assert row(2.0, 5.0, True, False).ratio == 2.0  # a window that is noise does not count
+
+
+def test_the_rate_shown_is_the_rate_of_the_window_the_ratio_comes_from() -> None:
+    """The panel's "Now /h" and its ratio speak of one window, named beside the ratio: a
+    60-minute row then agrees with the spend screen's "per hour, last 60 min"."""
+    from orgtui.core.incident import IncidentRow
+
+    def row(r60: float, r15: float, sig60: bool, sig15: bool) -> IncidentRow:
+        return IncidentRow(
+            scope="kind",
+            id="moderations",
+            kind="moderations",
+            unit="requests",
+            project_id=None,
+            rate_15m=r15 * 128,
+            rate_60m=r60 * 128,
+            baseline=100.0,
+            ratio_15m=r15,
+            ratio_60m=r60,
+            significant_60m=sig60,
+            significant_15m=sig15,
+            usd_per_hour=None,
+            since=None,
+            exact=True,
+        )
+
+    rising = row(1.8, 2.3, True, True)
+    assert (rising.window, rising.rate_now) == ("15m", 2.3 * 128)
+    steady = row(2.0, 5.0, True, False)  # the 15 minutes are noise: the hour speaks
+    assert (steady.window, steady.rate_now) == ("60m", 2.0 * 128)
+    unrefined = dataclasses.replace(steady, rate_15m=None, ratio_15m=None)
+    assert (unrefined.window, unrefined.rate_now) == ("60m", 2.0 * 128)

@@ -112,16 +112,15 @@ class IncidentScreen(Screen[None]):
     def _cells(self, row: IncidentRow, factor: float) -> tuple[Any, ...]:
         mark = "!" if row.is_spike(factor) else ("^" if row.significant else "")
         since = datetime.fromtimestamp(row.since, UTC).strftime("%H:%M") if row.since else "-"
-        now = row.rate_15m if row.rate_15m is not None and row.significant_15m else row.rate_60m
         label = "all of it" if row.scope == "kind" else self._row_label(row)
         return (
             mark,
             Text(f"{row.scope} {label}"[:32], no_wrap=True, overflow="ellipsis"),
-            f"x{row.ratio:.1f}",
+            f"x{row.ratio:.1f} {row.window}",
             "-" if row.usd_per_hour is None else f"${row.usd_per_hour:,.2f}",
             since,
             row.kind.replace("_", " "),
-            f"{_number(now)} {row.unit}",
+            f"{_number(row.rate_now)} {row.unit}",
             _number(row.baseline),
         )
 
