@@ -151,28 +151,31 @@ async def _report_at(app: Any, at: float) -> tuple[IncidentReport, Queries]:
         return await compute_incident(client, at), transport
 
 
-def test_the_short_window_needs_twice_the_factor() -> None:
+def _row(r60: float, r15: float, sig60: bool, sig15: bool, baseline: float = 1.0) -> Any:
+    """An incident row of one kind whose rates are its ratios times `baseline`."""
     from orgtui.core.incident import IncidentRow
 
-    def row(r60: float, r15: float, sig60: bool, sig15: bool) -> IncidentRow:
-        return IncidentRow(
-            scope="key",
-            id="key_x",
-            kind="completions",
-            unit="requests",
-            project_id="proj_x",
-            rate_15m=r15,
-            rate_60m=r60,
-            baseline=1.0,
-            ratio_15m=r15,
-            ratio_60m=r60,
-            significant_60m=sig60,
-            significant_15m=sig15,
-            usd_per_hour=None,
-            since=None,
-            exact=True,
-        )
+    return IncidentRow(
+        scope="key",
+        id="key_x",
+        kind="completions",
+        unit="requests",
+        project_id="proj_x",
+        rate_15m=r15 * baseline,
+        rate_60m=r60 * baseline,
+        baseline=baseline,
+        ratio_15m=r15,
+        ratio_60m=r60,
+        significant_60m=sig60,
+        significant_15m=sig15,
+        usd_per_hour=None,
+        since=None,
+        exact=True,
+    )
 
+
+def test_the_short_window_needs_twice_the_factor() -> None:
+    row = _row
     assert row(3.0, 1.0, True, False).is_spike(3.0)
     assert not row(2.0, 5.0, True, True).is_spike(3.0)  # 15 minutes at 5x: a burst
     assert row(2.0, 6.0, False, True).is_spike(3.0)
@@ -184,26 +187,9 @@ def test_the_short_window_needs_twice_the_factor() -> None:
 def test_the_rate_shown_is_the_rate_of_the_window_the_ratio_comes_from() -> None:
     """The panel's "Now /h" and its ratio speak of one window, named beside the ratio: a
     60-minute row then agrees with the spend screen's "per hour, last 60 min"."""
-    from orgtui.core.incident import IncidentRow
 
-    def row(r60: float, r15: float, sig60: bool, sig15: bool) -> IncidentRow:
-        return IncidentRow(
-            scope="kind",
-            id="moderations",
-            kind="moderations",
-            unit="requests",
-            project_id=None,
-            rate_15m=r15 * 128,
-            rate_60m=r60 * 128,
-            baseline=100.0,
-            ratio_15m=r15,
-            ratio_60m=r60,
-            significant_60m=sig60,
-            significant_15m=sig15,
-            usd_per_hour=None,
-            since=None,
-            exact=True,
-        )
+    def row(r60: float, r15: float, sig60: bool, sig15: bool) -> Any:
+        return _row(r60, r15, sig60, sig15, baseline=128.0)
 
     rising = row(1.8, 2.3, True, True)
     assert (rising.window, rising.rate_now) == ("15m", 2.3 * 128)
