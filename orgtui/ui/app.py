@@ -67,6 +67,9 @@ class OrgTuiApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     # False in screenshots and snapshot scenes: the header leaves out its live request count.
     live_counters = True
+    # `idle` is kept up to date only once someone waits on it (`update_idle` turns this on):
+    # a user's session does not pay for the check on every drain of the message queue.
+    track_idle = False
 
     def __init__(
         self,
@@ -240,7 +243,8 @@ class OrgTuiApp(App[int]):
         return in_flight(self)
 
     def update_idle(self) -> bool:
-        """Set or clear `idle` from what is in flight now; True when idle."""
+        """Set or clear `idle` from what is in flight now, and keep it so; True when idle."""
+        self.track_idle = True
         quiet = not self.in_flight()
         if quiet:
             self.idle.set()
@@ -249,10 +253,12 @@ class OrgTuiApp(App[int]):
         return quiet
 
     def on_idle(self) -> None:  # Textual's Idle event: the app's message queue has drained
-        self.update_idle()
+        if self.track_idle:
+            self.update_idle()
 
     def on_worker_state_changed(self) -> None:
-        self.update_idle()
+        if self.track_idle:
+            self.update_idle()
 
     def sync_note(self, profile: str) -> str:
         """When the org was last refreshed in full and from the audit log, and what the last

@@ -2,8 +2,9 @@
 support, scripted demos).
 
 `in_flight(app)` names each piece of work under way; `OrgTuiApp.idle` is an asyncio.Event the
-app sets whenever that list is empty (checked each time its message queue drains, and when one
-of its workers changes state). In flight are:
+app sets whenever that list is empty. Once someone has asked (`update_idle`), it is checked each
+time the app's message queue drains and when one of its workers changes state; until then a
+user's session does not pay for it. In flight are:
 - every worker not yet finished, except a flow that may be asking the user while a dialog or
   screen is up over the main one (an action, a rotation's question, or any worker of a screen
   under the top one: it waits for a key, not for work);

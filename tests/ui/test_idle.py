@@ -56,3 +56,25 @@ async def test_a_dialog_waiting_for_the_user_is_idle(make_app: Any) -> None:
         await pilot.press("escape")
         await wait_idle(pilot)
         assert not any(w.group.startswith("action:") and not w.is_finished for w in app.workers)
+
+
+async def test_a_session_nobody_waits_on_does_not_track_idle(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's session does not compute what is in flight on every drain of its queue: only
+    once someone has asked (`update_idle`)."""
+    app = make_app()
+    asked: list[str] = []
+    original = type(app).in_flight
+
+    def counting(self: Any) -> list[str]:
+        asked.append("in_flight")
+        return original(self)
+
+    monkeypatch.setattr(type(app), "in_flight", counting)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(5):  # several drains of the queue, start-up workers running and ending
+            await pilot.pause()
+        assert asked == [] and not app.track_idle
+        await wait_idle(pilot)
+        assert asked and app.track_idle
