@@ -180,7 +180,7 @@ class OrgTuiApp(App[int]):
         for session in self.sessions:
             profile = session.profile.name
             self._unsubscribe.append(session.subscribe(self._subscriber(profile)))
-        from orgtui.ui.screens.main import MainScreen
+        from orgtui.ui.features.shell.main_screen import MainScreen
 
         self.push_screen(MainScreen())
         for session in self.sessions:
@@ -215,8 +215,8 @@ class OrgTuiApp(App[int]):
         for session in self.sessions:  # the cached models replace the first frame's rows
             session.load_models()
         from orgtui.ui import features
-        from orgtui.ui.alerts_watch import spend_watch
-        from orgtui.ui.widgets.usage_strip import UsageStrip
+        from orgtui.ui.features.spend.alerts_watch import spend_watch
+        from orgtui.ui.features.usage.strip import UsageStrip
 
         features.load()
         for screen in self.screen_stack:  # the placeholder gives way to the live graph
@@ -232,7 +232,7 @@ class OrgTuiApp(App[int]):
         # Someone (a test, a start action) may have asked for a refresh already: keep theirs.
         if not any(w.group == "sync" and not w.is_finished for w in self.workers):
             self.refresh_all()
-        from orgtui.ui.keys_actions import resume_rotations
+        from orgtui.ui.features.keys.actions import resume_rotations
 
         resume_rotations(self)  # an interrupted key rotation is offered, never lost
 
@@ -408,7 +408,7 @@ class OrgTuiApp(App[int]):
 
     def main_screen_goto(self, profile: str, project_id: str) -> bool:
         """Show a project in the tree of the main screen (closing screens above it)."""
-        from orgtui.ui.screens.main import MainScreen
+        from orgtui.ui.features.shell.main_screen import MainScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):

@@ -131,7 +131,7 @@ def key_label(app: Any, key: str) -> Text:
 
 
 def where(scope: str) -> str:
-    from orgtui.ui.screens.help import SCOPE_TITLES
+    from orgtui.ui.features.shell.help_screen import SCOPE_TITLES
 
     return SCOPE_TITLES.get(scope, scope)
 

@@ -55,7 +55,7 @@ def in_flight(app: Any) -> list[str]:
     if getattr(top, "working", False):
         busy.append(f"{type(top).__name__} working")
     if app.started:
-        from orgtui.ui.alerts_watch import spend_watch
+        from orgtui.ui.features.spend.alerts_watch import spend_watch
 
         watch = spend_watch(app)
         if any(watch.figures(s.profile.name).check_pending for s in app.sessions):

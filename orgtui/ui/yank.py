@@ -17,7 +17,7 @@ __all__ = ["yank"]
 def yank(app: Any, text: str, what: str = "id") -> None:
     """Copy `text` (an id: nothing secret) and tell the user how it went."""
     from orgtui.core.secret import copy_to_clipboard
-    from orgtui.ui.screens.copy_once import clipboard_io
+    from orgtui.ui.features.keys.copy_once import clipboard_io
 
     io = clipboard_io
     writer = io.writer_for(app)

@@ -27,7 +27,7 @@ def _stable_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def quiet_clipboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What the copy-once dialog writes to the terminal; no native clipboard tool runs."""
-    from orgtui.ui.screens import copy_once
+    from orgtui.ui.features.keys import copy_once
 
     written: list[str] = []
     io = copy_once.ClipboardIO(

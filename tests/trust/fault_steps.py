@@ -14,9 +14,9 @@ from typing import Any
 
 from trust_support import Rig, flat, settle, text_of, until, wait_for_screen
 
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen, SecretArea
-from orgtui.ui.screens.keys_create import KeyCreateScreen
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen, SecretArea
+from orgtui.ui.features.keys.create import KeyCreateScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 ERROR_LABELS = (

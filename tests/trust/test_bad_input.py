@@ -31,9 +31,9 @@ from orgtui.core.validation import (
     validate_key_name,
     validate_project_name,
 )
-from orgtui.ui.screens.jump import rank
-from orgtui.ui.screens.keys_create import parse_scopes
-from orgtui.ui.screens.limits_edit import validate_prefix, validate_recipients
+from orgtui.ui.features.keys.create import parse_scopes
+from orgtui.ui.features.shell.jump_screen import rank
+from orgtui.ui.features.spend.limits_edit import validate_prefix, validate_recipients
 from orgtui.ui.text import safe_str, safe_text
 
 NOW = 1795012200.0

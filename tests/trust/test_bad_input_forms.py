@@ -30,8 +30,8 @@ from trust_support import Rig, build_rig, project_id, synced, text_of, until
 from orgtui.core import actions as A
 from orgtui.sandbox.hostile import HOSTILE_EMAILS, HOSTILE_STRINGS
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 KNOWN = [
@@ -133,8 +133,8 @@ async def _started(pilot: Any) -> str:
 async def test_key_and_admin_key_names(
     quiet_clipboard: list[str], errors_logged: Callable[[], list[str]]
 ) -> None:
-    from orgtui.ui.screens.admin_keys import AdminKeyCreateScreen
-    from orgtui.ui.screens.keys_create import KeyCreateScreen
+    from orgtui.ui.features.keys.admin_keys import AdminKeyCreateScreen
+    from orgtui.ui.features.keys.create import KeyCreateScreen
 
     rig = build_rig()
     async with rig.app.run_test(size=(100, 30)) as pilot:
@@ -167,7 +167,7 @@ async def test_key_and_admin_key_names(
 
 
 async def test_project_names(errors_logged: Callable[[], list[str]]) -> None:
-    from orgtui.ui.screens.projects import CreateProjectForm, RenameProjectForm
+    from orgtui.ui.features.projects.actions import CreateProjectForm, RenameProjectForm
 
     rig = build_rig()
     async with rig.app.run_test(size=(100, 30)) as pilot:
@@ -192,7 +192,7 @@ async def test_project_names(errors_logged: Callable[[], list[str]]) -> None:
 
 
 async def test_invite_emails(errors_logged: Callable[[], list[str]]) -> None:
-    from orgtui.ui.screens.invite_form import InviteScreen
+    from orgtui.ui.features.members.invite_form import InviteScreen
 
     rig = build_rig()
     async with rig.app.run_test(size=(100, 30)) as pilot:
@@ -213,7 +213,7 @@ async def test_invite_emails(errors_logged: Callable[[], list[str]]) -> None:
 
 
 async def test_amounts_and_alerts(errors_logged: Callable[[], list[str]]) -> None:
-    from orgtui.ui.screens.limits_edit import AlertForm, LimitForm
+    from orgtui.ui.features.spend.limits_edit import AlertForm, LimitForm
 
     rig = build_rig()
     async with rig.app.run_test(size=(100, 30)) as pilot:
@@ -237,7 +237,7 @@ async def test_amounts_and_alerts(errors_logged: Callable[[], list[str]]) -> Non
 
 
 async def test_jump_and_filter(errors_logged: Callable[[], list[str]]) -> None:
-    from orgtui.ui.screens.jump import JumpScreen
+    from orgtui.ui.features.shell.jump_screen import JumpScreen
 
     rig = build_rig()
     app = rig.app
@@ -271,7 +271,7 @@ async def test_jump_and_filter(errors_logged: Callable[[], list[str]]) -> None:
 
 
 async def test_audit_filters(errors_logged: Callable[[], list[str]]) -> None:
-    from orgtui.ui.screens.audit import AuditScreen
+    from orgtui.ui.features.audit.screen import AuditScreen
 
     rig = build_rig()
     app = rig.app

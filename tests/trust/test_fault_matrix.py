@@ -38,7 +38,7 @@ from trust_support import (
 
 from orgtui.core import actions as A
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.header import ConsoleHeader
 
 PROJECT = "search-prod"
@@ -306,7 +306,7 @@ async def test_unknown_outcome_keeps_its_advice() -> None:
     texts (a schema mismatch, say) must not push them out of the 400-character body."""
     from orgtui.api.errors import CreateOutcomeUnknownError, MalformedResponseError
     from orgtui.core.services.reconcile import reconcile
-    from orgtui.ui.screens.keys_delete import reconciliation_text
+    from orgtui.ui.features.keys.delete import reconciliation_text
 
     cause = MalformedResponseError(
         "unexpected ProjectServiceAccountCreateResponse shape: 5 problem(s), first at object: "

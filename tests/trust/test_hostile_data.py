@@ -109,9 +109,9 @@ async def test_every_screen_draws_hostile_names_literally(quiet_clipboard: list[
             await settle(pilot)
             seen += "\n".join(_assert_screen_holds(app, kind))
         # Forms and dialogs that repeat a hostile name: new key, jump, archive, delete.
-        from orgtui.ui.screens.confirm import ConfirmScreen
-        from orgtui.ui.screens.jump import JumpScreen
-        from orgtui.ui.screens.keys_create import KeyCreateScreen
+        from orgtui.ui.features.keys.create import KeyCreateScreen
+        from orgtui.ui.features.shell.jump_screen import JumpScreen
+        from orgtui.ui.widgets.confirm import ConfirmScreen
 
         await goto_project(pilot, org.project_id, focus=False)
         await pilot.press("n")

@@ -58,10 +58,10 @@ def record_terminal(app: Any) -> list[str]:
 
 def _dialogs(app: Any, value: str) -> list[tuple[str, Screen[Any], str]]:
     """(what, the edit dialog with `value` pre-filled, the LabelledInput's id)."""
-    from orgtui.ui.screens.invite_form import InviteScreen
-    from orgtui.ui.screens.keys_create import MintKeyScreen
-    from orgtui.ui.screens.limits_edit import AlertForm
-    from orgtui.ui.screens.projects import RenameProjectForm
+    from orgtui.ui.features.keys.create import MintKeyScreen
+    from orgtui.ui.features.members.invite_form import InviteScreen
+    from orgtui.ui.features.projects.actions import RenameProjectForm
+    from orgtui.ui.features.spend.limits_edit import AlertForm
 
     channel = SimpleNamespace(recipients=[value], subject_prefix=value)
     alert = SimpleNamespace(threshold_amount=50_000, notification_channel=channel)
@@ -107,7 +107,7 @@ async def test_no_sequence_from_the_data_reaches_the_driver() -> None:
         # Opened through the real action too: `e` on the hostile project.
         org = rig.hostile
         ctx = ActionContext(scope=A.PROJECT, project_id=org.project_id)
-        from orgtui.ui.screens.projects import RenameProjectForm
+        from orgtui.ui.features.projects.actions import RenameProjectForm
 
         worker = app.start_action("project.rename", ctx)
         form = await wait_for_screen(pilot, RenameProjectForm)
@@ -121,8 +121,8 @@ async def test_no_sequence_from_the_data_reaches_the_driver() -> None:
 
 
 async def test_an_untouched_field_keeps_the_original_and_says_so() -> None:
-    from orgtui.ui.screens.limits_edit import AlertForm
-    from orgtui.ui.screens.projects import RenameProjectForm
+    from orgtui.ui.features.projects.actions import RenameProjectForm
+    from orgtui.ui.features.spend.limits_edit import AlertForm
 
     rig = build_rig(hostile=True)
     app = rig.app
@@ -169,7 +169,7 @@ async def test_palette_toasts_and_titles_show_names_literally() -> None:
     a dialog title show the brackets as typed, and no escape from a name reaches the terminal."""
     from textual.command import CommandPalette
 
-    from orgtui.ui.screens.projects import RenameProjectForm
+    from orgtui.ui.features.projects.actions import RenameProjectForm
 
     name = "[bold red]payments[/] prod"
     rig = build_rig(hostile=True)

@@ -23,9 +23,9 @@ from trust_support import Rig, build_rig, project_id, settle, synced, until, wai
 from orgtui.core import actions as A
 from orgtui.sandbox import SANDBOX_ADMIN_KEY
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
-from orgtui.ui.screens.keys_create import KeyCreateScreen, MintKeyScreen
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.create import KeyCreateScreen, MintKeyScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 
@@ -106,7 +106,7 @@ async def _script(pilot: Any, rig: Rig, shots: Shots) -> None:
     await _copy_and_store(pilot, shots, "minted for account")
 
     # 3. rotate a service-account key: the replacement is shown once, the rotation stays open
-    from orgtui.ui.screens.keys_rotate import RotationWizard
+    from orgtui.ui.features.keys.rotate import RotationWizard
 
     key = next(k for k in view.api_keys or () if k.name == "search-reranker")
     app.start_action("key.rotate", ActionContext(scope=A.KEY, project_id=pid, item=key))
@@ -125,7 +125,7 @@ async def _script(pilot: Any, rig: Rig, shots: Shots) -> None:
     await until(pilot, lambda: not isinstance(app.screen, RotationWizard))
 
     # 4. an admin key
-    from orgtui.ui.screens.admin_keys import AdminKeyCreateScreen
+    from orgtui.ui.features.keys.admin_keys import AdminKeyCreateScreen
 
     app.start_action("admin_key.create", ActionContext(scope=A.ADMIN_KEY))
     form = await wait_for_screen(pilot, AdminKeyCreateScreen)

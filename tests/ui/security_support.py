@@ -34,7 +34,7 @@ def _pane(app: Any) -> CertificatesPane | None:
 
 async def open_security(pilot: Any, project: str) -> SecurityPanel:
     pid = await goto_project(pilot, project)
-    from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
 
     detail = pilot.app.screen.query_one(ProjectDetail)
     detail.action_tab_index(5)

@@ -276,8 +276,8 @@ async def _onboard_plan(pilot: Any) -> None:
 async def _key_details_and_yank(pilot: Any) -> None:
     """`enter` on search-reranker: its details; then `y` yanks its id (OSC 52 only here, so the
     toast reads the same on every machine)."""
-    from orgtui.ui.screens import copy_once
-    from orgtui.ui.screens.key_details import KeyDetailsScreen
+    from orgtui.ui.features.keys import copy_once
+    from orgtui.ui.features.keys.details import KeyDetailsScreen
 
     await goto_project("search-prod")(pilot)
     await pilot.press("j", "enter")

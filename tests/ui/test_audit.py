@@ -10,10 +10,10 @@ import pytest
 from snapshot_scenes import HOSTILE_NAMES, build_app, project_id_by_name, settle
 from textual.widgets import Input, Static
 
-import orgtui.ui.audit_health_actions  # noqa: F401  (registers view.audit / view.health)
+import orgtui.ui.features.shell.reveal  # noqa: F401  (registers view.audit / view.health)
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.audit import AuditScreen
-from orgtui.ui.screens.audit_detail import AuditDetailScreen
+from orgtui.ui.features.audit.detail import AuditDetailScreen
+from orgtui.ui.features.audit.screen import AuditScreen
 
 ADMIN_EMAIL_ACTOR = "key "  # the sandbox's admin key acts: rows say "key <its name>"
 

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from orgtui.core.secret import OneTimeSecret
-from orgtui.ui.screens.copy_once import ClipboardIO, CopyOnceScreen, KeyFacts, SecretArea
+from orgtui.ui.features.keys.copy_once import ClipboardIO, CopyOnceScreen, KeyFacts, SecretArea
 
 FAKE = "sk-svcacct-SANDBOX-FAKE-" + "0123456789abcdef" * 6
 OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")

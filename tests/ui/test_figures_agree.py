@@ -65,8 +65,8 @@ async def test_projects_active_and_archived_agree_with_the_sandbox(
 async def test_month_to_date_on_limits_tab_and_spend_screen(
     make_app: Any, sandbox_app: Any, frozen_now: float
 ) -> None:
-    from orgtui.ui.screens.spend import SpendScreen
-    from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
+    from orgtui.ui.features.spend.screen import SpendScreen
 
     expected = await independent_summary(sandbox_app, frozen_now)
     project = next(p for p in expected.projects if p.name == "search-prod")
@@ -99,7 +99,7 @@ async def test_key_staleness_is_one_rule_in_health_and_in_the_rows(
     keys table flags exactly the keys the health screen names."""
     from snapshot_scenes import project_id_by_name
 
-    from orgtui.ui.screens.health import HealthScreen
+    from orgtui.ui.features.health.screen import HealthScreen
     from orgtui.ui.widgets.tables import KeysTable
 
     store = sandbox.store
@@ -159,8 +159,8 @@ async def test_thirty_day_cost_in_the_graph_and_health(
 ) -> None:
     from test_spend_support import spend_app, wait_for_screen
 
-    from orgtui.ui.screens.health import HealthScreen
-    from orgtui.ui.screens.spend import SpendScreen
+    from orgtui.ui.features.health.screen import HealthScreen
+    from orgtui.ui.features.spend.screen import SpendScreen
 
     expected = await independent_summary(sandbox_app, frozen_now)
     last_30 = format_usd(expected.org.trailing_30d_usd)
@@ -195,8 +195,8 @@ async def test_every_kind_per_hour_agrees_across_spend_incident_and_spend_once(
     from orgtui.core.incident_kinds import number
     from orgtui.reports_incident import incident_json, read_incident
     from orgtui.ui.features.incident.screen import IncidentScreen
-    from orgtui.ui.screens.spend import SpendScreen
-    from orgtui.ui.screens.spend_rows import SHORT_UNITS
+    from orgtui.ui.features.spend.rows import SHORT_UNITS
+    from orgtui.ui.features.spend.screen import SpendScreen
 
     now = frozen_clock.now()
     conn = connection_for_app(sandbox_app, demo_profile(), requests_per_minute=60000)

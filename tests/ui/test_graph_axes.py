@@ -22,7 +22,7 @@ def plot_lines(app: Any, plot: Any) -> list[str]:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("keys", ["", "s"], ids=["main", "spend"])
 async def test_both_axes_at_the_plot_edges(size: tuple[int, int], keys: str) -> None:
-    from orgtui.ui.widgets.usage_graph import UsageGraph
+    from orgtui.ui.features.usage.graph import UsageGraph
 
     app = build_app()
     async with app.run_test(size=size) as pilot:

@@ -10,9 +10,9 @@ from test_members_support import last_note, notes, store, type_text
 from test_members_support import settle as support_settle
 from textual.widgets import Input, OptionList
 
-from orgtui.ui.access.forms import GroupNameForm, MemberPicker
-from orgtui.ui.access.groups_screen import GroupMembersTable, GroupsScreen, GroupsTable
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.features.access.forms import GroupNameForm, MemberPicker
+from orgtui.ui.features.access.groups_screen import GroupMembersTable, GroupsScreen, GroupsTable
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 
 async def settle(pilot: Any) -> None:
@@ -138,7 +138,7 @@ async def test_read_only_refuses_before_any_form(make_app: Any) -> None:
 async def test_give_and_take_an_org_role(make_app: Any) -> None:
     from textual.widgets import OptionList
 
-    from orgtui.ui.access.forms import ChoicePicker
+    from orgtui.ui.features.access.forms import ChoicePicker
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,14 +7,14 @@ from typing import Any
 from snapshot_scenes import build_app, project_id_by_name, settle
 from textual.widgets import Static
 
-import orgtui.ui.audit_health_actions  # noqa: F401  (registers view.audit / view.health)
+import orgtui.ui.features.shell.reveal  # noqa: F401  (registers view.audit / view.health)
 from orgtui.core.access import load_access
 from orgtui.core.health import SEVERITY_ORDER, count_by_severity, run_checks
 from orgtui.core.health_access import merged, run_access_checks
 from orgtui.core.spend_fetch import fetch_spend_data, trailing_cost_by_project
-from orgtui.ui.screens.audit import AuditScreen
-from orgtui.ui.screens.health import HealthScreen, NodeData
-from orgtui.ui.screens.main import MainScreen
+from orgtui.ui.features.audit.screen import AuditScreen
+from orgtui.ui.features.health.screen import HealthScreen, NodeData
+from orgtui.ui.features.shell.main_screen import MainScreen
 from orgtui.ui.widgets.org_tree import NodeRef
 
 
@@ -246,7 +246,7 @@ async def test_security_findings_link_to_their_objects() -> None:
 
 
 async def test_access_findings_and_enter_on_a_group() -> None:
-    from orgtui.ui.access.groups_screen import GroupsScreen, GroupsTable
+    from orgtui.ui.features.access.groups_screen import GroupsScreen, GroupsTable
 
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:

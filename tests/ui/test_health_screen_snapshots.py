@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from snapshot_scenes import build_app, settle
 
-import orgtui.ui.audit_health_actions  # noqa: F401  (registers view.audit / view.health)
+import orgtui.ui.features.shell.reveal  # noqa: F401  (registers view.audit / view.health)
 
 
 async def open_health(pilot: Any) -> None:

@@ -10,7 +10,7 @@ from test_keys_support import wait_for_screen
 from textual.widgets import DataTable
 
 from orgtui.ui.features.incident.screen import IncidentScreen
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 
 def _incident_key(sandbox_app: Any, now: float) -> tuple[str, str]:
@@ -59,7 +59,7 @@ async def _spiking(make_app: Any, sandbox_app: Any, frozen_clock: Any, **kw: Any
 
 
 async def test_enter_jumps_to_the_key(make_app: Any, sandbox_app: Any, frozen_clock: Any) -> None:
-    from orgtui.ui.screens.main import MainScreen
+    from orgtui.ui.features.shell.main_screen import MainScreen
     from orgtui.ui.widgets.vtable import VirtualTable
 
     key, _, app = await _spiking(make_app, sandbox_app, frozen_clock)
@@ -120,7 +120,7 @@ async def test_d_deletes_the_key_after_its_name_is_typed(
 async def test_o_opens_the_rotation_of_that_key(
     make_app: Any, sandbox_app: Any, frozen_clock: Any
 ) -> None:
-    from orgtui.ui.screens.keys_rotate import RotationWizard
+    from orgtui.ui.features.keys.rotate import RotationWizard
 
     key, _, app = await _spiking(make_app, sandbox_app, frozen_clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -178,8 +178,8 @@ async def test_o_rotates_the_spiking_key_and_its_traffic_stops(
     from test_keys_support import Terminal
     from textual.widgets import Button, Input
 
-    from orgtui.ui.screens.copy_once import CopyOnceScreen
-    from orgtui.ui.screens.keys_rotate import RotationWizard
+    from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+    from orgtui.ui.features.keys.rotate import RotationWizard
 
     Terminal().install(monkeypatch)
     key, _, app = await _spiking(make_app, sandbox_app, frozen_clock)

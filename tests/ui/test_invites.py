@@ -22,8 +22,8 @@ from test_members_support import (
 from textual.widgets import RadioSet, Static
 
 from orgtui.core.services.errors import ArchivedProjectError
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.invite_form import GrantList, InviteScreen
+from orgtui.ui.features.members.invite_form import GrantList, InviteScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 NORA = "nora.kim@acme-robotics.example"
 LESLIE = "leslie.lamport@acme-robotics.example"
@@ -151,7 +151,7 @@ async def test_service_outcomes_per_email(make_app: Any) -> None:
         report = await app.registry.invoke(
             "invite.create", app.session, emails=f"fresh@example.com {ADA} {NORA}", role="reader"
         )
-        from orgtui.ui.members_actions import report_invites
+        from orgtui.ui.features.members.actions import report_invites
 
         report_invites(app, report)
         await pilot.pause()
@@ -245,7 +245,7 @@ async def test_e_on_an_invite_invites_again_with_another_role(make_app: Any) -> 
     again with the new role and the same project grants."""
     from textual.widgets import Button
 
-    from orgtui.ui.screens.members_org import RoleScreen
+    from orgtui.ui.features.members.org_members import RoleScreen
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

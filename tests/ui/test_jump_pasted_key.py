@@ -12,8 +12,8 @@ from test_keys_support import wait_for_screen
 from textual.widgets import Input
 
 from orgtui.sandbox import SANDBOX_ADMIN_KEY
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.jump import JumpScreen
+from orgtui.ui.features.shell.jump_screen import JumpScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 
 async def _create(sandbox_app: Any, name: str) -> tuple[str, str]:

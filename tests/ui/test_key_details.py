@@ -15,9 +15,9 @@ from test_keys_support import (
     wait_for_screen,
 )
 
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.key_details import KeyDetailsScreen
-from orgtui.ui.screens.keys_rotate import RotationWizard
+from orgtui.ui.features.keys.details import KeyDetailsScreen
+from orgtui.ui.features.keys.rotate import RotationWizard
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.org_tree import NodeRef
 from tests import pilot_support
 

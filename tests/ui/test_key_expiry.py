@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from orgtui.api._base import parse
 from orgtui.api.models import ProjectApiKey
-from orgtui.ui.screens.keys_delete import key_facts
+from orgtui.ui.features.keys.delete import key_facts
 
 NOW = 1_790_000_000
 KEY = {"id": "key_1", "name": "k", "redacted_value": "sk-proj-...abcd", "created_at": NOW - 86400}

@@ -11,9 +11,9 @@ from textual.widgets import Input, RadioButton, Static
 
 from orgtui.core import actions as A
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.admin_keys import ADMIN_SCOPE_NOTE, AdminKeyCreateScreen
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.admin_keys import ADMIN_SCOPE_NOTE, AdminKeyCreateScreen
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 NOW = 1795012200

@@ -18,9 +18,9 @@ from test_keys_support import (
 )
 from textual.widgets import Input
 
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
-from orgtui.ui.screens.keys_create import KeyCreateScreen
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.create import KeyCreateScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 
@@ -145,7 +145,7 @@ async def test_owner_role_and_scopes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_mint_another_key_for_an_account(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orgtui.ui.screens.keys_create import MintKeyScreen
+    from orgtui.ui.features.keys.create import MintKeyScreen
 
     Terminal().install(monkeypatch)
     app = build_app()

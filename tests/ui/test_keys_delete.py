@@ -17,7 +17,7 @@ from textual.widgets import Button, Input
 
 from orgtui.core import actions as A
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 
 async def ask_delete(pilot: Any, project: str, key_name: str) -> tuple[str, Any, ConfirmScreen]:
@@ -159,7 +159,7 @@ async def test_delete_service_account_from_its_table() -> None:
 
 async def test_change_service_account_role() -> None:
 
-    from orgtui.ui.screens.keys_create import AccountRoleScreen
+    from orgtui.ui.features.keys.create import AccountRoleScreen
 
     app = build_app()
     sandbox = app.extra_sandbox

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from test_keys_support import build_app, goto_project, settle
 
-from orgtui.ui.screens.main import MainScreen
+from orgtui.ui.features.shell.main_screen import MainScreen
 
 
 def counts(sandbox: Any) -> tuple[int, int, int]:

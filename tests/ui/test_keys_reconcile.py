@@ -14,9 +14,9 @@ from test_keys_support import (
     wait_for_screen,
 )
 
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
-from orgtui.ui.screens.keys_create import KeyCreateScreen
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.create import KeyCreateScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 NAME = "search-dev-ingest"
@@ -135,7 +135,7 @@ async def test_a_minted_key_never_received_names_the_key_and_its_account(
     named, and deleting the account (the only way to revoke it) is offered."""
     from orgtui.core.actions import SERVICE_ACCOUNT
     from orgtui.ui.dispatch import ActionContext
-    from orgtui.ui.screens.keys_create import MintKeyScreen
+    from orgtui.ui.features.keys.create import MintKeyScreen
 
     Terminal().install(monkeypatch)
     app = build_app_with(lambda sb: DropCreate(sb, "/api_keys", after=True))

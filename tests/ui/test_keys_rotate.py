@@ -21,9 +21,9 @@ from textual.widgets import Button, Input
 from orgtui.core import actions as A
 from orgtui.core.services.rotation_journal import RotationJournal
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
-from orgtui.ui.screens.keys_rotate import ResumeRotationsScreen, RotationWizard
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.rotate import ResumeRotationsScreen, RotationWizard
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from tests import pilot_support
 
 OLD = "search-indexer-embeddings"
@@ -114,7 +114,7 @@ async def test_rotation_completes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_interrupted_overlap_resumes_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orgtui.ui.keys_actions import resume_rotations
+    from orgtui.ui.features.keys.actions import resume_rotations
 
     Terminal().install(monkeypatch)
     shared = SharedSandbox()
@@ -147,7 +147,7 @@ async def test_interrupted_overlap_resumes_at_start(monkeypatch: pytest.MonkeyPa
 
 
 async def test_interrupted_during_mint_is_reconciled(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orgtui.ui.keys_actions import resume_rotations
+    from orgtui.ui.features.keys.actions import resume_rotations
 
     Terminal().install(monkeypatch)
     shared = SharedSandbox()
@@ -185,7 +185,7 @@ async def test_interrupted_during_mint_is_reconciled(monkeypatch: pytest.MonkeyP
 
 
 async def test_nothing_to_resume() -> None:
-    from orgtui.ui.keys_actions import resume_rotations
+    from orgtui.ui.features.keys.actions import resume_rotations
 
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:

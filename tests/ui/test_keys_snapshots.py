@@ -10,10 +10,10 @@ from test_keys_support import Terminal, build_app, goto_project, key_by_name
 
 from orgtui.core import actions as A
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.copy_once import CopyOnceScreen
-from orgtui.ui.screens.keys_create import KeyCreateScreen
-from orgtui.ui.screens.keys_rotate import RotationWizard
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
+from orgtui.ui.features.keys.create import KeyCreateScreen
+from orgtui.ui.features.keys.rotate import RotationWizard
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 from tests import pilot_support
 

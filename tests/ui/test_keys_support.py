@@ -8,9 +8,9 @@ from typing import Any
 
 from snapshot_scenes import build_app, project_id_by_name, settle
 
-import orgtui.ui.keys_actions  # noqa: F401  (registers the key handlers until features.py does)
-from orgtui.ui.screens import copy_once
-from orgtui.ui.screens.copy_once import ClipboardIO, CopyOnceScreen, SecretArea
+import orgtui.ui.features.keys.actions  # noqa: F401  (registers the key handlers until features.py does)
+from orgtui.ui.features.keys import copy_once
+from orgtui.ui.features.keys.copy_once import ClipboardIO, CopyOnceScreen, SecretArea
 from tests import pilot_support
 
 __all__ = [

@@ -20,10 +20,10 @@ from textual.widgets import Button
 
 from orgtui.core.clock import FrozenClock
 from orgtui.core.services.limits import suggest_hard_limit_cents
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.limits_edit import AlertForm, LimitForm, dollars_field
-from orgtui.ui.screens.spend import SpendScreen
-from orgtui.ui.screens.spend_limits import LimitsScreen
+from orgtui.ui.features.spend.limits import LimitsScreen
+from orgtui.ui.features.spend.limits_edit import AlertForm, LimitForm, dollars_field
+from orgtui.ui.features.spend.screen import SpendScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 

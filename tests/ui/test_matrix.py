@@ -20,9 +20,9 @@ from textual.widgets import Input
 
 from orgtui.api.models import Project, ProjectUser, User
 from orgtui.core.snapshot import PartStatus, project_part
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.matrix import MatrixFilter, MatrixGrid, MatrixScreen
-from orgtui.ui.screens.members_org import RoleScreen
+from orgtui.ui.features.members.matrix import MatrixFilter, MatrixGrid, MatrixScreen
+from orgtui.ui.features.members.org_members import RoleScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 
 async def _open(pilot: Any) -> MatrixScreen:

@@ -20,8 +20,8 @@ from test_members_support import (
 )
 from textual.widgets import Button, RadioSet
 
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.members_org import RoleScreen
+from orgtui.ui.features.members.org_members import RoleScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 
 async def _select_member(pilot: Any, email: str) -> None:

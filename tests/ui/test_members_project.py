@@ -23,10 +23,10 @@ from textual.widgets import Button, Input, OptionList, RadioSet, Static
 
 from orgtui.api.models import ProjectUser
 from orgtui.core import actions as A
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.invite_form import GrantList, InviteScreen
-from orgtui.ui.screens.members_org import RoleScreen
-from orgtui.ui.screens.project_members import AddMemberScreen
+from orgtui.ui.features.members.invite_form import GrantList, InviteScreen
+from orgtui.ui.features.members.org_members import RoleScreen
+from orgtui.ui.features.members.project_members import AddMemberScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 
 CLAUDE = "claude.shannon@acme-robotics.example"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orgtui.ui.members_actions  # noqa: F401  (registers the member UI handlers)
+import orgtui.ui.features.members.actions  # noqa: F401  (registers the member UI handlers)
 from orgtui.ui.dispatch import ActionContext
 from tests import pilot_support
 

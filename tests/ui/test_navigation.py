@@ -9,9 +9,9 @@ from snapshot_scenes import FROZEN_NOW, new_sandbox, project_id_by_name
 
 from orgtui.config import Profile
 from orgtui.core.clock import FrozenClock
-from orgtui.ui.screens.jump import rank
+from orgtui.ui.features.projects.detail_pane import ProjectDetail
+from orgtui.ui.features.shell.jump_screen import rank
 from orgtui.ui.widgets.org_tree import NodeRef, OrgTree
-from orgtui.ui.widgets.project_detail import ProjectDetail
 from orgtui.ui.widgets.tables import KeysTable, ProjectsTable, ServiceAccountsTable
 
 
@@ -205,8 +205,8 @@ async def test_several_organisations_get_one_root_each(tmp_path: Any) -> None:
 async def test_jump_finds_keys_and_accounts_across_projects(make_app: Any) -> None:
     """`:` finds a key by name, id or the last characters of its redacted value, and a
     service account by name or id, in any loaded project, and goes to it."""
-    from orgtui.ui.screens.jump import JumpScreen
-    from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
+    from orgtui.ui.features.shell.jump_screen import JumpScreen
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

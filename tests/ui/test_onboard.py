@@ -10,12 +10,12 @@ from conftest import settle
 from test_keys_support import wait_for_screen
 from textual.widgets import Input
 
+from orgtui.ui.features.keys.copy_once import CopyOnceScreen
 from orgtui.ui.features.onboard.screens import (
     OnboardForm,
     OnboardPlanScreen,
     ResumeOnboardingScreen,
 )
-from orgtui.ui.screens.copy_once import CopyOnceScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 

@@ -21,14 +21,14 @@ from test_members_support import (
 from test_members_support import settle as support_settle
 from textual.widgets import OptionList, SelectionList
 
-from orgtui.ui.access.explain_screen import ExplainScreen, ExplainTable
-from orgtui.ui.access.forms import ChoicePicker
-from orgtui.ui.access.groups_screen import GroupsScreen
-from orgtui.ui.access.project_groups import ProjectGroupsPanel
-from orgtui.ui.access.project_roles_screen import ProjectRolesScreen, ProjectRolesTable
-from orgtui.ui.access.role_form import RoleForm
-from orgtui.ui.access.roles_screen import RolesScreen
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.features.access.explain_screen import ExplainScreen, ExplainTable
+from orgtui.ui.features.access.forms import ChoicePicker
+from orgtui.ui.features.access.groups_screen import GroupsScreen
+from orgtui.ui.features.access.project_groups import ProjectGroupsPanel
+from orgtui.ui.features.access.project_roles_screen import ProjectRolesScreen, ProjectRolesTable
+from orgtui.ui.features.access.role_form import RoleForm
+from orgtui.ui.features.access.roles_screen import RolesScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 from orgtui.ui.widgets.org_tree import GROUPS, ROLES
 
@@ -292,7 +292,7 @@ async def test_give_a_custom_project_role_to_a_project_member(make_app: Any) -> 
 
 
 async def test_a_health_finding_on_a_project_role_opens_the_project_roles(make_app: Any) -> None:
-    from orgtui.ui.access.actions import reveal_access
+    from orgtui.ui.features.access.actions import reveal_access
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -307,7 +307,7 @@ async def test_a_health_finding_on_a_project_role_opens_the_project_roles(make_a
 
 
 async def test_what_a_group_member_can_do_from_the_groups_screen(make_app: Any) -> None:
-    from orgtui.ui.access.groups_screen import GroupMembersTable
+    from orgtui.ui.features.access.groups_screen import GroupMembersTable
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

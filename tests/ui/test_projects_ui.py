@@ -8,8 +8,8 @@ from conftest import notes, settle
 from snapshot_scenes import project_id_by_name
 from textual.widgets import Button, Input, Select
 
-from orgtui.ui.screens.confirm import ConfirmScreen
-from orgtui.ui.screens.projects import CreateProjectForm, RenameProjectForm
+from orgtui.ui.features.projects.actions import CreateProjectForm, RenameProjectForm
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.org_tree import NodeRef
 from tests import pilot_support
 

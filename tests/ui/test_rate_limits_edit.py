@@ -6,7 +6,7 @@ from typing import Any
 
 from test_members_support import goto_project_tab, last_note, notes, project, settle, store
 
-from orgtui.ui.screens.rate_limit_edit import RateLimitForm
+from orgtui.ui.features.projects.rate_limit_edit import RateLimitForm
 from orgtui.ui.widgets.form import LabelledInput
 
 

@@ -11,9 +11,9 @@ from test_members_support import last_note, notes, store, type_text
 from test_members_support import settle as support_settle
 from textual.widgets import SelectionList
 
-from orgtui.ui.access.role_form import RoleForm
-from orgtui.ui.access.roles_screen import RolesScreen, RolesTable
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.features.access.role_form import RoleForm
+from orgtui.ui.features.access.roles_screen import RolesScreen, RolesTable
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from orgtui.ui.widgets.form import LabelledInput
 
 

@@ -22,7 +22,7 @@ from orgtui.ui.features.security.dialogs import (
     TargetPickerScreen,
     UploadCertificateScreen,
 )
-from orgtui.ui.screens.confirm import ConfirmScreen
+from orgtui.ui.widgets.confirm import ConfirmScreen
 from tests.sandbox.cert_factory import fingerprint, valid_pem
 
 

@@ -15,10 +15,10 @@ from snapshot_scenes import (
 )
 
 from orgtui.ui import themes
+from orgtui.ui.features.projects.detail_pane import ProjectDetail
 from orgtui.ui.widgets.detail import DetailPane, OrgSummary
 from orgtui.ui.widgets.header import ConsoleHeader
 from orgtui.ui.widgets.org_tree import NodeRef, OrgTree
-from orgtui.ui.widgets.project_detail import ProjectDetail
 from orgtui.ui.widgets.tables import (
     AdminKeysTable,
     InvitesTable,

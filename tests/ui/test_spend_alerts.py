@@ -15,8 +15,14 @@ from test_spend_support import (
 )
 
 from orgtui.core.clock import FrozenClock
-from orgtui.ui.alerts_watch import AlertMemory, Finding, alert_badge, badge_text, spend_watch
-from orgtui.ui.screens.spend import SpendScreen
+from orgtui.ui.features.spend.alerts_watch import (
+    AlertMemory,
+    Finding,
+    alert_badge,
+    badge_text,
+    spend_watch,
+)
+from orgtui.ui.features.spend.screen import SpendScreen
 
 HOUR = 3600
 

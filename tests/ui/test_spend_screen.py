@@ -17,8 +17,8 @@ from textual.widgets import Digits
 
 from orgtui.core.clock import FrozenClock
 from orgtui.core.money import format_cents, format_usd
-from orgtui.ui.screens.spend import SpendScreen
-from orgtui.ui.widgets.usage_graph import UsageGraph
+from orgtui.ui.features.spend.screen import SpendScreen
+from orgtui.ui.features.usage.graph import UsageGraph
 
 
 def query(request: Any) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-import orgtui.ui.spend_actions  # noqa: F401  (registers the spend UI handlers)
+import orgtui.ui.features.spend.actions  # noqa: F401  (registers the spend UI handlers)
 from orgtui.core.clock import FrozenClock
 from tests import pilot_support
 

@@ -10,7 +10,7 @@ import pytest
 from test_spend_support import limit_row, settle, spend_app, wait_for, wait_for_screen
 
 from orgtui.core.clock import FrozenClock
-from orgtui.ui.screens.spend import SpendScreen
+from orgtui.ui.features.spend.screen import SpendScreen
 from orgtui.ui.widgets.table_sort import sort_value
 
 
@@ -121,8 +121,8 @@ async def test_any_list_sorts_by_a_column_and_keeps_it_across_refresh(
 async def test_enter_on_a_top_key_goes_to_the_key(
     sandbox_app: Any, frozen_clock: FrozenClock
 ) -> None:
-    from orgtui.ui.screens.main import MainScreen
-    from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
+    from orgtui.ui.features.shell.main_screen import MainScreen
 
     app, _ = spend_app(sandbox_app, frozen_clock)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,10 +9,10 @@ import pytest
 from test_spend_support import project_id, settle, spend_app, wait_for, wait_for_screen
 
 from orgtui.core.clock import FrozenClock
-from orgtui.ui.screens.spend import SpendScreen
-from orgtui.ui.spend_actions import install_usage_strip
-from orgtui.ui.widgets.usage_graph import UsageGraph
-from orgtui.ui.widgets.usage_strip import UsageStrip
+from orgtui.ui.features.spend.actions import install_usage_strip
+from orgtui.ui.features.spend.screen import SpendScreen
+from orgtui.ui.features.usage.graph import UsageGraph
+from orgtui.ui.features.usage.strip import UsageStrip
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,9 @@ import pytest
 from test_spend_support import plain, settle, spend_app, wait_for
 
 from orgtui.core.clock import FrozenClock
-from orgtui.ui.spend_actions import install_usage_strip
-from orgtui.ui.widgets.usage_graph import UsageGraph
-from orgtui.ui.widgets.usage_strip import UsageStrip
+from orgtui.ui.features.spend.actions import install_usage_strip
+from orgtui.ui.features.usage.graph import UsageGraph
+from orgtui.ui.features.usage.strip import UsageStrip
 
 USAGE = (
     "completions",

@@ -21,21 +21,22 @@ def load() -> None:
     if _loaded:
         return
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
-    import orgtui.ui.access.actions  # noqa: F401
-    import orgtui.ui.access.member_actions  # noqa: F401
-    import orgtui.ui.access.project_actions  # noqa: F401
-    import orgtui.ui.access.role_actions  # noqa: F401
-    import orgtui.ui.audit_health_actions  # noqa: F401
+    import orgtui.ui.features.access.actions  # noqa: F401
+    import orgtui.ui.features.access.member_actions  # noqa: F401
+    import orgtui.ui.features.access.project_actions  # noqa: F401
+    import orgtui.ui.features.access.role_actions  # noqa: F401
+    import orgtui.ui.features.audit.actions  # noqa: F401
+    import orgtui.ui.features.health.actions  # noqa: F401
     import orgtui.ui.features.incident.actions  # noqa: F401
+    import orgtui.ui.features.keys.actions  # noqa: F401
+    import orgtui.ui.features.members.actions  # noqa: F401
     import orgtui.ui.features.onboard.actions  # noqa: F401
+    import orgtui.ui.features.projects.actions  # noqa: F401
+    import orgtui.ui.features.projects.rate_limit_actions  # noqa: F401
     import orgtui.ui.features.security.actions  # noqa: F401
-    import orgtui.ui.keys_actions  # noqa: F401
-    import orgtui.ui.members_actions  # noqa: F401
-    import orgtui.ui.rate_limit_actions  # noqa: F401
-    import orgtui.ui.screens.projects  # noqa: F401
-    import orgtui.ui.shell_actions  # noqa: F401
-    import orgtui.ui.spend_actions
+    import orgtui.ui.features.shell.actions  # noqa: F401
+    import orgtui.ui.features.spend.actions
 
     # The live usage graph replaces the usage strip's placeholder in the running console.
-    orgtui.ui.spend_actions.install_usage_strip()
+    orgtui.ui.features.spend.actions.install_usage_strip()
     _loaded = True

@@ -36,7 +36,7 @@ from orgtui.ui.widgets.org_tree import (
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot
-    from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
     from orgtui.ui.widgets.tables import ResourceTable
 
 
@@ -213,14 +213,14 @@ def _certificates_pane() -> type[Widget]:
 
 
 def _access_pane() -> Any:
-    from orgtui.ui.access.tree_panes import AccessPane
+    from orgtui.ui.features.access.tree_panes import AccessPane
 
     return AccessPane
 
 
 def _project_detail() -> type[ProjectDetail]:
     # Imported with its pane: the tabs and their tables are not part of the first frame.
-    from orgtui.ui.widgets.project_detail import ProjectDetail
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
 
     return ProjectDetail
 

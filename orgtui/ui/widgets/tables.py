@@ -97,7 +97,7 @@ class KeysTable(ResourceTable):
         """`enter` on a key opens its details."""
         if event.table is not self or event.row is None or not self.project_id:
             return
-        from orgtui.ui.screens.key_details import KeyDetailsScreen
+        from orgtui.ui.features.keys.details import KeyDetailsScreen
 
         event.stop()
         self.app.push_screen(

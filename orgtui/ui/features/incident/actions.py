@@ -54,7 +54,7 @@ async def contain(app: OrgTuiApp, session: Session, row: IncidentRow, what: str)
         if not app.main_screen_goto(profile, row.id):
             _say(app, "That project is no longer in the organisation.", warn=True)
         return
-    from orgtui.ui.audit_health_actions import reveal_object
+    from orgtui.ui.features.shell.reveal import reveal_object
 
     if not await reveal_object(app, profile, "api_key", row.id, row.project_id):
         _say(app, "That key is no longer in the organisation.", warn=True)
@@ -72,8 +72,8 @@ async def contain(app: OrgTuiApp, session: Session, row: IncidentRow, what: str)
 
 async def stop_spend(app: OrgTuiApp, session: Session, project_id: str | None) -> None:
     """Set the project's hard limit to its month-to-date spend, after saying exactly that."""
-    from orgtui.ui.alerts_watch import spend_watch
-    from orgtui.ui.screens.confirm import ConfirmScreen
+    from orgtui.ui.features.spend.alerts_watch import spend_watch
+    from orgtui.ui.widgets.confirm import ConfirmScreen
 
     if not project_id:
         _say(app, "This row has no project: pick a key or a project row.", warn=True)

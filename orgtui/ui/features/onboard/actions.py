@@ -35,7 +35,7 @@ def _summary(record: Any) -> str:
 
 
 async def _run(app: OrgTuiApp, session: Session, flow: Onboarding) -> None:
-    from orgtui.ui.screens.copy_once import show_minted
+    from orgtui.ui.features.keys.copy_once import show_minted
 
     async def show_key(minted: Any, service: ServicePlan) -> bool:
         extra = (

@@ -162,8 +162,8 @@ async def delete(app: OrgTuiApp, ctx: ActionContext) -> None:
             warn=True,
         )
         return
-    from orgtui.ui.screens.confirm import ConfirmScreen
-    from orgtui.ui.screens.keys_delete import typed_name
+    from orgtui.ui.features.keys.delete import typed_name
+    from orgtui.ui.widgets.confirm import ConfirmScreen
 
     typed = typed_name(cert.name, cert.id)
     body = f"Delete certificate {_label(cert)} ({cert.id})?\nSubject: {cert.subject or 'unknown'}"
@@ -224,7 +224,7 @@ async def models_reset(app: OrgTuiApp, ctx: ActionContext) -> None:
     data = _security(app, ctx)
     if data is None:
         return
-    from orgtui.ui.screens.confirm import ConfirmScreen
+    from orgtui.ui.widgets.confirm import ConfirmScreen
 
     body = (
         f"Remove the model permissions of {safe_str(_project_label(app, ctx), 60)}? "

@@ -1,0 +1,1 @@
+"""access: the feature's screens, widgets and action handlers."""

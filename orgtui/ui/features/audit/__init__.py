@@ -1,0 +1,1 @@
+"""audit: the feature's screens, widgets and action handlers."""

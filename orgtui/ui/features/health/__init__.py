@@ -1,0 +1,1 @@
+"""health: the feature's screens, widgets and action handlers."""

@@ -1,0 +1,1 @@
+"""keys: the feature's screens, widgets and action handlers."""

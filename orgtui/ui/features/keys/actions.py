@@ -1,0 +1,429 @@
+"""UI handlers of the key actions: create, mint, delete, rotate, account role, admin keys.
+
+Each handler gathers what the core needs (a form, a typed confirmation), calls the core through
+`registry.invoke` (the central read-only gate) and shows the outcome. A minted value goes
+straight from the core's `OneTimeSecret` into the copy-once dialog and nowhere else: the
+notifications afterwards name the key, never its value.
+
+`resume_rotations(app)` is for the shell to call once the main screen is up: it offers to
+resume key rotations that an earlier run left unfinished.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from orgtui.core import actions as A
+from orgtui.ui.dispatch import ActionContext, ui_action
+from orgtui.ui.text import safe_str
+
+if TYPE_CHECKING:
+    from orgtui.core.session import Session
+    from orgtui.ui.app import OrgTuiApp
+    from orgtui.ui.features.keys.create import KeyRequest, MintFlow
+
+__all__ = ["resume_rotations"]
+
+# The dialogs are imported inside the handlers, not here: `features.py` imports this module
+# before the first paint, and the screens (TextArea, forms, wizards) are only needed on use.
+
+
+def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
+    return ctx.session or app.session
+
+
+def _invoke(app: OrgTuiApp, ctx: ActionContext, action_id: str, **params: Any) -> Any:
+    return app.registry_for(ctx).invoke(action_id, _session(app, ctx), **params)
+
+
+def _project_name(session: Session, pid: str | None) -> str | None:
+    view = session.snapshot.project(pid) if pid else None
+    return (view.project.name or view.project.id) if view is not None else pid
+
+
+def _thresholds(session: Session) -> Any:
+    return getattr(session.profile, "thresholds", None)
+
+
+def _tell(app: OrgTuiApp, message: str, *, title: str = "", warn: bool = False) -> None:
+    app.notify(
+        safe_str(message, 300),
+        title=title,
+        severity="warning" if warn else "information",
+        markup=False,
+        timeout=8 if warn else 5,
+    )
+
+
+def _owner_sa_id(key: Any) -> str | None:
+    account = getattr(getattr(key, "owner", None), "service_account", None)
+    return getattr(account, "id", None)
+
+
+def _flow(app: OrgTuiApp, ctx: ActionContext) -> MintFlow:
+    from orgtui.ui.features.keys.create import MintFlow
+
+    session = _session(app, ctx)
+    if ctx.project_id:
+        parts = [f"project:{ctx.project_id}:keys", f"project:{ctx.project_id}:service_accounts"]
+    else:
+        parts = ["admin_keys"]
+    return MintFlow(
+        app,
+        invoke=lambda action_id, **params: _invoke(app, ctx, action_id, **params),
+        project_id=ctx.project_id,
+        refresh=lambda: app.refresh_scope(session, parts),
+    )
+
+
+def _scopes(request: KeyRequest) -> list[str] | None:
+    return list(request.scopes) if request.scopes else None
+
+
+@ui_action("key.create")
+async def create_key(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.ui.features.keys.create import KeyCreateScreen
+
+    pid = ctx.project_id or getattr(ctx.item, "id", None)
+    if not pid:
+        _tell(app, "Select a project first, then press n.", warn=True)
+        return
+    ctx.project_id = pid
+    name = _project_name(_session(app, ctx), pid)
+    await _flow(app, ctx).loop(
+        "key.create",
+        lambda run, initial: KeyCreateScreen(name, run=run, initial=initial),
+        lambda r: {"project_id": pid, "name": r.name, "role": r.role, "scopes": _scopes(r)},
+    )
+
+
+@ui_action("service_account.mint")
+async def mint_for_account(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.ui.features.keys.create import MintKeyScreen
+
+    account, pid = ctx.item, ctx.project_id
+    if account is None or not pid:
+        _tell(app, "Select a service account first.", warn=True)
+        return
+    name = _project_name(_session(app, ctx), pid)
+    today = time.strftime("%Y%m%d", time.localtime(app.clock.now()))
+    await _flow(app, ctx).loop(
+        "service_account.mint",
+        lambda run, initial: MintKeyScreen(
+            name, account.name, run=run, initial=initial, today=today
+        ),
+        lambda r: {
+            "project_id": pid,
+            "service_account_id": account.id,
+            "name": r.name,
+            "scopes": _scopes(r),
+        },
+    )
+
+
+def _account_keys(session: Session, pid: str, sid: str) -> list[Any]:
+    view = session.snapshot.project(pid)
+    return [k for k in (view.api_keys if view else None) or () if _owner_sa_id(k) == sid]
+
+
+async def _delete_account(
+    app: OrgTuiApp, ctx: ActionContext, account: Any, via_key: Any = None
+) -> None:
+    from orgtui.ui.features.keys.delete import delete_account_screen
+
+    session = _session(app, ctx)
+    pid = ctx.project_id or ""
+    screen = delete_account_screen(
+        account,
+        _project_name(session, pid),
+        _account_keys(session, pid, account.id),
+        app.clock.now(),
+        _thresholds(session),
+        via_key=via_key,
+    )
+    if await app.push_screen_wait(screen):
+        done = await _invoke(
+            app, ctx, "service_account.delete", project_id=pid, service_account_id=account.id
+        )
+        _tell(app, done.message, title="Deleted")
+
+
+def _account_of_key(session: Session, pid: str, key: Any) -> Any:
+    owner = key.owner.service_account
+    view = session.snapshot.project(pid)
+    for account in (view.service_accounts if view else None) or ():
+        if account.id == owner.id:
+            return account
+    from orgtui.api.models import ProjectServiceAccount
+
+    return ProjectServiceAccount(
+        id=owner.id,
+        name=owner.name or owner.id,
+        role=owner.role or "member",
+        created_at=owner.created_at or key.created_at,
+    )
+
+
+@ui_action("key.delete")
+async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.core.services.errors import ServiceAccountKeyError
+    from orgtui.ui.features.keys.delete import delete_key_screen
+
+    session = _session(app, ctx)
+    key, pid = ctx.item, ctx.project_id
+    if key is None or not pid:
+        _tell(app, "Select a key first.", warn=True)
+        return
+    if key.owner.service_account is not None:
+        await _delete_account(app, ctx, _account_of_key(session, pid, key), via_key=key)
+        return
+    screen = delete_key_screen(
+        key, _project_name(session, pid), app.clock.now(), _thresholds(session)
+    )
+    if not await app.push_screen_wait(screen):
+        return
+    try:
+        done = await _invoke(app, ctx, "key.delete", project_id=pid, key_id=key.id)
+    except ServiceAccountKeyError as refusal:  # the snapshot did not know the owner
+        _tell(app, str(refusal), warn=True)
+        return
+    _tell(app, done.message, title="Deleted")
+
+
+@ui_action("service_account.delete")
+async def delete_service_account(app: OrgTuiApp, ctx: ActionContext) -> None:
+    if ctx.item is None or not ctx.project_id:
+        _tell(app, "Select a service account first.", warn=True)
+        return
+    await _delete_account(app, ctx, ctx.item)
+
+
+@ui_action("service_account.role")
+async def change_account_role(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.ui.features.keys.create import AccountRoleScreen
+
+    account = ctx.item
+    if account is None or not ctx.project_id:
+        _tell(app, "Select a service account first.", warn=True)
+        return
+
+    async def run(role: str) -> Any:
+        return await _invoke(
+            app,
+            ctx,
+            "service_account.role",
+            project_id=ctx.project_id,
+            service_account_id=account.id,
+            role=role,
+        )
+
+    done = await app.push_screen_wait(AccountRoleScreen(account.name, account.role, run=run))
+    if done is not None:
+        _tell(app, done.message, title="Role")
+
+
+# ---------------------------------------------------------------------- rotation
+
+
+class SessionRotationOps:
+    """The wizard's `RotationOps`: the core rotation service, through the registry."""
+
+    def __init__(self, app: OrgTuiApp, ctx: ActionContext, key: Any = None) -> None:
+        self.app, self.ctx, self.key = app, ctx, key
+        self.session = _session(app, ctx)
+
+    def now(self) -> float:
+        return self.app.clock.now()
+
+    def _journal(self) -> Any:
+        from orgtui.core.services.rotation_journal import RotationJournal
+
+        return RotationJournal(self.session.profile.name)
+
+    def rotation(self, rotation_id: str) -> Any:
+        return self._journal().get(rotation_id)
+
+    def _rotate(self, rotation: Any, phase: str, **params: Any) -> Any:
+        return _invoke(
+            self.app,
+            self.ctx,
+            "key.rotate",
+            project_id=rotation.project_id,
+            key_id=rotation.old_key_id,
+            rotation_id=rotation.id,
+            phase=phase,
+            **params,
+        )
+
+    async def start(self, *, together: bool = False) -> Any:
+        key = self.key
+        return await _invoke(
+            self.app,
+            self.ctx,
+            "key.rotate",
+            project_id=self.ctx.project_id,
+            key_id=key.id,
+            phase="start",
+            service_account_id=_owner_sa_id(key),
+            together=together,
+        )
+
+    async def siblings(self, key: Any) -> list[Any]:
+        """The other keys on the key's service account, read afresh with their last hour."""
+        from orgtui.core.services.rotation_usage import sibling_keys
+
+        sid = _owner_sa_id(key)
+        view = self.session.snapshot.project(self.ctx.project_id)
+        if sid is None or view is None:
+            return []
+        ids = [
+            k.id
+            for k in view.api_keys or ()
+            if k.id != key.id and k.owner.service_account and k.owner.service_account.id == sid
+        ]
+        return await sibling_keys(self.session, self.ctx.project_id, sid, ids)
+
+    async def replace_sibling(self, rotation: Any, old_key_id: str) -> Any:
+        return await self._rotate(rotation, "replace_sibling", sibling_key_id=old_key_id)
+
+    async def status(self, rotation: Any) -> Any:
+        from orgtui.core.services.rotation import rotation_status
+
+        return await rotation_status(self.session, rotation)
+
+    async def mint_replacement_key(self, rotation: Any) -> Any:
+        """The replacement exists but its key was lost: mint one and tell the journal."""
+        result = await _invoke(
+            self.app,
+            self.ctx,
+            "service_account.mint",
+            project_id=rotation.project_id,
+            service_account_id=rotation.new_service_account_id,
+            name=rotation.new_name,
+        )
+        from orgtui.core.services.results import MintedKey
+
+        if isinstance(result, MintedKey):
+            journal = self._journal()
+            current = journal.get(rotation.id) or rotation
+            now = self.session.clock.now()
+            journal.put(
+                current.moved(current.step, now, new_key_id=result.key_id, minted_at=now, note="")
+            )
+            result.rotation_id = rotation.id
+        return result
+
+    async def resume(self, rotation: Any) -> Any:
+        done = await self._rotate(rotation, "resume")
+        return getattr(done, "obj", None) or rotation
+
+    async def finish(self, rotation: Any, *, force: bool) -> Any:
+        return await self._rotate(rotation, "finish", force=force)
+
+    async def abandon(self, rotation: Any) -> Any:
+        return await self._rotate(rotation, "abandon")
+
+    async def show_secret(self, minted: Any, *, title: str | None = None) -> bool:
+        from orgtui.ui.features.keys.copy_once import show_minted
+
+        return await show_minted(self.app, minted, title=title or "Replacement key: copy it now")
+
+
+async def _open_wizard(app: OrgTuiApp, ctx: ActionContext, *, key: Any, rotation: Any) -> None:
+    from orgtui.ui.features.keys.rotate import RotationWizard
+
+    session = _session(app, ctx)
+    wizard = RotationWizard(
+        SessionRotationOps(app, ctx, key),
+        key=key,
+        project_name=_project_name(session, ctx.project_id),
+        rotation=rotation,
+        thresholds=_thresholds(session),
+    )
+    await app.push_screen_wait(wizard)
+
+
+@ui_action("key.rotate")
+async def rotate_key(app: OrgTuiApp, ctx: ActionContext) -> None:
+    key = ctx.item
+    if key is None or not ctx.project_id:
+        _tell(app, "Select a key first.", warn=True)
+        return
+    running = SessionRotationOps(app, ctx)._journal().for_key(key.id)
+    await _open_wizard(app, ctx, key=key, rotation=running)
+
+
+def resume_rotations(app: OrgTuiApp) -> Any:
+    """Offer to resume rotations an earlier run left unfinished (call once at start-up).
+
+    Returns the worker that asks, or None when there is nothing to resume.
+    """
+    from orgtui.core.services.rotation_journal import JournalError, RotationJournal
+
+    pending: list[tuple[Session, Any]] = []
+    for session in app.sessions:
+        try:
+            pending.extend((session, r) for r in RotationJournal(session.profile.name).pending())
+        except JournalError as error:
+            _tell(app, str(error), title="Rotation journal", warn=True)
+    if not pending:
+        return None
+    return app.run_worker(
+        _offer_resume(app, pending), group="resume-rotations", exit_on_error=False
+    )
+
+
+async def _offer_resume(app: OrgTuiApp, pending: list[tuple[Session, Any]]) -> None:
+    writable = [(s, r) for s, r in pending if not s.read_only]
+    if not writable:
+        _tell(
+            app,
+            f"{len(pending)} key rotation(s) are unfinished; they can continue when "
+            "the console is not read-only.",
+            title="Rotation",
+            warn=True,
+        )
+        return
+    from orgtui.ui.features.keys.rotate import ResumeRotationsScreen
+
+    rotations = [r for _, r in writable]
+    choice = await app.push_screen_wait(ResumeRotationsScreen(rotations, app.clock.now()))
+    for session, rotation in writable:
+        if rotation.id == choice:
+            ctx = ActionContext(scope=A.KEY, project_id=rotation.project_id, session=session)
+            view = session.snapshot.project(rotation.project_id)
+            keys = (view.api_keys if view else None) or ()
+            key = next((k for k in keys if k.id == rotation.old_key_id), None)
+            await _open_wizard(app, ctx, key=key, rotation=rotation)
+
+
+# ---------------------------------------------------------------------- admin keys
+
+
+@ui_action("admin_key.create")
+async def create_admin_key(app: OrgTuiApp, ctx: ActionContext) -> None:
+    from orgtui.ui.features.keys.admin_keys import AdminKeyCreateScreen
+
+    ctx.project_id = None
+    now = app.clock.now()
+    await _flow(app, ctx).loop(
+        "admin_key.create",
+        lambda run, initial: AdminKeyCreateScreen(run=run, now=now, initial=initial),
+        lambda r: r.params(),
+    )
+
+
+@ui_action("admin_key.delete")
+async def delete_admin_key(app: OrgTuiApp, ctx: ActionContext) -> None:
+    key = ctx.item
+    if key is None:
+        _tell(app, "Select an admin key first.", warn=True)
+        return
+    from orgtui.ui.features.keys.delete import delete_admin_key_screen
+
+    session = _session(app, ctx)
+    screen = delete_admin_key_screen(key, app.clock.now(), _thresholds(session))
+    if await app.push_screen_wait(screen):
+        done = await _invoke(app, ctx, "admin_key.delete", key_id=key.id)
+        _tell(app, done.message, title="Deleted")

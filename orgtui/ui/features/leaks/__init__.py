@@ -1,0 +1,1 @@
+"""leaks: the feature's screens, widgets and action handlers."""

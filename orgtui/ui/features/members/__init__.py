@@ -1,0 +1,1 @@
+"""members: the feature's screens, widgets and action handlers."""

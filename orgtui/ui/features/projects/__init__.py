@@ -1,0 +1,1 @@
+"""projects: the feature's screens, widgets and action handlers."""

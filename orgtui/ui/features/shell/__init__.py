@@ -1,0 +1,1 @@
+"""shell: the feature's screens, widgets and action handlers."""

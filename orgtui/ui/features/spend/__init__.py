@@ -1,0 +1,1 @@
+"""spend: the feature's screens, widgets and action handlers."""

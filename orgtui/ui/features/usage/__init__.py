@@ -1,0 +1,1 @@
+"""usage: the feature's screens, widgets and action handlers."""
