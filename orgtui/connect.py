@@ -89,7 +89,7 @@ class LazySandboxApp:
         return self._app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        app = self._app
+        app: Any = self._app
         if app is None:
             app = await asyncio.to_thread(self.build_now)
         await app(scope, receive, send)

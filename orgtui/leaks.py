@@ -139,7 +139,7 @@ def _connections(args: Any) -> list[Any]:
     from orgtui.connect import open_connection
 
     if getattr(args, "all_profiles", False) and not getattr(args, "demo", False):
-        names = sorted(load_config().profiles) or [None]
+        names: list[str | None] = [*sorted(load_config().profiles)] or [None]
     else:
         names = [getattr(args, "profile", None)]
     return [

@@ -138,7 +138,8 @@ def parse(model: type[M] | Any, data: Any) -> M:
 def decode_json(model: type[M] | Any, content: bytes) -> M:
     """JSON bytes straight into `model` (no dict per row on the way). Raises ShapeError."""
     if hasattr(model, "__struct_fields__"):  # the slim rows of the biggest pages (msgspec)
-        return _decode_struct(model, content)
+        decoded: M = _decode_struct(model, content)
+        return decoded
     try:
         return adapter(model).validate_json(content)  # type: ignore[no-any-return]
     except ValidationError as exc:

@@ -8,6 +8,7 @@ httpx request object: `str(err)` is a single human line that is safe to show and
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = [
     "ApiError",
@@ -72,7 +73,9 @@ class ApiError(Exception):
         where = f" {self.method} {self.path}" if self.method else ""
         return f"{type(self).__name__}(status={self.status!r}{where}: {self.message!r})"
 
-    def __reduce__(self):  # keyword-only init: keep errors picklable (workers, caches)
+    def __reduce__(
+        self,
+    ) -> tuple[Any, ...]:  # keyword-only init: keep errors picklable (workers, caches)
         return (_rebuild, (type(self), self.__dict__.copy()))
 
 

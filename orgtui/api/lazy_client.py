@@ -27,7 +27,7 @@ class LazyClient:
 
     def resolve(self) -> AdminClient:
         """The client, built now if it was not yet."""
-        client = self._client
+        client: AdminClient | None = self._client
         if client is None:
             with self._lock:
                 client = self._client

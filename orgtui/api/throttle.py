@@ -53,7 +53,7 @@ def backoff_delay(
     `attempt` counts from 0 for the first retry; the ceiling is `min(cap, base * 2**attempt)`.
     """
     ceiling = min(cap, base * (2 ** max(0, attempt)))
-    return ceiling / 2 + rand() * ceiling / 2
+    return float(ceiling / 2 + rand() * ceiling / 2)
 
 
 def parse_retry_after(

@@ -284,15 +284,15 @@ def _seed_admin_and_limits(
             f"UPDATE rate_limits SET {field} = ? WHERE project_id = ? AND id = ?",
             (value, p["id"], f"rl-{model}"),
         )
-    for pname, cents in SPEND_LIMITS.items():
-        scope = "org" if pname is None else projects[pname]["id"]
+    for owner, cents in SPEND_LIMITS.items():
+        scope = "org" if owner is None else str(projects[owner]["id"])
         store.execute(
             "INSERT INTO spend_limits (scope, threshold_amount, currency, interval,"
             " updated_at) VALUES (?,?,'USD','month',?)",
             (scope, cents, ago(30)),
         )
-    for pname, cents, recipients, prefix in SPEND_ALERTS:
-        scope = "org" if pname is None else projects[pname]["id"]
+    for owner, cents, recipients, prefix in SPEND_ALERTS:
+        scope = "org" if owner is None else str(projects[owner]["id"])
         store.execute(
             "INSERT INTO spend_alerts (id, scope, threshold_amount, currency, interval,"
             " recipients, subject_prefix, created_at) VALUES (?,?,?,'USD','month',?,?,?)",

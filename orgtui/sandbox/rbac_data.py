@@ -276,7 +276,9 @@ def group_summary(r: Obj) -> Obj:
 # -- effective access ---------------------------------------------------------------------------
 
 
-def _merge(found: dict[str, tuple[Obj, list[tuple[str, str]]]], role: Obj, src: tuple[str, str]):
+def _merge(
+    found: dict[str, tuple[Obj, list[tuple[str, str]]]], role: Obj, src: tuple[str, str]
+) -> None:
     role_, sources = found.setdefault(role["id"], (role, []))
     if src not in sources:
         sources.append(src)

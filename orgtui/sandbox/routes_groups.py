@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -10,20 +12,27 @@ from orgtui.sandbox import rbac_data as rb
 from orgtui.sandbox import render
 from orgtui.sandbox.audit import record
 from orgtui.sandbox.errors import ApiProblem, bad_request
+from orgtui.sandbox.store import Store
 from orgtui.sandbox.web import field_str, json_body, ok, sandbox_of
 
 MEMBER_ADDED = "tenant.group.member.added"
 MEMBER_REMOVED = "tenant.group.member.removed"
 
 
-def _name(body: dict) -> str:
+def _name(body: dict[str, Any]) -> str:
     name = field_str(body, "name", required=True, non_empty=True, max_len=255)
     assert name is not None
     return name
 
 
 def assignment_event(
-    store, actor, created: bool, role_id: str, ptype: str, pid_: str, project=None
+    store: Store,
+    actor: Any,
+    created: bool,
+    role_id: str,
+    ptype: str,
+    pid_: str,
+    project: dict[str, Any] | None = None,
 ) -> None:
     record(
         store,
@@ -106,7 +115,7 @@ async def delete_group(request: Request) -> JSONResponse:
 # -- group members ------------------------------------------------------------------------------
 
 
-def _member_row(store, gid: str, uid: str) -> dict:
+def _member_row(store: Store, gid: str, uid: str) -> dict[str, Any]:
     row = store.one(
         "SELECT u.* FROM group_users g JOIN users u ON u.id = g.user_id"
         " WHERE g.group_id = ? AND g.user_id = ? AND u.deleted_at IS NULL",
@@ -190,7 +199,7 @@ async def remove_group_user(request: Request) -> JSONResponse:
 # -- organisation role assignments of groups ------------------------------------------------
 
 
-def _assigned_or_404(items: list[dict], rid: str, who: str) -> dict:
+def _assigned_or_404(items: list[dict[str, Any]], rid: str, who: str) -> dict[str, Any]:
     for item in items:
         if item["id"] == rid:
             return item
@@ -199,7 +208,7 @@ def _assigned_or_404(items: list[dict], rid: str, who: str) -> dict:
     )
 
 
-def group_roles(store, gid: str, project_id: str | None) -> list[dict]:
+def group_roles(store: Store, gid: str, project_id: str | None) -> list[dict[str, Any]]:
     rtype = rb.PROJECT if project_id else rb.ORG
     return [
         rb.assigned(role, [("group", gid)])
@@ -311,7 +320,7 @@ async def assign_user_role(request: Request) -> JSONResponse:
     )
 
 
-def _last_owner(store, uid: str) -> bool:
+def _last_owner(store: Store, uid: str) -> bool:
     others = store.scalar(
         "SELECT count(*) FROM users WHERE role = 'owner' AND deleted_at IS NULL AND id != ?",
         (uid,),

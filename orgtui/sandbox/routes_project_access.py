@@ -13,6 +13,7 @@ from orgtui.sandbox import rbac_data as rb
 from orgtui.sandbox import render
 from orgtui.sandbox.errors import ApiProblem, bad_request
 from orgtui.sandbox.routes_groups import _assigned_or_404, assignment_event, group_roles
+from orgtui.sandbox.store import Store
 from orgtui.sandbox.web import (
     field_str,
     json_body,
@@ -24,7 +25,7 @@ from orgtui.sandbox.web import (
 )
 
 
-def _project_group(store, pid: str, gid: str) -> dict[str, Any]:
+def _project_group(store: Store, pid: str, gid: str) -> dict[str, Any]:
     row = store.one(
         "SELECT pg.project_id, pg.group_id, pg.created_at, g.name FROM project_groups pg"
         " JOIN groups g ON g.id = pg.group_id WHERE pg.project_id = ? AND pg.group_id = ?",
@@ -54,7 +55,7 @@ def _role_id(body: dict[str, Any], name: str = "role_id") -> str:
     return rid
 
 
-def _grant_group(store, actor, project, gid: str, rid: str) -> bool:
+def _grant_group(store: Store, actor: Any, project: dict[str, Any], gid: str, rid: str) -> bool:
     """Give a group a project role, adding the group to the project if it was not in it."""
     pid = project["id"]
     store.execute(
@@ -151,7 +152,7 @@ async def remove_project_group(request: Request) -> JSONResponse:
 # -- project role assignments of users ------------------------------------------------------
 
 
-def _user_in(request: Request, *, write: bool) -> tuple[Any, dict, dict]:
+def _user_in(request: Request, *, write: bool) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     sb = sandbox_of(request)
     store = sb.store
     pid, uid = request.path_params["project_id"], request.path_params["user_id"]
@@ -251,7 +252,7 @@ async def unassign_project_user_role(request: Request) -> JSONResponse:
 # -- project role assignments of groups -----------------------------------------------------
 
 
-def _group_in(request: Request, *, write: bool) -> tuple[Any, dict, dict]:
+def _group_in(request: Request, *, write: bool) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     store = sandbox_of(request).store
     pid, gid = request.path_params["project_id"], request.path_params["group_id"]
     project = (

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from orgtui.sandbox import rbac_data as rb
 from orgtui.sandbox.audit import record
 from orgtui.sandbox.errors import bad_request
+from orgtui.sandbox.store import Store
 from orgtui.sandbox.web import (
     field_str,
     field_str_list,
@@ -36,7 +37,9 @@ def _scope(request: Request, *, write: bool) -> tuple[str, str | None, dict[str,
     return rb.PROJECT, pid, project
 
 
-def _unique_name(store, name: str, rtype: str, project_id: str | None, rid: str | None) -> None:
+def _unique_name(
+    store: Store, name: str, rtype: str, project_id: str | None, rid: str | None
+) -> None:
     for role in rb.roles_of_scope(store, rtype, project_id):
         if role["name"].lower() == name.lower() and role["id"] != rid:
             raise bad_request(
@@ -44,7 +47,7 @@ def _unique_name(store, name: str, rtype: str, project_id: str | None, rid: str 
             )
 
 
-def _custom(store, rid: str, rtype: str, project_id: str | None) -> dict[str, Any]:
+def _custom(store: Store, rid: str, rtype: str, project_id: str | None) -> dict[str, Any]:
     role = rb.require_role(store, rid, rtype, project_id)
     if role["predefined_role"]:
         raise bad_request(
@@ -53,7 +56,7 @@ def _custom(store, rid: str, rtype: str, project_id: str | None) -> dict[str, An
     return role
 
 
-def _resource_id(store, project_id: str | None) -> str:
+def _resource_id(store: Store, project_id: str | None) -> str:
     return project_id or store.org_name()
 
 
