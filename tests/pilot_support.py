@@ -172,3 +172,26 @@ def poll_until(check: Callable[[], T], what: str, *, timeout: float = WAIT_SECON
         if time.monotonic() > deadline:
             raise WaitTimeout(f"timed out after {timeout:.0f}s waiting for {what}")
         time.sleep(POLL_SECONDS)
+
+
+def palette_texts(app: Any) -> list[str]:
+    """The command palette's listed options as text ([] when it is not open)."""
+    from textual.command import CommandList
+
+    lists = app.screen.query(CommandList)
+    if not lists:
+        return []
+    options = lists.first()
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def palette_lists(pilot: Any, text: str, *, timeout: float = WAIT_SECONDS) -> list[str]:
+    """Until the palette's first option mentions `text` (its search runs in a worker)."""
+
+    def first_matches() -> list[str]:
+        texts = palette_texts(pilot.app)
+        return texts if texts and text.lower() in texts[0].lower() else []
+
+    return await wait_until(
+        pilot, first_matches, f"the palette to list {text!r} first", timeout=timeout
+    )

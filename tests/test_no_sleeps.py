@@ -1,5 +1,5 @@
 """Tests wait on the app's signals (tests/pilot_support.py), never on the clock: no
-`sleep(<literal>)` longer than 0.05 s anywhere in tests/. (The benchmarks in tests/perf are
+`sleep(<literal>)` or `pilot.pause(<literal>)` longer than 0.05 s anywhere in tests/. (The benchmarks in tests/perf are
 not tests: they are never collected and time a real server, polling it.)"""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 LIMIT = 0.05
-SLEEP = re.compile(r"sleep\(\s*([0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)\s*[,)]")
+SLEEP = re.compile(r"(?:sleep|pause)\(\s*([0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)\s*[,)]")
 
 
 def long_sleeps(text: str) -> list[str]:
@@ -22,7 +22,9 @@ def test_the_pattern_finds_fixed_sleeps() -> None:
         "sleep(1)",
         "sleep( 2.0 )",
     ]
+    assert long_sleeps("await pilot.pause(0.3)") == ["pause(0.3)"]
     assert long_sleeps("asyncio.sleep(0)\ntime.sleep(0.05)\nsleep(POLL_SECONDS)") == []
+    assert long_sleeps("await pilot.pause()\nawait pilot.pause(0)") == []
 
 
 def test_no_fixed_sleeps_in_tests() -> None:

@@ -19,6 +19,7 @@ from trust_support import build_rig, goto_project, settle, synced, wait_for_scre
 
 from orgtui.sandbox.hostile import HOSTILE_STRINGS, OSC52_EVIL
 from orgtui.ui.widgets.org_tree import ADMIN_KEYS, MEMBERS, NodeRef
+from tests.pilot_support import wait_until
 
 # What must never reach the terminal: the sequences hidden in the names.
 RAW = [
@@ -84,7 +85,7 @@ async def test_every_screen_draws_hostile_names_literally(quiet_clipboard: list[
     rig = build_rig(hostile=True)
     app = rig.app
     org = rig.hostile
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await synced(pilot)
         seen = "\n".join(_assert_screen_holds(app, "start"))
         await goto_project(pilot, org.project_id)
@@ -133,7 +134,7 @@ async def test_every_screen_draws_hostile_names_literally(quiet_clipboard: list[
             seen += "\n".join(_assert_screen_holds(app, name))
         # The notifications that name things are plain text too.
         app.notify(HOSTILE_STRINGS["markup"] + OSC52_EVIL, markup=False)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.screen.query("Toast"), "the toast")
         seen += "\n".join(_assert_screen_holds(app, "toast"))
     for text in LITERAL:
         assert text in seen, text

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from orgtui.core.secret import OneTimeSecret
 from orgtui.ui.features.keys.copy_once import ClipboardIO, CopyOnceScreen, KeyFacts, SecretArea
+from tests.pilot_support import wait_until
 
 FAKE = "sk-svcacct-SANDBOX-FAKE-" + "0123456789abcdef" * 6
 OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
@@ -180,9 +181,8 @@ async def test_native_tool_used_and_reported(monkeypatch: pytest.MonkeyPatch) ->
         await pilot.press("y")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.1)
         # Closing overwrote the native clipboard with nothing.
-        assert cap.runs[-1][1] == b""
+        await wait_until(pilot, lambda: cap.runs[-1][1] == b"", "the clipboard to be emptied")
 
 
 async def test_native_tool_failing_falls_back_to_osc52() -> None:

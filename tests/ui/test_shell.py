@@ -28,6 +28,7 @@ from orgtui.ui.widgets.tables import (
     RateLimitsTable,
     ServiceAccountsTable,
 )
+from tests.pilot_support import palette_lists
 
 
 def header_text(app: Any) -> str:
@@ -335,8 +336,7 @@ async def test_palette_lists_registry_actions_and_projects(make_app: Any) -> Non
         await settle(pilot, app)
         for ch in "go to search-p":
             await pilot.press("space" if ch == " " else ch)
-        await settle(pilot, app)
-        await pilot.pause(0.3)
+        await palette_lists(pilot, "search-prod")
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.screen.id == "main"
@@ -344,7 +344,7 @@ async def test_palette_lists_registry_actions_and_projects(make_app: Any) -> Non
         await pilot.press("ctrl+p")
         for ch in "refresh all":
             await pilot.press("space" if ch == " " else ch)
-        await pilot.pause(0.3)
+        await palette_lists(pilot, "Refresh all")
         await pilot.press("enter")
         await settle(pilot, app)
         assert any("whole organisation" in n for n in notes(app))

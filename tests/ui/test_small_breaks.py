@@ -9,6 +9,7 @@ from conftest import notes, plain, settle
 
 from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.org_tree import OrgTree
+from tests.pilot_support import palette_lists
 
 
 def footer_items(app: Any) -> list[tuple[str, str, Any]]:
@@ -78,12 +79,7 @@ async def test_palette_finds_commands_of_other_contexts(make_app: Any) -> None:
         await pilot.press("ctrl+p")
         for ch in "rotate":
             await pilot.press(ch)
-        await pilot.pause(0.3)
-        await settle(pilot, app)
-        from textual.command import CommandList
-
-        options = app.screen.query_one(CommandList)
-        texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        texts = await palette_lists(pilot, "Rotate key")
         assert any("Rotate key" in t for t in texts), texts
         await pilot.press("enter")  # from the tree there is no key: it says where it works
         await settle(pilot, app)
