@@ -11,7 +11,7 @@ Kept because it pays at least 20 ms of first paint, measured with tests/perf/ben
 (the real entry point, the code as is against a copy without the switch, interleaved medians,
 2026-12-05, Textual 8.2.8, 2 shared cores): `orgtui --demo` +28, +52, +79 ms; real profile
 against the full-scale served sandbox (500 projects, 10,000 keys, 2,000 users) +19, +61,
-+58 ms. Relies on nothing of Textual, only on CPython's `gc` module.
++58 ms; once the other tricks were gone, on a busier machine, +98 and +109 ms. Relies on nothing of Textual, only on CPython's `gc` module.
 """
 
 from __future__ import annotations
