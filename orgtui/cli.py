@@ -143,13 +143,11 @@ def _locate(profile: str | None) -> int:
 
 
 def _console(args: argparse.Namespace, start: str) -> int:
-    import gc
+    from orgtui import perf_gc
 
-    # No cyclic garbage collection until the first frame is drawn: the start-up allocates
-    # hundreds of thousands of long-lived objects (modules, models, the cached organisation)
-    # and full collections over them cost tens of milliseconds. The app freezes what exists
-    # then and turns collection back on (OrgTuiApp.collect_garbage_again).
-    gc.disable()
+    # No cyclic garbage collection until the first frame is drawn (the app turns it back on):
+    # it pays tens of milliseconds of first paint, measured in orgtui/perf_gc.py.
+    perf_gc.pause_until_first_frame()
     from orgtui.config import ConfigError
     from orgtui.connect import open_connection
 

@@ -17,14 +17,16 @@ BENCH_FIRST_PAINT_ENV = "ORGTUI_BENCH_FIRST_PAINT"
 def watch_first_paint(app: Any, out: str) -> None:
     """Record when `app` first draws its start screen, then exit (benchmark use only).
 
-    Wraps the app's `_display` (the one place a frame goes to the terminal; headless apps skip
-    only the write): the first frame of the start screen (the screen pushed on mount, or the
-    default one when nothing is pushed) is the first paint. Not `pilot.pause()`: that waits for
+    Wraps the app's frame output (`orgtui.ui.compat.frame_output`: the one place a frame goes
+    to the terminal; headless apps skip only the write): the first frame of the start screen
+    (the screen pushed on mount, or the default one when nothing is pushed) is the first paint. Not `pilot.pause()`: that waits for
     the process to go idle, which would also time the refresh that starts after the first frame.
     """
     import time
 
-    display = app._display
+    from orgtui.ui.compat import frame_output, set_frame_output
+
+    display = frame_output(app)
 
     def first_display(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
@@ -33,10 +35,10 @@ def watch_first_paint(app: Any, out: str) -> None:
             return
         with open(out, "w", encoding="utf-8") as fh:
             fh.write(f"{time.monotonic():.6f} {type(screen).__name__}\n")
-        app._display = display
+        set_frame_output(app, display)
         app.call_later(app.exit, 0)
 
-    app._display = first_display
+    set_frame_output(app, first_display)
 
 
 def run_console(connection: Connection | Any, start: str = "main") -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,6 +26,7 @@ from orgtui.core.sync import Syncer, SyncResult
 from orgtui.ui import themes
 from orgtui.ui.bindings import global_bindings
 from orgtui.ui.commands import OrgCommands
+from orgtui.ui.compat import on_app_thread
 from orgtui.ui.dispatch import (
     ActionContext,
     context_from_focus,
@@ -108,25 +108,11 @@ class OrgTuiApp(App[int]):
         super().__init__()
         for theme in themes.custom_themes():
             self.register_theme(theme)
-        self._start_theme(themes.theme_for_setting(self.sessions[0].profile.theme))
+        self.theme = themes.theme_for_setting(self.sessions[0].profile.theme)
         keymap = dict(self.connections[0].keymap or {})
         self.keymap_overrides: dict[str, str] = keymap
         if keymap:
             self.set_keymap(keymap)
-
-    def _start_theme(self, name: str) -> None:
-        """Start in theme `name` without the theme watcher: before anything is drawn it would
-        only make Textual parse the stylesheets a second time (~5 ms of the first frame). Does
-        to the app what the watcher does; later changes of theme go through the watcher."""
-        if name == self.theme:
-            return
-        self.set_reactive(OrgTuiApp.theme, name)
-        theme = self.current_theme
-        self.set_class(theme.dark, "-dark-mode", update=False)
-        self.set_class(not theme.dark, "-light-mode", update=False)
-        self.set_class(True, f"-theme-{name}", update=False)
-        self._refresh_truecolor_filter(self.ansi_theme)
-        self.stylesheet.set_variables(self.get_css_variables())
 
     @staticmethod
     def _open_session(connection: Connection, clock: Clock, cache_path: Path | None) -> Session:
@@ -203,13 +189,10 @@ class OrgTuiApp(App[int]):
 
     @staticmethod
     def collect_garbage_again() -> None:
-        """Undo the command line's start-up `gc.disable()`: what exists now lives as long as
-        the app, so it is frozen out of every later collection."""
-        import gc
+        """Undo the command line's start-up pause of garbage collection (orgtui.perf_gc)."""
+        from orgtui import perf_gc
 
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        perf_gc.resume_after_first_frame()
 
     def _after_first_frame(self) -> None:
         for session in self.sessions:  # the cached models replace the first frame's rows
@@ -320,7 +303,7 @@ class OrgTuiApp(App[int]):
 
     def _broadcast(self, make: Callable[[], Message]) -> None:
         """Post a fresh message to every screen on the stack (from any thread)."""
-        if threading.get_ident() != self._thread_id:
+        if not on_app_thread(self):
             self.call_from_thread(self._broadcast, make)
             return
         for screen in self.screen_stack:

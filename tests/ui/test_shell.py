@@ -302,8 +302,8 @@ async def test_theme_cycles_through_dark_light_ansi(make_app: Any) -> None:
 async def test_start_theme_looks_like_switching_to_it(
     make_app: Any, sandbox_app: Any, setting: str
 ) -> None:
-    """The profile's theme is applied at start without Textual's theme watcher: the screen
-    must look exactly as if the user had switched to that theme."""
+    """The profile's theme applied at start: the screen must look exactly as if the user had
+    switched to that theme."""
     from textual.filter import ANSIToTruecolor
 
     from orgtui.config import demo_profile

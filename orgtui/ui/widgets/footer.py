@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from orgtui.ui.compat import footer_bindings_ready, footer_key
 
 PINNED = ("app.help", "app.quit")
 
@@ -51,11 +52,11 @@ class OrgFooter(Footer):
             yield binding, enabled, tooltip, key_display
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
+        if not footer_bindings_ready(self):
             return
         width = self.size.width or self.app.size.width
         for binding, enabled, tooltip, key_display in self.fitted(width):
-            yield FooterKey(
+            yield footer_key(
                 binding.key,
                 key_display,
                 binding.description,
@@ -65,5 +66,5 @@ class OrgFooter(Footer):
             ).data_bind(compact=Footer.compact)
 
     def on_resize(self) -> None:
-        if self._bindings_ready:
+        if footer_bindings_ready(self):
             self.call_after_refresh(self.recompose)

@@ -28,6 +28,7 @@ from textual.widgets.tree import TreeNode
 from orgtui.core import actions as A
 from orgtui.core.figures import invite_counts, project_counts
 from orgtui.ui.bindings import VI_MOVES, ScopedActions, scope_bindings
+from orgtui.ui.compat import number_tree_lines
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.text import safe_text
 
@@ -84,9 +85,6 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
     SCOPES = (A.TREE, A.PROJECT)
     ICON_NODE = "▸ "
     ICON_NODE_EXPANDED = "▾ "
-    # Class defaults: Tree.__init__ adds the root (and so invalidates) before ours runs.
-    _batching = False
-    _batch_invalidated = False
 
     def __init__(self, sessions: list[Session], *, id: str | None = None) -> None:
         super().__init__(Text("organisations"), id=id)  # a str would be parsed as markup
@@ -105,14 +103,6 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         if isinstance(label, Text) and "\n" not in label.plain:
             return label
         return super().process_label(label)
-
-    def _invalidate(self) -> None:
-        # Tree invalidates its line caches on every node added: a sync adds hundreds at once
-        # (500 projects), so while it runs one invalidation at the end does for all.
-        if self._batching:
-            self._batch_invalidated = True
-            return
-        super()._invalidate()
 
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """What `render_label` would measure, without rendering: the tree measures every line
@@ -192,16 +182,9 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             for ref in [r for r in self._ref_nodes if r.profile == profile and r.kind == PROJECT]:
                 del self._ref_nodes[ref]
             projects_node.remove_children()
-            self._batching = True
-            try:
-                for view in views:
-                    ref = NodeRef(profile, PROJECT, view.id)
-                    self._ref_nodes[ref] = projects_node.add_leaf(project_label(view), ref)
-            finally:
-                self._batching = False
-                if self._batch_invalidated:
-                    self._batch_invalidated = False
-                    self._invalidate()
+            for view in views:
+                ref = NodeRef(profile, PROJECT, view.id)
+                self._ref_nodes[ref] = projects_node.add_leaf(project_label(view), ref)
         lists = {
             "users": snapshot.users,
             "invites": snapshot.invites,
@@ -243,7 +226,7 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         if node is None:
             return False
         if self.cursor_node is not node:
-            self._tree_lines  # noqa: B018  (rebuild line numbers of nodes added just now)
+            number_tree_lines(self)  # nodes added just now have no line number yet
             self.move_cursor(node, animate=False)
         return True
 

@@ -40,6 +40,7 @@ from orgtui.core.secret import (
     osc52_clear_sequence,
     osc52_sequence,
 )
+from orgtui.ui.compat import forget_copied_text, terminal_writer
 from orgtui.ui.text import safe_str, safe_text
 
 __all__ = ["ClipboardIO", "CopyOnceScreen", "KeyFacts", "clipboard_io", "show_minted"]
@@ -49,8 +50,7 @@ TerminalWriter = Callable[[str], None]
 
 def driver_writer(app: App[Any]) -> TerminalWriter | None:
     """Raw output to the terminal, beside Textual's rendering (None before the app runs)."""
-    driver = getattr(app, "_driver", None)  # no public accessor in Textual 8
-    return None if driver is None else driver.write
+    return terminal_writer(app)
 
 
 @dataclass
@@ -363,8 +363,7 @@ class CopyOnceScreen(ModalScreen[bool]):
             value = self._secret.reveal()
             app_clip = self.app.clipboard
             if app_clip and (app_clip in value or value in app_clip):
-                # Textual keeps the last copy in a private string with no public setter.
-                self.app._clipboard = ""
+                forget_copied_text(self.app)
             self._secret.destroy()
         for area in self.query(SecretArea):  # empty once unmounted
             area.load_text(self._secret.masked())

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
+from orgtui.ui.compat import highlight_radio
 from orgtui.ui.text import safe_str, safe_text, short_date
 from orgtui.ui.widgets.confirm import ConfirmScreen, typeable
 
@@ -119,10 +120,10 @@ class RoleScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         radios = self.query_one(RadioSet)
-        if self._current in self._roles and hasattr(radios, "_selected"):
+        if self._current in self._roles:
             # Textual highlights the first button; start from the current role instead, so
             # up/down reads as "from this role to that one".
-            radios._selected = self._roles.index(self._current)
+            highlight_radio(radios, self._roles.index(self._current))
         radios.focus()
 
     @property

@@ -15,7 +15,6 @@ For the header (integrator): `alert_badge(app) -> str | None`, and screens recei
 
 from __future__ import annotations
 
-import threading
 import time
 import weakref
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from textual.message import Message
 from orgtui.core.money import format_cents, format_usd
 from orgtui.core.spend import SpendData, SpendSummary, fetch_spend_data, summarise
 from orgtui.core.usage_series import poll_interval
+from orgtui.ui.compat import on_app_thread
 from orgtui.ui.messages import SpendAlertsChanged, SpendUpdated
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ class SpendWatch:
         app = self._app()
         if app is None or not app.is_running:
             return
-        if threading.get_ident() != app._thread_id:
+        if not on_app_thread(app):
             app.call_from_thread(fn, *args)
         else:
             fn(*args)
