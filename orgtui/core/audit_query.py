@@ -279,9 +279,9 @@ class Directory:
         for pid, view in (getattr(snapshot, "projects", None) or {}).items():
             projects[pid] = view.project.name or pid
             objects.setdefault(pid, Named("project", projects[pid], pid))
-            _add(objects, view.api_keys, "api_key", pid, "name", "redacted_value")
-            _add(objects, view.service_accounts, "service_account", pid, "name")
-            _add(objects, view.users, "user", pid, "email", "name")
+            _add(objects, view.get("api_keys"), "api_key", pid, "name", "redacted_value")
+            _add(objects, view.get("service_accounts"), "service_account", pid, "name")
+            _add(objects, view.get("users"), "user", pid, "email", "name")
         emails = [u.email for u in getattr(snapshot, "users", None) or () if u.email]
         return cls(objects, projects, tuple(sorted(set(emails), key=str.casefold)))
 

@@ -205,7 +205,7 @@ class Cache:
             for name in names:
                 fields[name] = lazy
         projects = {
-            p.id: ProjectView.lazy(p, {}, project_lazy.get(p.id, {}))  # type: ignore[arg-type]
+            p.id: ProjectView(p, **project_lazy.get(p.id, {}))  # type: ignore[arg-type]
             for p in project_list
         }
         # Project parts of projects no longer listed (or of a list never fetched) are dropped.

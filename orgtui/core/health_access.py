@@ -120,9 +120,9 @@ def check_direct_duplicates(access: AccessData, users: dict[str, str]) -> list[F
 def check_project_owners(access: AccessData, snapshot: Any) -> list[Finding]:
     found = []
     for pid, view in snapshot.projects.items():
-        if view.project.archived or view.users is None or pid not in access.projects:
+        if view.project.archived or view.get("users") is None or pid not in access.projects:
             continue
-        grants = project_access(access, pid, view.users)
+        grants = project_access(access, pid, view.get("users"))
         owners = [g for gs in grants.values() for g in gs if g.role == "owner"]
         direct = [g for g in owners if g.group_id is None]
         groups = {g.group_id for g in owners if g.group_id}

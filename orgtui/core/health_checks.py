@@ -106,10 +106,10 @@ def check_spend_limits(
                 snapshot.org_spend_limit, spent, limits.limit_high_factor, org_ref, "Organisation"
             )
     for pid, view in _active_projects(snapshot):
-        if not _fetched(snapshot, f"project:{pid}:limits", view.spend_limit):
+        if not _fetched(snapshot, f"project:{pid}:limits", view.get("spend_limit")):
             continue
         ref = ObjectRef("project", pid, _name(view.project.name, pid), pid)
-        if view.spend_limit is None:
+        if view.get("spend_limit") is None:
             found.append(
                 finding(
                     "project.no_spend_limit",
@@ -119,7 +119,7 @@ def check_spend_limits(
             )
         elif trailing is not None:
             found += _limit_vs_spend(
-                view.spend_limit,
+                view.get("spend_limit"),
                 trailing.get(pid, 0.0),
                 limits.limit_high_factor,
                 ref,
@@ -154,7 +154,7 @@ def _grouped(
 def check_project_keys(snapshot: Any, now: float, limits: HealthThresholds) -> list[Finding]:
     found: list[Finding] = []
     for _pid, view in _active_projects(snapshot):
-        keys = list(view.api_keys or ())
+        keys = list(view.get("api_keys") or ())
         inactive = [k for k in keys if k.owner_project_access == "inactive"]
         old = [k for k in keys if rotation_due(k.created_at, now, limits.key_rotation_days)]
         stale = [
@@ -290,7 +290,7 @@ def check_invites(snapshot: Any, now: float) -> list[Finding]:
 def check_service_accounts(snapshot: Any) -> list[Finding]:
     found: list[Finding] = []
     for pid, view in _active_projects(snapshot):
-        owners = [s for s in view.service_accounts or () if s.role == "owner"]
+        owners = [s for s in view.get("service_accounts") or () if s.role == "owner"]
         if owners:
             found.append(
                 finding(

@@ -169,7 +169,7 @@ def _owner_project(snapshot: Any, field_name: str, object_id: str | None) -> str
     if object_id is None:
         return None
     for pid, view in snapshot.projects.items():
-        for item in getattr(view, field_name, None) or ():
+        for item in view.get(field_name) or ():
             if getattr(item, "id", None) == object_id:
                 return pid
     return None
@@ -191,7 +191,7 @@ def _user_parts(event: Any, snapshot: Any) -> set[str]:
         parts |= {
             project_part(p, "users")
             for p, view in snapshot.projects.items()
-            if any(getattr(u, "id", None) == uid for u in (view.users or ()))
+            if any(getattr(u, "id", None) == uid for u in (view.get("users") or ()))
         }
     return parts
 

@@ -168,7 +168,7 @@ def _project_key_candidate(view: Any, key: Any) -> Candidate:
 
 def _inventory(snapshot: Any) -> Iterator[tuple[str, Candidate]]:
     for view in snapshot.projects.values():
-        for key in view.api_keys or ():
+        for key in view.get("api_keys") or ():
             yield key.redacted_value, _project_key_candidate(view, key)
     for key in snapshot.admin_keys or ():
         owner = key.owner

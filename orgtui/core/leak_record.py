@@ -82,7 +82,7 @@ def check_scanned_keys(snapshot: Any, record: ScanRecord | None) -> list[Any]:
         return []
     live: dict[str, tuple[Any, Any]] = {}
     for pid, view in snapshot.projects.items():
-        for key in view.api_keys or ():
+        for key in view.get("api_keys") or ():
             live[key.id] = (key, pid)
     for key in snapshot.admin_keys or ():
         live[key.id] = (key, None)

@@ -8,18 +8,18 @@ place, so a screen can keep painting an old snapshot while a worker builds the n
 `None` in a data field means "not fetched yet"; whether a part was fetched, when, and whether its
 last refresh failed is in `OrgSnapshot.parts` (a `PartStatus` per part id). The project and org
 spend limits are the exception to "None = not fetched": there `None` also means "no limit", so
-ask `is_fetched(...)` for the difference.
+ask `is_fetched(...)` for the difference. A project's data is read through `ProjectView.get`
+and `ProjectView.count`: a part the cache left unparsed is parsed only by `get`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import logging
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
+
+from orgtui.core.lazy_part import LazyPart
 
 if TYPE_CHECKING:
     from orgtui.api.models import (
@@ -47,8 +47,6 @@ __all__ = [
     "project_part",
     "split_part",
 ]
-
-log = logging.getLogger(__name__)
 
 PROJECTS = "projects"
 # Org-level parts in the order a refresh fetches them, with the OrgSnapshot fields each one owns.
@@ -102,95 +100,45 @@ class PartStatus(NamedTuple):
         return self.error is not None
 
 
-_PARSING = threading.Lock()
-
-
-class LazyPart:
-    """The field values of one cached part, parsed on first use (large parts only).
-
-    The cache hands these out so that a project with 10,000 keys costs nothing until it is
-    shown. A part that cannot be parsed reads as "not fetched" (None) and is logged.
-    """
-
-    __slots__ = ("_count", "_counts", "_load", "_values")
-
-    def __init__(
-        self,
-        load: Callable[[], Mapping[str, Any]],
-        count: Callable[[str], int | None] | None = None,
-    ) -> None:
-        self._load: Callable[[], Mapping[str, Any]] | None = load
-        self._values: Mapping[str, Any] | None = None
-        # How many items a list field holds, without parsing them (None: unknown, so parse).
-        self._count = count
-        self._counts: dict[str, int | None] = {}
-
-    def count(self, name: str) -> int | None:
-        """`len()` of list field `name` (None when it is None), parsing only if need be."""
-        if self._values is None and self._count is not None:
-            if name in self._counts:
-                return self._counts[name]
-            with contextlib.suppress(Exception):  # unreadable: fall back to parsing
-                self._counts[name] = self._count(name)
-                return self._counts[name]
-        value = self.get(name)
-        return None if value is None else len(value)
-
-    def get(self, name: str) -> Any:
-        values = self._values
-        if values is None:
-            with _PARSING:  # a worker thread may ask at the same time as the screen
-                if self._values is None:
-                    load, self._load = self._load, None
-                    try:
-                        self._values = load() if load is not None else {}
-                    except Exception:  # damaged row: reads as not fetched; a refresh fixes it
-                        log.exception("cached part could not be parsed")
-                        self._values = {}
-                values = self._values
-        return values.get(name)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ProjectView:
     """One project and what has been fetched of it (None = not fetched yet).
 
-    Views loaded from the cache may hold some fields unparsed (see `LazyPart`): they are parsed
-    on first access, transparently. Build changed views with `OrgSnapshot.with_project`, which
-    keeps unparsed fields unparsed; `dataclasses.replace` works too but parses everything.
+    A view loaded from the cache may hold a part unparsed: each of that part's fields then
+    holds its `LazyPart`. Read the data fields through `get(name)` (which parses an unparsed
+    part) or `count(name)` (which does not when the cache kept the count), not as attributes.
+    The fields are plain values, so `dataclasses.replace` copies an unparsed part as it is:
+    it neither parses nor loses it.
     """
 
     project: Project
-    api_keys: list[ProjectApiKey] | None = None
-    service_accounts: list[ProjectServiceAccount] | None = None
-    users: list[ProjectUser] | None = None
-    rate_limits: list[ProjectRateLimit] | None = None
-    spend_limit: SpendLimit | None = None
-    spend_alerts: list[SpendAlert] | None = None
+    api_keys: list[ProjectApiKey] | LazyPart | None = None
+    service_accounts: list[ProjectServiceAccount] | LazyPart | None = None
+    users: list[ProjectUser] | LazyPart | None = None
+    rate_limits: list[ProjectRateLimit] | LazyPart | None = None
+    spend_limit: SpendLimit | LazyPart | None = None
+    spend_alerts: list[SpendAlert] | LazyPart | None = None
 
-    @classmethod
-    def lazy(
-        cls, project: Project, fields: Mapping[str, Any], lazy: Mapping[str, LazyPart]
-    ) -> ProjectView:
-        """A view whose `lazy` fields are parsed when first read."""
-        view = object.__new__(cls)
-        object.__setattr__(view, "project", project)
-        for name in _PROJECT_DATA_FIELDS:
-            if name in fields:
-                object.__setattr__(view, name, fields[name])
-            elif name not in lazy:
-                object.__setattr__(view, name, None)
-        object.__setattr__(view, "_lazy", {k: v for k, v in lazy.items() if k not in fields})
-        return view
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes not set yet: the unparsed lazy fields.
-        lazy = self.__dict__.get("_lazy")
-        if lazy is not None and name in lazy:
-            value = lazy[name].get(name)
-            object.__setattr__(self, name, value)
-            return value
-        raise AttributeError(name)
+    @overload
+    def get(self, name: Literal["api_keys"]) -> list[ProjectApiKey] | None: ...
+    @overload
+    def get(self, name: Literal["service_accounts"]) -> list[ProjectServiceAccount] | None: ...
+    @overload
+    def get(self, name: Literal["users"]) -> list[ProjectUser] | None: ...
+    @overload
+    def get(self, name: Literal["rate_limits"]) -> list[ProjectRateLimit] | None: ...
+    @overload
+    def get(self, name: Literal["spend_limit"]) -> SpendLimit | None: ...
+    @overload
+    def get(self, name: Literal["spend_alerts"]) -> list[SpendAlert] | None: ...
+    @overload
+    def get(self, name: str) -> Any: ...
+    def get(self, name: str) -> Any:
+        """The value of data field `name` (None = not fetched), parsing its part if unparsed."""
+        if name not in _DATA_FIELD_SET:
+            raise AttributeError(f"ProjectView has no data field {name!r}")
+        value = getattr(self, name)
+        return value.load().get(name) if isinstance(value, LazyPart) else value
 
     def count(self, name: str) -> int | None:
         """`len()` of list field `name` (None = not fetched), without parsing an unparsed part.
@@ -198,25 +146,25 @@ class ProjectView:
         The organisation summary shows key counts on the first frame: counting 10,000 cached
         keys costs a few milliseconds, parsing them a hundred or more.
         """
-        state = self.__dict__
-        if name not in state:
-            lazy = state.get("_lazy")
-            if lazy is not None and name in lazy:
-                return lazy[name].count(name)
-        value = getattr(self, name)
+        if name not in _DATA_FIELD_SET:
+            raise AttributeError(f"ProjectView has no data field {name!r}")
+        value: Any = getattr(self, name)
+        if isinstance(value, LazyPart):
+            return value.count(name)
         return None if value is None else len(value)
 
-    def evolve(self, **changes: Any) -> ProjectView:
-        """A copy with `changes`, leaving unparsed fields unparsed."""
-        state = self.__dict__
-        lazy = {
-            k: v for k, v in state.get("_lazy", {}).items() if k not in changes and k not in state
-        }
-        values = {k: v for k, v in state.items() if k != "_lazy"}
-        values.update(changes)
-        if not lazy:
-            return ProjectView(**values)
-        return ProjectView.lazy(values.pop("project"), values, lazy)
+    def __eq__(self, other: object) -> bool:
+        """Same project and same data; an unparsed part is parsed to be compared (only here,
+        and never when both sides hold the same `LazyPart`)."""
+        if not isinstance(other, ProjectView):
+            return NotImplemented
+        if self.project != other.project:
+            return False
+        for name in _PROJECT_DATA_FIELDS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine is not theirs and self.get(name) != other.get(name):
+                return False
+        return True
 
     @property
     def id(self) -> str:
@@ -230,10 +178,7 @@ class ProjectView:
 
 _PROJECT_VIEW_FIELDS = frozenset(f.name for f in dataclasses.fields(ProjectView))
 _PROJECT_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ProjectView) if f.name != "project")
-# The dataclass leaves each default (None) as a class attribute, which would shadow
-# `__getattr__` for unparsed fields; `__init__` keeps its own copy of the defaults.
-for _name in _PROJECT_DATA_FIELDS:
-    delattr(ProjectView, _name)
+_DATA_FIELD_SET = frozenset(_PROJECT_DATA_FIELDS)
 _ORG_FIELDS = frozenset(name for names in ORG_PART_FIELDS.values() for name in names)
 
 
@@ -302,7 +247,7 @@ class OrgSnapshot:
         views: dict[str, ProjectView] = {}
         for project in projects:
             old = self.projects.get(project.id)
-            views[project.id] = old.evolve(project=project) if old else ProjectView(project)
+            views[project.id] = replace(old, project=project) if old else ProjectView(project)
         parts = {k: v for k, v in self.parts.items() if _part_kept(k, views)}
         parts[PROJECTS] = PartStatus(fetched_at)
         return replace(self, projects=views, parts=parts)
@@ -318,7 +263,7 @@ class OrgSnapshot:
                 raise KeyError(f"no project {pid!r} in the snapshot")
             view = ProjectView(**fields)
         else:
-            view = old.evolve(**fields)
+            view = replace(old, **fields)
         if view.project.id != pid:
             raise ValueError(f"project id {view.project.id!r} does not match {pid!r}")
         projects = dict(self.projects)
@@ -360,7 +305,7 @@ class OrgSnapshot:
         view = self.projects.get(pid)
         if view is None:
             return None
-        return {name: getattr(view, name) for name in PROJECT_PART_FIELDS[kind]}
+        return {name: view.get(name) for name in PROJECT_PART_FIELDS[kind]}
 
     def merge_parts(self, other: OrgSnapshot, part_ids: Iterable[str]) -> OrgSnapshot:
         """This snapshot with the listed parts (data and status) taken from `other`.
@@ -383,13 +328,16 @@ class OrgSnapshot:
             if pid is None:
                 org_fields.update(other.part_data(part_id) or {})
             elif pid in result.projects and pid in other.projects:
-                project_fields.setdefault(pid, {}).update(other.part_data(part_id) or {})
+                # The fields as they are: a part still unparsed moves across unparsed.
+                theirs = other.projects[pid]
+                values = project_fields.setdefault(pid, {})
+                values.update((name, getattr(theirs, name)) for name in PROJECT_PART_FIELDS[kind])
         if org_fields:
             result = replace(result, **org_fields)
         if project_fields:
             projects = dict(result.projects)
             for pid, values in project_fields.items():
-                projects[pid] = projects[pid].evolve(**values)
+                projects[pid] = replace(projects[pid], **values)
             result = replace(result, projects=projects)
         parts = dict(result.parts)
         for part_id in ids:
@@ -406,7 +354,7 @@ class OrgSnapshot:
         for pid, theirs in other.projects.items():
             mine = self.projects.get(pid)
             if mine is not None:
-                views[pid] = mine.evolve(project=theirs.project)
+                views[pid] = replace(mine, project=theirs.project)
                 continue
             # A project new to us comes with whatever the other snapshot knew of it.
             views[pid] = theirs

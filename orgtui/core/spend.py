@@ -266,7 +266,7 @@ def _part_fetched(snapshot: Any, part_id: str, value: Any) -> bool:
 def _key_index(snapshot: Any) -> dict[str, tuple[Any, str]]:
     index: dict[str, tuple[Any, str]] = {}
     for pid, view in snapshot.projects.items():
-        for key in view.api_keys or ():
+        for key in view.get("api_keys") or ():
             index[key.id] = (key, pid)
     return index
 
@@ -282,11 +282,11 @@ def _key_spend(
     else:
         pid, owner_type = cost_pid, None
         if cost_pid is None:
-            listed = all(v.api_keys is not None for v in snapshot.projects.values())
+            listed = all(v.get("api_keys") is not None for v in snapshot.projects.values())
         else:
             view = snapshot.projects.get(cost_pid)
             # An unknown project: it vanished from the listing, its keys with it.
-            listed = view is None or view.api_keys is not None
+            listed = view is None or view.get("api_keys") is not None
         deleted = listed
         name = f"deleted key {key_id}" if listed else f"key {key_id}"
     view = snapshot.projects.get(pid) if pid else None
@@ -368,8 +368,8 @@ def summarise(snapshot: Any, data: SpendData, now: float | None = None) -> Spend
         archived = bool(view is not None and view.project.archived)
         if archived and fc.month_to_date_usd == 0 and project_sums.get("trailing", pid) == 0:
             continue
-        limit = view.spend_limit if view is not None else None
-        alerts = view.spend_alerts if view is not None else None
+        limit = view.get("spend_limit") if view is not None else None
+        alerts = view.get("spend_alerts") if view is not None else None
         projects.append(
             ProjectSpend(
                 id=pid,

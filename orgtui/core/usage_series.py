@@ -296,9 +296,9 @@ def series_labels(snapshot: Any) -> Callable[[str, str], str]:
     all_listed = True
     for pid, view in snapshot.projects.items():
         projects[pid] = view.project.name or pid
-        if view.api_keys is None:
+        if view.get("api_keys") is None:
             all_listed = False
-        for key in view.api_keys or ():
+        for key in view.get("api_keys") or ():
             keys[key.id] = key.name or key.redacted_value or f"key {key.id}"
 
     def label(group: str, value: str) -> str:

@@ -19,6 +19,7 @@ from orgtui.core.audit_query import (
     parse_filters,
     parse_time_range,
 )
+from orgtui.core.snapshot import ProjectView
 
 NOW = 1795012200.0  # Wed 2026-11-18 14:30:00 UTC
 
@@ -178,7 +179,7 @@ def _ns(**kw: Any) -> SimpleNamespace:
 
 def snapshot() -> Any:
     def view(pid: str, name: str, keys: list[Any], accounts: list[Any]) -> Any:
-        return _ns(
+        return ProjectView(
             project=_ns(id=pid, name=name),
             api_keys=keys,
             service_accounts=accounts,
@@ -210,7 +211,7 @@ def snapshot() -> Any:
                 ],
                 [],
             ),
-            "proj_c": _ns(
+            "proj_c": ProjectView(
                 project=_ns(id="proj_c", name="search-dev"),
                 api_keys=None,
                 service_accounts=None,

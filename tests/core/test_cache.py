@@ -22,6 +22,7 @@ from orgtui.api.models import (
     ProjectServiceAccountCreateResponse,
 )
 from orgtui.core.cache import SCHEMA_VERSION, Cache, find_secret
+from orgtui.core.lazy_part import LazyPart
 from orgtui.core.snapshot import OrgSnapshot, PartStatus, project_part
 
 SECRET_SA = "sk-proj-svcacct-FAKE-0123456789abcdefghijklmnop"
@@ -58,7 +59,7 @@ def test_save_parts_writes_only_those_parts(factories: ModuleType) -> None:
         cache.save_parts(changed, [project_part(pid, "keys")])
         loaded = cache.load()
     assert loaded is not None
-    assert loaded.projects[pid].api_keys == []
+    assert loaded.projects[pid].get("api_keys") == []
     assert loaded.users == snap.users  # not listed, not written
 
 
@@ -272,7 +273,8 @@ def test_create_responses_never_reach_the_file(factories: ModuleType) -> None:
     assert b"**********" not in blob  # not even the masked form: the field is not stored
     assert loaded is not None
     assert (
-        type(loaded.projects["proj_0000"].service_accounts[0]).__name__ == "ProjectServiceAccount"
+        type(loaded.projects["proj_0000"].get("service_accounts")[0]).__name__
+        == "ProjectServiceAccount"
     )
     assert loaded.admin_keys is not None and not hasattr(loaded.admin_keys[0], "value")
 
@@ -357,15 +359,17 @@ def test_project_parts_are_parsed_on_first_use(factories: ModuleType) -> None:
         loaded = cache.load()
     assert loaded is not None
     view = loaded.projects["proj_0000"]
-    assert "api_keys" not in vars(view) and "users" not in vars(view)
+    keys, users = view.api_keys, view.users
+    assert isinstance(keys, LazyPart) and not keys.loaded
+    assert isinstance(users, LazyPart) and not users.loaded
     # Snapshot helpers carry unparsed parts along without parsing them.
     moved = loaded.with_project("proj_0000", users=[]).with_projects(
         [factories.make_project(1), factories.make_project(0)], factories.T0 + 1
     )
-    assert "api_keys" not in vars(moved.projects["proj_0000"])
-    assert moved.projects["proj_0000"].users == []
-    assert moved.projects["proj_0000"].api_keys == snap.projects["proj_0000"].api_keys
-    assert "api_keys" in vars(moved.projects["proj_0000"])
+    assert moved.projects["proj_0000"].api_keys is keys and not keys.loaded
+    assert moved.projects["proj_0000"].get("users") == []
+    assert moved.projects["proj_0000"].get("api_keys") == snap.projects["proj_0000"].get("api_keys")
+    assert keys.loaded and not users.loaded
     assert loaded == snap
 
 
@@ -381,8 +385,8 @@ def test_damaged_large_part_reads_as_not_fetched(factories: ModuleType) -> None:
         )
         loaded = cache.load()
     assert loaded is not None
-    assert loaded.projects["proj_0000"].api_keys is None
-    assert loaded.projects["proj_0000"].users == snap.projects["proj_0000"].users
+    assert loaded.projects["proj_0000"].get("api_keys") is None
+    assert loaded.projects["proj_0000"].get("users") == snap.projects["proj_0000"].get("users")
 
 
 def test_counts_are_kept_beside_each_part(
@@ -401,8 +405,8 @@ def test_counts_are_kept_beside_each_part(
     assert loaded is not None
     view = loaded.projects["proj_0000"]
     assert view.count("api_keys") == 400
-    assert view.count("users") == len(snap.projects["proj_0000"].users)
-    assert vars(view)["_lazy"]["api_keys"]._values is None  # still unparsed
+    assert view.count("users") == len(snap.projects["proj_0000"].get("users"))
+    assert isinstance(view.api_keys, LazyPart) and not view.api_keys.loaded  # still unparsed
 
 
 def test_cache_of_schema_1_is_migrated_in_place(factories: ModuleType) -> None:
@@ -444,7 +448,7 @@ def test_project_parts_are_read_from_the_file_on_first_use(factories: ModuleType
         loaded = _saved_then_loaded(cache, snap)
         view = loaded.projects["proj_0001"]
         assert view.count("api_keys") == 40  # from the stored counts: nothing read yet
-        assert view.api_keys == snap.projects["proj_0001"].api_keys
+        assert view.get("api_keys") == snap.projects["proj_0001"].get("api_keys")
         assert loaded == snap
 
 
@@ -454,14 +458,14 @@ def test_a_part_rewritten_since_the_load_reads_as_not_fetched(factories: ModuleT
     pid = "proj_0000"
     with Cache.open("test") as cache:
         old = _saved_then_loaded(cache, snap)
-        newer = snap.with_project(pid, api_keys=snap.projects[pid].api_keys[:3]).with_part_status(
-            project_part(pid, "keys"), PartStatus(factories.T0 + 60, None)
-        )
+        newer = snap.with_project(
+            pid, api_keys=snap.projects[pid].get("api_keys")[:3]
+        ).with_part_status(project_part(pid, "keys"), PartStatus(factories.T0 + 60, None))
         cache.save_parts(newer, [project_part(pid, "keys")])
-        assert old.projects[pid].api_keys is None
+        assert old.projects[pid].get("api_keys") is None
         again = cache.load()
-        assert again is not None and len(again.projects[pid].api_keys or []) == 3
-    assert again.projects[pid].users == snap.projects[pid].users
+        assert again is not None and len(again.projects[pid].get("api_keys") or []) == 3
+    assert again.projects[pid].get("users") == snap.projects[pid].get("users")
 
 
 def test_a_snapshot_outlives_its_cache(factories: ModuleType) -> None:
@@ -469,7 +473,9 @@ def test_a_snapshot_outlives_its_cache(factories: ModuleType) -> None:
     snap = factories.make_snapshot(projects=1, keys=40)
     with Cache.open("test") as cache:
         loaded = _saved_then_loaded(cache, snap)
-    assert loaded.projects["proj_0000"].api_keys == snap.projects["proj_0000"].api_keys
+    assert loaded.projects["proj_0000"].get("api_keys") == snap.projects["proj_0000"].get(
+        "api_keys"
+    )
 
 
 def test_a_part_of_a_repaired_cache_reads_as_not_fetched(factories: ModuleType) -> None:
@@ -477,4 +483,4 @@ def test_a_part_of_a_repaired_cache_reads_as_not_fetched(factories: ModuleType) 
         loaded = _saved_then_loaded(cache, factories.make_snapshot(projects=1, keys=40))
         cache._repair()  # damage found later: the file is moved aside and started again
         assert cache.notice is not None
-        assert loaded.projects["proj_0000"].api_keys is None
+        assert loaded.projects["proj_0000"].get("api_keys") is None

@@ -106,6 +106,6 @@ def test_a_schema_2_cache_written_by_the_msgspec_codec_loads(factories: ModuleTy
     assert first.projects["proj_a"].count("api_keys") == 1
     project = full.projects["proj_a"].project
     assert isinstance(project, Project) and project.object == "organization.project"
-    key = (full.projects["proj_a"].api_keys or [None])[0]
+    key = (full.projects["proj_a"].get("api_keys") or [None])[0]
     assert isinstance(key, ProjectApiKey) and key.owner.type is None and key.name == "ci"
     assert isinstance((full.users or [None])[0], User)

@@ -268,6 +268,7 @@ def test_keys_expiring_soon_when_the_api_gives_expires_at() -> None:
     from types import SimpleNamespace as NS
 
     from orgtui.core.health_checks import check_project_keys
+    from orgtui.core.snapshot import ProjectView
 
     def key(kid: str, expires_at: float | None) -> Any:
         return NS(
@@ -280,7 +281,7 @@ def test_keys_expiring_soon_when_the_api_gives_expires_at() -> None:
             expires_at=expires_at,
         )
 
-    view = NS(
+    view = ProjectView(
         project=NS(id="proj_1", name="search", archived=False),
         api_keys=[key("soon", NOW + 3 * DAY), key("later", NOW + 90 * DAY), key("never", None)],
     )

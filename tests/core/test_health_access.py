@@ -40,7 +40,7 @@ async def test_demo_groups_show_as_effective_access(w: World) -> None:
         "Support team",
         "Data team",
     }
-    grants = project_access(access, dev, snap.project(dev).users)
+    grants = project_access(access, dev, snap.project(dev).get("users"))
     shafi = grants[w.uid("Shafi")]
     assert [(g.role, g.via) for g in shafi] == [("member", "via group Data team")]
     ada = grants[w.uid("Ada")]

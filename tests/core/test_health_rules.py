@@ -28,7 +28,8 @@ def clean(factories: ModuleType) -> OrgSnapshot:
     snap = factories.make_snapshot(projects=2, keys=1)
     for pid, view in snap.projects.items():
         keys = [
-            k.replace(created_at=int(NOW - DAY), last_used_at=int(NOW)) for k in view.api_keys or ()
+            k.replace(created_at=int(NOW - DAY), last_used_at=int(NOW))
+            for k in view.get("api_keys") or ()
         ]
         snap = snap.with_project(pid, api_keys=keys)
     admin = [

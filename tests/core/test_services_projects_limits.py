@@ -104,10 +104,10 @@ async def test_set_and_remove_org_and_project_limits(w: World) -> None:
     changes: list[tuple[str, ...]] = []
     s.subscribe(lambda snap, parts: changes.append(parts))
     await s.registry.invoke("limit.set", s, cents=50_000, project_id=pid)
-    assert s.snapshot.project(pid).spend_limit.threshold_amount == 50_000
+    assert s.snapshot.project(pid).get("spend_limit").threshold_amount == 50_000
     assert changes == [(project_part(pid, "limits"),)]
     await s.registry.invoke("limit.remove", s, project_id=pid)
-    assert s.snapshot.project(pid).spend_limit is None
+    assert s.snapshot.project(pid).get("spend_limit") is None
     assert not w.rows("SELECT * FROM spend_limits WHERE scope = ?", (pid,))
     await s.registry.invoke("limit.remove", s)
     assert s.snapshot.org_spend_limit is None
@@ -153,7 +153,7 @@ async def test_alerts_create_update_delete(w: World) -> None:
     assert alert.notification_channel.recipients == ["dev@example.com", "ops@example.com"]
     row = w.rows("SELECT * FROM spend_alerts WHERE id = ?", (alert.id,))[0]
     assert row["threshold_amount"] == 5_000 and row["subject_prefix"] == "[dev]"
-    assert any(a.id == alert.id for a in s.snapshot.project(pid).spend_alerts)
+    assert any(a.id == alert.id for a in s.snapshot.project(pid).get("spend_alerts"))
 
     updated = await s.registry.invoke(
         "alert.update", s, alert_id=alert.id, project_id=pid, cents=7_500
@@ -168,7 +168,7 @@ async def test_alerts_create_update_delete(w: World) -> None:
     ]
 
     await s.registry.invoke("alert.delete", s, alert_id=alert.id, project_id=pid)
-    assert all(a.id != alert.id for a in s.snapshot.project(pid).spend_alerts)
+    assert all(a.id != alert.id for a in s.snapshot.project(pid).get("spend_alerts"))
     assert w.rows("SELECT deleted_at FROM spend_alerts WHERE id = ?", (alert.id,))[0]["deleted_at"]
 
     org = await s.registry.invoke("alert.create", s, cents=100_000, recipients=["cfo@example.com"])

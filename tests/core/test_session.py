@@ -53,13 +53,13 @@ def test_apply_merges_persists_and_notifies(factories: ModuleType) -> None:
     result = session.apply(new, [part])
 
     assert result is session.snapshot
-    assert session.snapshot.projects["proj_0001"].api_keys == []
+    assert session.snapshot.projects["proj_0001"].get("api_keys") == []
     assert session.snapshot.users == stale_base.users  # not listed: not taken
     assert seen == [(session.snapshot, (part,))]
     # A second writer that started from the old snapshot does not undo the first.
     other = stale_base.with_org(invites=[]).with_part_status("invites", PartStatus(5.0))
     session.apply(other, ["invites"])
-    assert session.snapshot.projects["proj_0001"].api_keys == []
+    assert session.snapshot.projects["proj_0001"].get("api_keys") == []
     assert session.snapshot.invites == []
 
     unsubscribe()
@@ -67,7 +67,7 @@ def test_apply_merges_persists_and_notifies(factories: ModuleType) -> None:
     assert len(seen) == 2
     loaded = session.cache.load() if session.cache else None
     assert loaded is not None
-    assert loaded.projects["proj_0001"].api_keys == []
+    assert loaded.projects["proj_0001"].get("api_keys") == []
     assert loaded.invites == [] and loaded.parts["users"].error == "Offline: x"
     session.close()
 
@@ -124,8 +124,8 @@ async def test_no_secret_reaches_the_cache_from_create_responses(
     view = session.snapshot.projects[pid]
     snap = session.snapshot.with_project(
         pid,
-        service_accounts=[*(view.service_accounts or []), created],
-        api_keys=[*(view.api_keys or []), minted],
+        service_accounts=[*(view.get("service_accounts") or []), created],
+        api_keys=[*(view.get("api_keys") or []), minted],
     )
     snap = snap.with_org(admin_keys=[*(session.snapshot.admin_keys or []), admin])
     session.apply(
@@ -147,7 +147,7 @@ async def test_no_secret_reaches_the_cache_from_create_responses(
     for secret in secrets:
         assert secret.encode() not in written
     assert any(
-        acc.id == created.id for acc in session.snapshot.projects[pid].service_accounts or []
+        acc.id == created.id for acc in session.snapshot.projects[pid].get("service_accounts") or []
     )
 
 

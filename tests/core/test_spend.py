@@ -178,7 +178,7 @@ async def test_keys_carry_names_and_projects(
     names = {
         key.id: (key.name, pid)
         for pid, view in session.snapshot.projects.items()
-        for key in view.api_keys or ()
+        for key in view.get("api_keys") or ()
     }
     for key in summary.keys:
         assert (key.name, key.project_id) == names[key.id]
@@ -294,7 +294,7 @@ async def test_deleted_key_costs_are_kept(
     owned = {
         key.id: pid
         for pid, view in session.snapshot.projects.items()
-        for key in view.api_keys or ()
+        for key in view.get("api_keys") or ()
         if key.owner.type == "user"
     }
     victim = next(k for k in before.keys if k.id in owned and k.month_to_date_usd > 0)
@@ -305,7 +305,7 @@ async def test_deleted_key_costs_are_kept(
         response = await http.delete(f"/v1/organization/projects/{pid}/api_keys/{victim.id}")
         assert response.status_code == 200, response.text
     await Syncer(session).refresh_parts([f"project:{pid}:keys"])
-    assert victim.id not in {k.id for k in session.snapshot.projects[pid].api_keys or ()}
+    assert victim.id not in {k.id for k in session.snapshot.projects[pid].get("api_keys") or ()}
 
     after = await summary_of(client, session, now, include_usage=False)
     gone = next(k for k in after.keys if k.id == victim.id)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from orgtui.api.models import CostAmount, UsageBucket, UsageResult
+from orgtui.core.snapshot import ProjectView
 from orgtui.core.usage_series import (
     GROUPS,
     MIN_POLL_SECONDS,
@@ -159,7 +160,7 @@ def test_costs_group_by_line_item_and_rank_by_cost() -> None:
 
 def test_labels_name_projects_and_keys_and_deleted_keys() -> None:
     key = SimpleNamespace(id="key_live", name="search-service", redacted_value="sk-...x")
-    listed = SimpleNamespace(project=SimpleNamespace(name="search-prod"), api_keys=[key])
+    listed = ProjectView(project=SimpleNamespace(name="search-prod"), api_keys=[key])
     snapshot = SimpleNamespace(projects={"proj_1": listed})
     label = series_labels(snapshot)
     assert label("project", "proj_1") == "search-prod"
@@ -167,7 +168,7 @@ def test_labels_name_projects_and_keys_and_deleted_keys() -> None:
     assert label("key", "key_live") == "search-service"
     assert label("key", "key_old") == "deleted key key_old"
     assert label("model", "gpt-4o") == "gpt-4o"
-    unlisted = SimpleNamespace(project=SimpleNamespace(name="x"), api_keys=None)
+    unlisted = ProjectView(project=SimpleNamespace(name="x"), api_keys=None)
     label = series_labels(SimpleNamespace(projects={"proj_1": listed, "proj_2": unlisted}))
     assert label("key", "key_old") == "key key_old"  # not every list fetched: unknown
 

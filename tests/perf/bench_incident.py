@@ -99,14 +99,16 @@ def _snapshot(sb: Any) -> Any:
     """What the panel reads of a snapshot (project and key names), from the sandbox's store."""
     from types import SimpleNamespace
 
+    from orgtui.core.snapshot import ProjectView
+
     keys: dict[str, list[Any]] = {}
     for row in sb.store.query("SELECT id, name, project_id FROM api_keys"):
         keys.setdefault(row["project_id"], []).append(
             SimpleNamespace(id=row["id"], name=row["name"])
         )
     views = {
-        row["id"]: SimpleNamespace(
-            project=SimpleNamespace(id=row["id"], name=row["name"]),
+        row["id"]: ProjectView(
+            project=SimpleNamespace(id=row["id"], name=row["name"]),  # type: ignore[arg-type]
             api_keys=keys.get(row["id"], []),
         )
         for row in sb.store.query("SELECT id, name FROM projects")

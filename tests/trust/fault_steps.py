@@ -118,4 +118,4 @@ def check_told(rig: Rig, name: str, told: Told) -> int:
 
 def snapshot_accounts_named(app: Any, pid: str, name: str) -> int:
     view = app.session.snapshot.project(pid)
-    return sum(1 for a in (view.service_accounts if view else None) or () if a.name == name)
+    return sum(1 for a in (view.get("service_accounts") if view else None) or () if a.name == name)

@@ -278,7 +278,7 @@ async def test_delete_during_fault_says_what_happened(faults: dict[str, float]) 
         pid = project_id(app, PROJECT)
         await goto_project(pilot, pid)
         view = app.session.snapshot.project(pid)
-        key = next(k for k in view.api_keys or () if k.name == "ada-debug")
+        key = next(k for k in view.get("api_keys") or () if k.name == "ada-debug")
         rig.sandbox.faults.update(faults)
         app.start_action("key.delete", ActionContext(scope=A.KEY, project_id=pid, item=key))
         confirm = await wait_for_screen(pilot, ConfirmScreen)
@@ -291,7 +291,7 @@ async def test_delete_during_fault_says_what_happened(faults: dict[str, float]) 
         told = next(n for n in rig.notes if "Delete" in n)
         rig.sandbox.faults.reset()
         await refresh(pilot, rig)
-        shown = {k.id for k in app.session.snapshot.project(pid).api_keys or ()}
+        shown = {k.id for k in app.session.snapshot.project(pid).get("api_keys") or ()}
     (row,) = rig.store.query("SELECT deleted_at FROM api_keys WHERE id = ?", (key.id,))
     deleted = row["deleted_at"] is not None
     assert (key.id not in shown) == deleted  # after a refresh the console agrees

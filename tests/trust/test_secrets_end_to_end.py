@@ -99,7 +99,7 @@ async def _script(pilot: Any, rig: Rig, shots: Shots) -> None:
 
     # 2. another key for an existing account
     view = app.session.snapshot.project(pid)
-    account = next(a for a in view.service_accounts or () if a.name == "search-api")
+    account = next(a for a in view.get("service_accounts") or () if a.name == "search-api")
     ctx = ActionContext(scope=A.SERVICE_ACCOUNT, project_id=pid, item=account)
     app.start_action("service_account.mint", ctx)
     await _submit_name(pilot, await wait_for_screen(pilot, MintKeyScreen), "trust-secret-more")
@@ -108,7 +108,7 @@ async def _script(pilot: Any, rig: Rig, shots: Shots) -> None:
     # 3. rotate a service-account key: the replacement is shown once, the rotation stays open
     from orgtui.ui.features.keys.rotate import RotationWizard
 
-    key = next(k for k in view.api_keys or () if k.name == "search-reranker")
+    key = next(k for k in view.get("api_keys") or () if k.name == "search-reranker")
     app.start_action("key.rotate", ActionContext(scope=A.KEY, project_id=pid, item=key))
     wizard = await wait_for_screen(pilot, RotationWizard)
     assert await until(pilot, lambda: wizard.other_keys is not None and not wizard.working)

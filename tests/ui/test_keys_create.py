@@ -90,7 +90,7 @@ async def test_create_copy_acknowledge(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         assert len(accounts) == 1
         view = app.session.snapshot.project(pid)
-        shown = [k for k in view.api_keys or () if k.id == rows[0]["id"]]
+        shown = [k for k in view.get("api_keys") or () if k.id == rows[0]["id"]]
         assert shown and shown[0].redacted_value == rows[0]["redacted_value"]
         assert value not in shown[0].redacted_value
         table = app.screen.query_one("KeysTable")
@@ -153,7 +153,9 @@ async def test_mint_another_key_for_an_account(monkeypatch: pytest.MonkeyPatch) 
     async with app.run_test(size=(80, 24)) as pilot:
         pid = await goto_project(pilot, "search-prod")
         view = app.session.snapshot.project(pid)
-        account = next(a for a in view.service_accounts or () if a.id.startswith("svc_acct_GiB"))
+        account = next(
+            a for a in view.get("service_accounts") or () if a.id.startswith("svc_acct_GiB")
+        )
         from orgtui.core.actions import SERVICE_ACCOUNT
         from orgtui.ui.dispatch import ActionContext
 

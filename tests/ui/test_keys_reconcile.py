@@ -142,7 +142,9 @@ async def test_a_minted_key_never_received_names_the_key_and_its_account(
     async with app.run_test(size=(100, 30)) as pilot:
         pid = await goto_project(pilot, "search-prod")
         view = app.session.snapshot.project(pid)
-        account = next(a for a in view.service_accounts or () if a.id.startswith("svc_acct_GiB"))
+        account = next(
+            a for a in view.get("service_accounts") or () if a.id.startswith("svc_acct_GiB")
+        )
         app.start_action(
             "service_account.mint",
             ActionContext(scope=SERVICE_ACCOUNT, project_id=pid, item=account),

@@ -107,7 +107,7 @@ async def test_rotation_completes(monkeypatch: pytest.MonkeyPatch) -> None:
         await pilot.press("escape")
         await settle(pilot)
         view = app.session.snapshot.project(pid)
-        assert old_sid not in {a.id for a in view.service_accounts or ()}
+        assert old_sid not in {a.id for a in view.get("service_accounts") or ()}
     assert RotationJournal("demo").pending() == []
     (new_sid,) = live_accounts(app, account)
     assert new_sid != old_sid

@@ -98,7 +98,7 @@ def dialog_value(screen: CopyOnceScreen) -> str:
 
 def key_by_name(app: Any, pid: str, name: str) -> Any:
     view = app.session.snapshot.project(pid)
-    return next(k for k in view.api_keys or () if k.name == name)
+    return next(k for k in view.get("api_keys") or () if k.name == name)
 
 
 class DropCreate:

@@ -213,8 +213,8 @@ async def test_jump_finds_keys_and_accounts_across_projects(make_app: Any) -> No
         await settle(pilot, app)
         snapshot = app.session.snapshot
         view = next(v for v in snapshot.projects.values() if v.project.name == "support-bot-prod")
-        key = next(k for k in view.api_keys or () if k.redacted_value)
-        account = next(iter(view.service_accounts or ()))
+        key = next(k for k in view.get("api_keys") or () if k.redacted_value)
+        account = next(iter(view.get("service_accounts") or ()))
         suffix = key.redacted_value[-4:]
         for query, kind, object_id, tab in (
             (suffix, "api_key", key.id, "tab-keys"),

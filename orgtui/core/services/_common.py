@@ -88,7 +88,7 @@ def update_project_list(
 ) -> bool:
     """Apply `change` to one loaded list of a project; False when the list was never fetched."""
     view = session.snapshot.project(pid)
-    current = getattr(view, field, None) if view is not None else None
+    current = view.get(field) if view is not None else None
     if current is None:
         return False
     new = session.snapshot.with_project(pid, **{field: change(list(current))})

@@ -68,7 +68,7 @@ def _valid_name(name: str | None) -> str:
 
 async def find_key(session: Session, pid: str, key_id: str) -> ProjectApiKey:
     view = session.snapshot.project(pid)
-    for key in (view.api_keys if view is not None else None) or ():
+    for key in (view.get("api_keys") if view is not None else None) or ():
         if key.id == key_id:
             return key
     return await session.client.get_project_api_key(pid, key_id)
@@ -76,7 +76,7 @@ async def find_key(session: Session, pid: str, key_id: str) -> ProjectApiKey:
 
 async def find_service_account(session: Session, pid: str, sid: str) -> ProjectServiceAccount:
     view = session.snapshot.project(pid)
-    for account in (view.service_accounts if view is not None else None) or ():
+    for account in (view.get("service_accounts") if view is not None else None) or ():
         if account.id == sid:
             return account
     return await session.client.get_service_account(pid, sid)
@@ -178,12 +178,13 @@ def drop_service_account(session: Session, pid: str, sid: str) -> int:
     fields: dict[str, object] = {}
     parts: list[str] = []
     gone = 0
-    if view.service_accounts is not None:
-        fields["service_accounts"] = remove_by_id(view.service_accounts, sid)
+    accounts, keys = view.get("service_accounts"), view.get("api_keys")
+    if accounts is not None:
+        fields["service_accounts"] = remove_by_id(accounts, sid)
         parts.append(project_part(pid, "service_accounts"))
-    if view.api_keys is not None:
-        kept = [k for k in view.api_keys if _owner_sa_id(k) != sid]
-        gone = len(view.api_keys) - len(kept)
+    if keys is not None:
+        kept = [k for k in keys if _owner_sa_id(k) != sid]
+        gone = len(keys) - len(kept)
         fields["api_keys"] = kept
         parts.append(project_part(pid, "keys"))
     if fields:

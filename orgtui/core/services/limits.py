@@ -171,7 +171,7 @@ async def create_alert(
     current = (
         session.snapshot.org_spend_alerts
         if project_id is None
-        else (view.spend_alerts if view else None)
+        else (view.get("spend_alerts") if view else None)
     )
     known = {a.id for a in current or ()}
     started = session.clock.now()
@@ -220,7 +220,7 @@ async def _alert(session: Session, alert_id: str, project_id: str | None) -> Spe
     alerts = (
         session.snapshot.org_spend_alerts
         if project_id is None
-        else (view.spend_alerts if view else None)
+        else (view.get("spend_alerts") if view else None)
     )
     for alert in alerts or ():
         if alert.id == alert_id:

@@ -96,8 +96,9 @@ async def remove_org_member(session: Session, *, user_id: str) -> Done:
         snapshot = snapshot.with_org(users=remove_by_id(snapshot.users, user_id))
         parts.append("users")
     for pid, view in snapshot.projects.items():
-        if view.users is not None and any(u.id == user_id for u in view.users):
-            snapshot = snapshot.with_project(pid, users=remove_by_id(view.users, user_id))
+        members = view.get("users")
+        if members is not None and any(u.id == user_id for u in members):
+            snapshot = snapshot.with_project(pid, users=remove_by_id(members, user_id))
             parts.append(project_part(pid, "users"))
     apply(session, snapshot, parts)
     return Done(f"Removed {_who(user)} from the organisation")
@@ -135,7 +136,7 @@ async def add_project_member(
             suggested_action="invite.create",
         )
     view = session.snapshot.project(project_id)
-    if view is not None and view.users is not None and any(u.id == user.id for u in view.users):
+    if view is not None and any(u.id == user.id for u in view.get("users") or ()):
         return Done(
             f"{_who(user)} is already in {display(project.name, project.id)}",
             outcome="already_member",
@@ -188,7 +189,8 @@ async def remove_project_member(session: Session, *, project_id: str, user_id: s
     await session.client.delete_project_user(project_id, user_id)
     view = session.snapshot.project(project_id)
     name = next(
-        (u.name or u.email for u in (view.users if view else None) or () if u.id == user_id), None
+        (u.name or u.email for u in (view.get("users") if view else None) or () if u.id == user_id),
+        None,
     )
     update_project_list(session, project_id, "users", "users", lambda xs: remove_by_id(xs, user_id))
     return Done(f"Removed {display(name, user_id)} from {display(project.name, project.id)}")
@@ -202,8 +204,9 @@ async def change_matrix(session: Session, *, project_id: str, user_id: str, role
     refuse_if_archived(project, "changing its members")
     view = session.snapshot.project(project_id)
     current = None
-    if view is not None and view.users is not None:
-        current = next((u for u in view.users if u.id == user_id), None)
+    members = view.get("users") if view is not None else None
+    if members is not None:
+        current = next((u for u in members if u.id == user_id), None)
     else:
         try:
             current = await session.client.get_project_user(project_id, user_id)

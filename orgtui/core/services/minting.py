@@ -63,7 +63,7 @@ def _put_key(session: Session, pid: str, key: ProjectApiKey) -> None:
 
 def _known_ids(session: Session, pid: str, field: str) -> set[str]:
     view = session.snapshot.project(pid)
-    items = getattr(view, field, None) if view is not None else None
+    items = view.get(field) if view is not None else None
     return {item.id for item in items or ()}
 
 

@@ -75,7 +75,8 @@ async def update_rate_limit(
     refuse_if_archived(project, "changing its rate limits")
     view = session.snapshot.project(project_id)
     current = next(
-        (rl for rl in (view.rate_limits or []) if rl.id == rate_limit_id) if view else (), None
+        (rl for rl in (view.get("rate_limits") or []) if rl.id == rate_limit_id) if view else (),
+        None,
     )
     changes = _values(values, current)
     model = display(current.model if current else rate_limit_id)

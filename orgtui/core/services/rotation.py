@@ -111,7 +111,7 @@ async def start_rotation(
         view = session.snapshot.project(project_id)
         other_keys = tuple(
             k.id
-            for k in (view.api_keys if view is not None else None) or ()
+            for k in (view.get("api_keys") if view is not None else None) or ()
             if k.id != old_key_id and k.owner.service_account and k.owner.service_account.id == sid
         )
         if other_keys and not together:

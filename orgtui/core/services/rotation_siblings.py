@@ -49,7 +49,9 @@ async def replace_sibling(
         session, rotation.project_id, rotation.new_service_account_id
     )
     view = session.snapshot.project(rotation.project_id)
-    old = next((k for k in (view.api_keys if view else None) or () if k.id == old_key_id), None)
+    old = next(
+        (k for k in (view.get("api_keys") if view else None) or () if k.id == old_key_id), None
+    )
     name, _ = validate_key_name(old.name if old is not None else None)
     result = await mint_for_account(session, project, account, name=name or None, scopes=None)
     if isinstance(result, MintedKey) or getattr(result, "found", None) is not None:

@@ -118,7 +118,7 @@ async def sibling_keys(
     except ApiError:
         use = {}
     view = session.snapshot.project(project_id)
-    known = {k.id: k for k in (view.api_keys if view is not None else None) or ()}
+    known = {k.id: k for k in (view.get("api_keys") if view is not None else None) or ()}
     found: list[KeyUse] = []
     for kid in ids:
         key = known.get(kid)

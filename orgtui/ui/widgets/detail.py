@@ -177,9 +177,7 @@ def _project_rows(projects: dict[str, Any] | list[Any]) -> list[Any]:
     from orgtui.ui.widgets import rows as R
 
     views = projects.values() if isinstance(projects, dict) else projects  # [] before loading
-    return R.project_rows(
-        (v.project, None if v.api_keys is None else len(v.api_keys)) for v in views
-    )
+    return R.project_rows((v.project, v.count("api_keys")) for v in views)
 
 
 def _list_pane(table: str, table_id: str, part_id: str, pane_id: str) -> ListPane:

@@ -62,7 +62,7 @@ async def contain(app: OrgTuiApp, session: Session, row: IncidentRow, what: str)
     if what == "jump":
         return
     view = session.snapshot.project(row.project_id) if row.project_id else None
-    key = next((k for k in (view.api_keys if view else None) or () if k.id == row.id), None)
+    key = next((k for k in (view.get("api_keys") if view else None) or () if k.id == row.id), None)
     if key is None:
         _say(app, "That key is no longer in the organisation.", warn=True)
         return
@@ -94,7 +94,7 @@ async def stop_spend(app: OrgTuiApp, session: Session, project_id: str | None) -
         _say(app, "The project's month-to-date spend could not be read.", warn=True)
         return
     cents = max(1, int(spent.month_to_date_usd * 100))
-    limit = view.spend_limit if view else None
+    limit = view.get("spend_limit") if view else None
     before = format_cents(int(limit.threshold_amount)) if limit is not None else "no hard limit"
     body = Text("Set the monthly hard limit of project ")
     body.append_text(safe_text(name, 60, style="bold"))

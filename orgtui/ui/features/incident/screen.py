@@ -100,7 +100,9 @@ class IncidentScreen(Screen[None]):
         snapshot = self.session.snapshot
         if row.scope == "key" and row.project_id:
             view = snapshot.project(row.project_id)
-            key = next((k for k in (view.api_keys if view else None) or () if k.id == row.id), None)
+            key = next(
+                (k for k in (view.get("api_keys") if view else None) or () if k.id == row.id), None
+            )
             if key is not None and key.name:
                 return safe_str(key.name, 40)
         if row.scope == "project":

@@ -124,7 +124,7 @@ async def mint_for_account(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 def _account_keys(session: Session, pid: str, sid: str) -> list[Any]:
     view = session.snapshot.project(pid)
-    return [k for k in (view.api_keys if view else None) or () if _owner_sa_id(k) == sid]
+    return [k for k in (view.get("api_keys") if view else None) or () if _owner_sa_id(k) == sid]
 
 
 async def _delete_account(
@@ -152,7 +152,7 @@ async def _delete_account(
 def _account_of_key(session: Session, pid: str, key: Any) -> Any:
     owner = key.owner.service_account
     view = session.snapshot.project(pid)
-    for account in (view.service_accounts if view else None) or ():
+    for account in (view.get("service_accounts") if view else None) or ():
         if account.id == owner.id:
             return account
     from orgtui.api.models import ProjectServiceAccount
@@ -279,7 +279,7 @@ class SessionRotationOps:
             return []
         ids = [
             k.id
-            for k in view.api_keys or ()
+            for k in view.get("api_keys") or ()
             if k.id != key.id and k.owner.service_account and k.owner.service_account.id == sid
         ]
         return await sibling_keys(self.session, self.ctx.project_id, sid, ids)
@@ -393,7 +393,7 @@ async def _offer_resume(app: OrgTuiApp, pending: list[tuple[Session, Any]]) -> N
         if rotation.id == choice:
             ctx = ActionContext(scope=A.KEY, project_id=rotation.project_id, session=session)
             view = session.snapshot.project(rotation.project_id)
-            keys = (view.api_keys if view else None) or ()
+            keys = (view.get("api_keys") if view else None) or ()
             key = next((k for k in keys if k.id == rotation.old_key_id), None)
             await _open_wizard(app, ctx, key=key, rotation=rotation)
 

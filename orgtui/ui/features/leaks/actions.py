@@ -26,7 +26,7 @@ def _key(app: OrgTuiApp, profile: str, kind: str, key_id: str, project_id: str |
     if kind == "admin_key":
         return next((k for k in snapshot.admin_keys or () if k.id == key_id), None)
     view = snapshot.project(project_id) if project_id else None
-    return next((k for k in (view.api_keys if view else None) or () if k.id == key_id), None)
+    return next((k for k in (view.get("api_keys") if view else None) or () if k.id == key_id), None)
 
 
 def containment(kind: str, key: Any, now: float) -> tuple[str, str, str]:

@@ -221,7 +221,7 @@ async def add_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = _session(app, ctx)
     view = _view(session, ctx.project_id)
     _refuse_archived(view.project, "adding a member")
-    picker = AddMemberScreen(view.project, session.snapshot.users, view.users or ())
+    picker = AddMemberScreen(view.project, session.snapshot.users, view.get("users") or ())
     request = await app.push_screen(picker, wait_for_dismiss=True)
     if request is None:
         return
@@ -289,7 +289,7 @@ def _matrix_cell(app: OrgTuiApp, ctx: ActionContext, doing: str) -> tuple[Any, P
     session = _session(app, ctx)
     view = _view(session, ctx.project_id)
     _refuse_archived(view.project, doing)
-    if view.users is None:
+    if view.get("users") is None:
         raise InvalidInput(
             f"The members of {safe_str(view.project.name or view.id, 60)} are still loading"
         )
@@ -301,7 +301,7 @@ async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.features.members.org_members import PROJECT_ROLE_HELP, RoleScreen, member_label
 
     user, view = _matrix_cell(app, ctx, "changing its members")
-    current = next((m.role for m in view.users or () if m.id == user.id), None)
+    current = next((m.role for m in view.get("users") or () if m.id == user.id), None)
     name = safe_str(view.project.name or view.id, 50)
     screen = RoleScreen(
         f"Role in {name}" if current else f"Add to {name}",
@@ -324,7 +324,7 @@ async def remove_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.features.members.project_members import remove_project_member_screen
 
     user, view = _matrix_cell(app, ctx, "removing its members")
-    member = next((m for m in view.users or () if m.id == user.id), None)
+    member = next((m for m in view.get("users") or () if m.id == user.id), None)
     if member is None:
         name = safe_str(user.name or user.email or user.id, 60)
         raise InvalidInput(

@@ -175,7 +175,7 @@ class MatrixScreen(Screen[None]):
         for pid in self.grid.visible_project_ids():
             view = snapshot.project(pid)
             part = project_part(pid, "users")
-            if view is not None and view.users is None and part not in self._requested:
+            if view is not None and view.get("users") is None and part not in self._requested:
                 wanted.append(part)
         if wanted:
             self._requested.update(wanted)

@@ -84,7 +84,10 @@ class MatrixModel:
 def build_model(snapshot: OrgSnapshot, flt: MatrixFilter) -> MatrixModel:
     views = list(snapshot.projects.values())
     views = [v for v in views if not v.archived] + [v for v in views if v.archived]
-    roles = {v.id: None if v.users is None else {u.id: u.role for u in v.users} for v in views}
+    roles = {
+        v.id: None if v.get("users") is None else {u.id: u.role for u in v.get("users")}
+        for v in views
+    }
     if flt.projects:
         views = [
             v

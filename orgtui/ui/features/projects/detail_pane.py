@@ -130,11 +130,11 @@ class ProjectDetail(ScopedActions, Vertical):
         title.update(line)
         thresholds = session.profile.thresholds
         builders = {
-            "keys": (view.api_keys, lambda items: R.key_rows(items, now, thresholds)),
-            "service_accounts": (view.service_accounts, R.service_account_rows),
-            "users": (view.users, R.member_rows),
-            "limits": (view.spend_alerts, lambda items: R.alert_rows(items, _dollars)),
-            "rate_limits": (view.rate_limits, R.rate_limit_rows),
+            "keys": (view.get("api_keys"), lambda items: R.key_rows(items, now, thresholds)),
+            "service_accounts": (view.get("service_accounts"), R.service_account_rows),
+            "users": (view.get("users"), R.member_rows),
+            "limits": (view.get("spend_alerts"), lambda items: R.alert_rows(items, _dollars)),
+            "rate_limits": (view.get("rate_limits"), R.rate_limit_rows),
         }
         tabs = self.query_one(TabbedContent)
         for tab_id, title_text, kind, _cls in TABS:
@@ -187,12 +187,12 @@ class ProjectDetail(ScopedActions, Vertical):
         text = Text()
         if not session.snapshot.is_fetched(project_part(view.id, "limits")):
             text.append("Hard limit: " + ("loading…" if syncing else "not loaded yet"))
-        elif view.spend_limit is None:
+        elif view.get("spend_limit") is None:
             text.append("Hard limit: ", style="bold")
             text.append("none set", style="italic")
             text.append("  (L to set one)", style="dim")
         else:
-            limit = view.spend_limit
+            limit = view.get("spend_limit")
             text.append("Hard limit: ", style="bold")
             text.append(f"{format_cents(limit.threshold_amount)} per {limit.interval}")
             text.append(f"  ({limit.enforcement.status})", style="dim")

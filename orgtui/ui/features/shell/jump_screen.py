@@ -114,12 +114,12 @@ class JumpScreen(ModalScreen[Choice | None]):
                 self._ids[choice] = view.id
             for view in views:
                 project_name = view.project.name or view.id
-                for key in view.api_keys or ():
+                for key in view.get("api_keys") or ():
                     choice = (profile, KEY, key.id, view.id)
                     self._names.append((choice, key.name or key.id, view.archived))
                     self._ids[choice] = f"{key.id} {key.redacted_value or ''}"
                     self._where[choice] = project_name
-                for account in view.service_accounts or ():
+                for account in view.get("service_accounts") or ():
                     choice = (profile, ACCOUNT, account.id, view.id)
                     self._names.append((choice, account.name or account.id, view.archived))
                     self._ids[choice] = account.id

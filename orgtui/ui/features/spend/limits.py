@@ -50,7 +50,11 @@ def scope_limits(session: Session, project_id: str | None) -> tuple[Any, list[An
     view = snap.project(project_id)
     if view is None:
         return None, None, False
-    return view.spend_limit, view.spend_alerts, snap.is_fetched(project_part(project_id, "limits"))
+    return (
+        view.get("spend_limit"),
+        view.get("spend_alerts"),
+        snap.is_fetched(project_part(project_id, "limits")),
+    )
 
 
 def trailing_spend(app: Any, session: Session, project_id: str | None) -> float | None:

@@ -84,7 +84,7 @@ class TopKeysTable(ResourceTable):
         if spend is None or spend.deleted or self.session is None or spend.project_id is None:
             return None
         view = self.session.snapshot.project(spend.project_id)
-        for key in (view.api_keys if view is not None else None) or ():
+        for key in (view.get("api_keys") if view is not None else None) or ():
             if key.id == spend.id:
                 return key
         return None
