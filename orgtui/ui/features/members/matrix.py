@@ -96,8 +96,8 @@ class MatrixScreen(Screen[None]):
 
     async def _load_via_groups(self) -> None:
         """Project access through groups (RBAC), read once in the background: "via group X"."""
-        from orgtui.api.errors import ApiError
         from orgtui.core.access import load_access, project_access
+        from orgtui.core.errors import ApiError
 
         snapshot = self.session.snapshot
         pids = [pid for pid, view in snapshot.projects.items() if not view.archived]
