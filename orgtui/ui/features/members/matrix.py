@@ -20,12 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from orgtui.core.snapshot import PartStatus, project_part
-from orgtui.ui.features.members.matrix_grid import (
-    MatrixFilter,
-    MatrixGrid,
-    MatrixModel,
-    build_model,
-)
+from orgtui.ui.features.members.matrix_grid import MatrixGrid
+from orgtui.ui.features.members.matrix_model import MatrixFilter, MatrixModel, build_model
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.text import safe_text
 from orgtui.ui.widgets.footer import OrgFooter
