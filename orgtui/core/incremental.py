@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from orgtui.api.errors import ApiError
 from orgtui.core.snapshot import PROJECT_PART_KINDS, PROJECTS, OrgSnapshot, project_part
+from orgtui.core.sync_result import ProgressCallback, SyncResult
 
 if TYPE_CHECKING:
-    from orgtui.core.sync import ProgressCallback, Syncer, SyncResult
+    from orgtui.core.sync import Syncer
 
 __all__ = [
     "AUDIT_EVENT_TYPES",
@@ -263,8 +264,6 @@ def parts_for(event: Any, snapshot: Any) -> set[Any]:
 
 async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None) -> SyncResult:
     """One cycle of `Syncer.refresh_incremental`."""
-    from orgtui.core.sync import SyncResult
-
     started, before = syncer.session.now(), syncer._requests_made()
     reason = _full_reason(syncer, started)
     parts: set[Any] = set()
