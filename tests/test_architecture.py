@@ -215,6 +215,41 @@ def test_the_check_finds_a_runtime_api_import(tmp_path: Path) -> None:
     ]
 
 
+def feature_imports_of_widgets(package: Path) -> list[str]:
+    """Shared widgets (`ui/widgets`) that import a feature, even lazily."""
+    root = package.name
+    names = module_names(package)
+    return [
+        f"{path.relative_to(package.parent)} imports {name}"
+        for module, path in sorted(names.items())
+        if module.startswith(f"{root}.ui.widgets")
+        for name in sorted(runtime_imports(path, module, set(names)))
+        if name.startswith(f"{root}.ui.features")
+    ]
+
+
+def test_shared_widgets_import_no_feature() -> None:
+    """A feature hands a shared widget what it needs (builders, messages), never the reverse."""
+    assert feature_imports_of_widgets(PACKAGE) == []
+
+
+def test_the_check_finds_a_widget_importing_a_feature(tmp_path: Path) -> None:
+    package = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/ui/__init__.py": "",
+            "pkg/ui/features/__init__.py": "",
+            "pkg/ui/features/keys.py": "",
+            "pkg/ui/widgets/__init__.py": "",
+            "pkg/ui/widgets/table.py": "def f():\n    from pkg.ui.features import keys\n",
+        },
+    )
+    assert feature_imports_of_widgets(package) == [
+        "pkg/ui/widgets/table.py imports pkg.ui.features.keys"
+    ]
+
+
 def test_no_import_circle_spans_folders() -> None:
     assert circles_across_folders(PACKAGE) == []
 
