@@ -23,6 +23,8 @@ from orgtui.api.throttle import parse_retry_after
 if TYPE_CHECKING:
     import httpx
 
+    from orgtui.api.models import ApiErrorBody
+
 __all__ = [
     "decode_body",
     "error_from_response",
@@ -61,6 +63,7 @@ def error_from_response(
     from orgtui.api.models import ErrorEnvelope
 
     fields: dict[str, Any] = {}
+    err: ApiErrorBody | str | None
     try:
         err = decode_json(ErrorEnvelope, resp.content).error
     except ShapeError:  # not JSON, or not an error body: the status says it

@@ -172,7 +172,7 @@ def _owner_project(snapshot: Any, field_name: str, object_id: str | None) -> str
     for pid, view in snapshot.projects.items():
         for item in getattr(view, field_name, None) or ():
             if getattr(item, "id", None) == object_id:
-                return pid
+                return str(pid)
     return None
 
 
@@ -316,7 +316,7 @@ async def _apply_objects(syncer: Syncer, changes: list[ObjectChange], result: Sy
     for change in changes:  # the last event about an object wins
         final[(change.kind, change.project_id, change.object_id)] = change
     for change in final.values():
-        obj = None
+        obj: Any = None
         if not change.gone:
             try:
                 if change.kind == "key":

@@ -143,7 +143,7 @@ class RotationWizard(ModalScreen[None]):
 
     def _old_name(self) -> str:
         if self.rotation is not None:
-            return self.rotation.old_key_name or self.rotation.old_key_id
+            return str(self.rotation.old_key_name or self.rotation.old_key_id)
         return (self.key.name or self.key.id) if self.key is not None else "?"
 
     def render_step(self) -> None:

@@ -186,7 +186,7 @@ class ProjectDetail(ScopedActions, Vertical):
             self.groups_panel().reload()
 
     def _is_narrow(self) -> bool:
-        return self.app.size.width < 100
+        return bool(self.app.size.width < 100)
 
     def _show_limits(self, session: Session, view: Any, syncing: bool) -> None:
         from orgtui.core.money import format_cents, format_usd
