@@ -38,15 +38,21 @@ from orgtui.api._base import (
 )
 from orgtui.api.errors import (
     ApiError,
-    CreateOutcomeUnknownError,
     MalformedResponseError,
     OfflineError,
     RequestTimeoutError,
-    error_for_status,
 )
 from orgtui.api.models import DeletedObject
 from orgtui.api.paging import iter_cursor_items
-from orgtui.api.throttle import BudgetState, Pacer, backoff_delay, parse_retry_after
+from orgtui.api.responses import (
+    decode_body,
+    error_from_response,
+    not_sent_errors,
+    outcome_unknown,
+    retry_after,
+    shape_problem,
+)
+from orgtui.api.throttle import BudgetState, Pacer, backoff_delay
 
 if TYPE_CHECKING:
     import httpx
@@ -60,24 +66,6 @@ T = TypeVar("T")
 Params = Sequence[tuple[str, str | int | float | bool]]
 
 _RETRY_SAFE = frozenset({"GET", "DELETE"})
-
-
-def _not_sent_errors() -> tuple[type[Exception], ...]:
-    """httpx errors raised before any byte of the request can have reached the server."""
-    import httpx
-
-    return (
-        httpx.ConnectError,
-        httpx.ConnectTimeout,
-        httpx.PoolTimeout,
-        httpx.ProxyError,
-        httpx.UnsupportedProtocol,
-        httpx.LocalProtocolError,
-    )
-
-
-def _shape_problem(what: str, exc: ShapeError) -> str:
-    return f"unexpected {what} shape: {exc}"
 
 
 @dataclass
@@ -200,36 +188,8 @@ class ClientBase:
         try:
             return parse(model, data)
         except ShapeError as exc:
-            problem = _shape_problem(getattr(model, "__name__", str(model)), exc)
+            problem = shape_problem(getattr(model, "__name__", str(model)), exc)
         raise MalformedResponseError(self._redact(problem), method=method, path=template)
-
-    def _api_error(self, resp: httpx.Response, method: str, template: str) -> ApiError:
-        from orgtui.api.models import ErrorEnvelope
-
-        fields: dict[str, Any] = {}
-        try:
-            err = decode_json(ErrorEnvelope, resp.content).error
-        except ShapeError:  # not JSON, or not an error body: the status says it
-            err = None
-        if isinstance(err, str):
-            fields = {"message": err}
-        elif err is not None:
-            fields = {k: getattr(err, k) for k in ("message", "type", "param", "code")}
-        clean = {k: self._redact(str(v)) for k, v in fields.items() if v is not None}
-        return error_for_status(
-            resp.status_code,
-            clean.pop("message", None) or f"HTTP {resp.status_code} {resp.reason_phrase}".strip(),
-            **clean,
-            method=method,
-            path=template,
-            retry_after=self._retry_after(resp),
-        )
-
-    @staticmethod
-    def _retry_after(resp: httpx.Response) -> float | None:
-        return parse_retry_after(
-            resp.headers.get("retry-after"), ms_value=resp.headers.get("retry-after-ms")
-        )
 
     # ------------------------------------------------------------ the engine
 
@@ -258,7 +218,7 @@ class ClientBase:
             try:
                 async with asyncio.timeout(deadline):
                     resp = await self._http.send(request)
-            except _not_sent_errors() as exc:
+            except not_sent_errors() as exc:
                 failure = _Failure(OfflineError(f"cannot connect ({type(exc).__name__})"), False)
             except (httpx.TimeoutException, TimeoutError):
                 failure = _Failure(
@@ -303,16 +263,16 @@ class ClientBase:
                 error = outcome.error
                 maybe_applied = maybe_applied or outcome.sent
                 if outcome.sent and create:
-                    raise self._unknown(error, method, template)
+                    raise outcome_unknown(error, method, template)
                 if not outcome.sent or method in _RETRY_SAFE:
                     retry_delay = backoff_delay(attempt, rand=self._rand)
             elif outcome.is_success:
                 if raw:
                     return outcome.content
-                return self._decode(outcome, method, template, create)
+                return decode_body(outcome, method, template, create=create)
             elif outcome.status_code == 429:
                 self._rate_limited += 1
-                error = self._api_error(outcome, method, template)
+                error = error_from_response(outcome, method, template, self._redact)
                 ra = getattr(error, "retry_after", None)
                 if ra is None or ra <= self._max_retry_after:
                     retry_delay = ra if ra is not None else backoff_delay(attempt, rand=self._rand)
@@ -321,13 +281,13 @@ class ClientBase:
             ):
                 return None
             else:
-                error = self._api_error(outcome, method, template)
+                error = error_from_response(outcome, method, template, self._redact)
                 if outcome.status_code >= 500:
                     maybe_applied = True
                     if create:
-                        raise self._unknown(error, method, template)
+                        raise outcome_unknown(error, method, template)
                     if method in _RETRY_SAFE:
-                        ra = self._retry_after(outcome)
+                        ra = retry_after(outcome)
                         if ra is None or ra > self._max_retry_after:
                             ra = backoff_delay(attempt, rand=self._rand)
                         retry_delay = ra
@@ -344,31 +304,6 @@ class ClientBase:
                 self._pacer.block(key, retry_delay)  # acquire() sleeps it, for every caller
             else:
                 await self._sleep(retry_delay)
-
-    def _decode(self, resp: httpx.Response, method: str, template: str, create: bool) -> Any:
-        import json
-
-        problem: str | None = None
-        try:
-            return json.loads(resp.content) if resp.content else None
-        except ValueError:
-            problem = f"response is not valid JSON ({len(resp.content)} bytes)"
-        error = MalformedResponseError(
-            problem, status=resp.status_code, method=method, path=template
-        )
-        if create:
-            raise self._unknown(error, method, template)
-        raise error
-
-    @staticmethod
-    def _unknown(cause: ApiError, method: str, template: str) -> CreateOutcomeUnknownError:
-        return CreateOutcomeUnknownError(
-            "the request may have been applied; read back before retrying",
-            cause=cause,
-            status=cause.status,
-            method=method,
-            path=template,
-        )
 
     async def _call(
         self,
@@ -389,7 +324,7 @@ class ClientBase:
         try:
             return self._parse(model, data, method, template)
         except MalformedResponseError as exc:
-            error = self._unknown(exc, method, template)
+            error = outcome_unknown(exc, method, template)
         raise error
 
     async def _get_parsed(
@@ -407,7 +342,7 @@ class ClientBase:
         except NotJsonError:
             problem = f"response is not valid JSON ({len(content or b'')} bytes)"
         except ShapeError as exc:
-            problem = _shape_problem(what or model.__name__, exc)
+            problem = shape_problem(what or model.__name__, exc)
         raise MalformedResponseError(problem, method="GET", path=template)
 
     def _iter_list(

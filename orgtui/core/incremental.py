@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from orgtui.api.errors import ApiError
 from orgtui.core.snapshot import PROJECT_PART_KINDS, PROJECTS, OrgSnapshot, project_part
+from orgtui.core.sync_result import ProgressCallback, SyncResult
 
 if TYPE_CHECKING:
-    from orgtui.core.sync import ProgressCallback, Syncer, SyncResult
+    from orgtui.core.sync import Syncer
 
 __all__ = [
     "AUDIT_EVENT_TYPES",
@@ -171,7 +172,7 @@ def _owner_project(snapshot: Any, field_name: str, object_id: str | None) -> str
     for pid, view in snapshot.projects.items():
         for item in view.get(field_name) or ():
             if getattr(item, "id", None) == object_id:
-                return pid
+                return str(pid)
     return None
 
 
@@ -263,8 +264,6 @@ def parts_for(event: Any, snapshot: Any) -> set[Any]:
 
 async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None) -> SyncResult:
     """One cycle of `Syncer.refresh_incremental`."""
-    from orgtui.core.sync import SyncResult
-
     started, before = syncer.session.now(), syncer._requests_made()
     reason = _full_reason(syncer, started)
     parts: set[Any] = set()
@@ -317,7 +316,7 @@ async def _apply_objects(syncer: Syncer, changes: list[ObjectChange], result: Sy
     for change in changes:  # the last event about an object wins
         final[(change.kind, change.project_id, change.object_id)] = change
     for change in final.values():
-        obj = None
+        obj: Any = None
         if not change.gone:
             try:
                 if change.kind == "key":

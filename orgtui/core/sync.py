@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,6 +34,7 @@ from orgtui.core.snapshot import (
     project_part,
     split_part,
 )
+from orgtui.core.sync_result import ProgressCallback, SyncResult
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -42,7 +43,6 @@ __all__ = ["ProgressCallback", "SyncResult", "Syncer"]
 
 log = logging.getLogger(__name__)
 
-ProgressCallback = Callable[[int, int, str], None]
 T = TypeVar("T")
 
 # Errors that say the whole connection is unusable, not just one part.
@@ -62,26 +62,6 @@ _PROJECT_LABELS = {
     "rate_limits": "rate limits",
     "limits": "limits",
 }
-
-
-@dataclass
-class SyncResult:
-    """What one refresh did: parts fetched, and part id -> error text for those that failed."""
-
-    fetched: list[str] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # their project was gone
-    mode: str = "parts"  # full | incremental | parts
-    full_reason: str | None = None  # why an incremental cycle became a full refresh
-    requests: int = 0  # requests the refresh made (incremental cycles and full refreshes)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def done(self) -> int:
-        return len(self.fetched) + len(self.errors) + len(self.skipped)
 
 
 async def _collect(items: AsyncIterator[T]) -> list[T]:

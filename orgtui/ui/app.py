@@ -387,6 +387,9 @@ class OrgTuiApp(App[int]):
 
     async def run_registered(self, action_id: str, ctx: ActionContext) -> bool:
         """Refuse in read-only mode (with a message), else run the action's UI handler."""
+        from orgtui.ui import features
+
+        features.load()  # a key pressed before the first frame's loading
         return await run_registered(self, action_id, ctx)
 
     def main_screen_goto(self, profile: str, project_id: str) -> bool:

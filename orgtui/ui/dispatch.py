@@ -59,10 +59,21 @@ def ui_action(action_id: str) -> Callable[[UiHandler], UiHandler]:
     return register
 
 
-def _handlers() -> dict[str, UiHandler]:
-    from orgtui.ui import features
+# Set once `orgtui.ui.features.load()` has imported every handler module. Dispatch imports no
+# feature (they import it): the app loads them, after its first frame or before an action runs.
+_loaded = False
 
-    features.load()
+
+def mark_handlers_loaded() -> None:
+    global _loaded
+    _loaded = True
+
+
+def handlers_loaded() -> bool:
+    return _loaded
+
+
+def _handlers() -> dict[str, UiHandler]:
     return _UI_HANDLERS
 
 
@@ -80,9 +91,7 @@ def will_have_ui_handler(action_id: str) -> bool:
     Before they are loaded, every action of the table outside dialogs counts as handled; a test
     holds the table to that promise once they are loaded.
     """
-    from orgtui.ui import features
-
-    if features.loaded():
+    if _loaded:
         return action_id in _UI_HANDLERS
     return promises_ui_handler(action_id)
 

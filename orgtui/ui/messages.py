@@ -11,8 +11,21 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from orgtui.api.models import ProjectApiKey
+    from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot
     from orgtui.core.spend import SpendSummary
+
+
+class KeyDetailsWanted(Message):
+    """`enter` on a key of a project's list: the screen that shows the list opens its details
+    (a shared table imports no feature screen)."""
+
+    def __init__(self, session: Session, project_id: str, key: ProjectApiKey) -> None:
+        self.session = session
+        self.project_id = project_id
+        self.key = key
+        super().__init__()
 
 
 class SnapshotChanged(Message):

@@ -1,24 +1,23 @@
 """Every module that registers UI action handlers (`@ui_action`), loaded once per process.
 
-Feature helpers add one import line to `load()`. The console calls it right after its first
-frame (the cached organisation is on screen before these tens of milliseconds of imports), and
-anything that needs a handler earlier (a key pressed at once, the palette, a test) calls it
-first: it is idempotent and cheap once done.
+Feature helpers add one import line to `load()`. The console (never `ui.dispatch`, which the
+handler modules import) calls it right after its first frame (the cached organisation is on
+screen before these tens of milliseconds of imports), and anything that needs a handler earlier
+(a key pressed at once, a test) calls it first: it is idempotent and cheap once done.
 """
 
 from __future__ import annotations
 
-_loaded = False
+from orgtui.ui import dispatch
 
 
 def loaded() -> bool:
-    return _loaded
+    return dispatch.handlers_loaded()
 
 
 def load() -> None:
     """Import the feature modules (registering their handlers) and install the usage graph."""
-    global _loaded
-    if _loaded:
+    if dispatch.handlers_loaded():
         return
     import orgtui.core.services  # noqa: F401  (registers the core mutation handlers)
     import orgtui.ui.features.access.actions  # noqa: F401
@@ -39,4 +38,4 @@ def load() -> None:
 
     # The live usage graph replaces the usage strip's placeholder in the running console.
     orgtui.ui.features.spend.actions.install_usage_strip()
-    _loaded = True
+    dispatch.mark_handlers_loaded()

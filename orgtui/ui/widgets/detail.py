@@ -7,7 +7,7 @@ each list says when its data is missing, loading, or stale (last refresh failed)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
@@ -36,7 +36,6 @@ from orgtui.ui.widgets.org_tree import (
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot
-    from orgtui.ui.features.projects.detail_pane import ProjectDetail
     from orgtui.ui.widgets.tables import ResourceTable
 
 
@@ -197,30 +196,7 @@ _LATER_PANES: dict[str, Callable[[], Widget]] = {
     "pane-admin_keys": lambda: _list_pane(
         "AdminKeysTable", "admin-keys-table", "admin_keys", "pane-admin_keys"
     ),
-    "pane-project": lambda: _project_detail()(id="pane-project"),
-    "pane-certificates": lambda: _certificates_pane()(id="pane-certificates"),
-    "pane-groups": lambda: _access_pane()(GROUPS, id="pane-groups"),
-    "pane-roles": lambda: _access_pane()(ROLES, id="pane-roles"),
 }
-
-
-def _certificates_pane() -> type[Widget]:
-    from orgtui.ui.features.security.panes import CertificatesPane
-
-    return CertificatesPane
-
-
-def _access_pane() -> Any:
-    from orgtui.ui.features.access.tree_panes import AccessPane
-
-    return AccessPane
-
-
-def _project_detail() -> type[ProjectDetail]:
-    # Imported with its pane: the tabs and their tables are not part of the first frame.
-    from orgtui.ui.features.projects.detail_pane import ProjectDetail
-
-    return ProjectDetail
 
 
 class DetailPane(ContentSwitcher):
@@ -229,10 +205,16 @@ class DetailPane(ContentSwitcher):
     Only the organisation summary (the start view) is composed with the screen; every other pane
     is built the first time it is shown, which keeps the first frame small (tens of widgets and
     their styles fewer). `ref` names what is on screen: it moves once the pane is there.
+
+    The panes of features (a project, certificates, groups, roles) come from the screen that
+    holds this switcher, as `panes` (pane id -> builder): shared widgets import no feature.
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, panes: Mapping[str, Callable[[], Widget]] | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id, initial="pane-org")
+        self._builders: dict[str, Callable[[], Widget]] = {**_LATER_PANES, **(panes or {})}
         self.ref: NodeRef | None = None
         self.session: Session | None = None
         self._building: set[str] = set()
@@ -246,7 +228,7 @@ class DetailPane(ContentSwitcher):
         return any(child.id == pane_id for child in self.children)
 
     async def _build_then_show(self, pane_id: str) -> None:
-        pane = _LATER_PANES[pane_id]()
+        pane = self._builders[pane_id]()
         pane.display = False  # shown when it becomes current (the user may have moved on)
         await self.mount(pane)
         self._building.discard(pane_id)
@@ -299,7 +281,8 @@ class DetailPane(ContentSwitcher):
                 syncing,
             )
         elif ref.kind == PROJECT and ref.project_id:
-            self.query_one(_project_detail()).show(session, ref.project_id, now, syncing)
+            project = self.query_one(f"#{pane_id}")
+            project.show(session, ref.project_id, now, syncing)  # type: ignore[attr-defined]
         elif ref.kind == CERTIFICATES:
             self.query_one(f"#{pane_id}").show(session, fresh=fresh)  # type: ignore[attr-defined]
         elif ref.kind in (GROUPS, ROLES):
@@ -317,8 +300,9 @@ class DetailPane(ContentSwitcher):
         pane = self.visible_content
         if pane is None:
             return False
-        if isinstance(pane, _project_detail()):
-            return pane.focus_table()
+        focus_table = getattr(pane, "focus_table", None)  # a project's tabs
+        if callable(focus_table):
+            return bool(focus_table())
         from orgtui.ui.widgets.tables import ResourceTable
 
         target: Widget | None = next(iter(pane.query(ResourceTable)), None)

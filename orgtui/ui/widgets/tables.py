@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from orgtui.core import actions as A
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
+from orgtui.ui.messages import KeyDetailsWanted
 from orgtui.ui.widgets import rows as R
 from orgtui.ui.widgets.vtable import Column, VirtualTable
 
@@ -94,14 +95,12 @@ class KeysTable(ResourceTable):
     BINDINGS = _scoped(A.KEY)
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
-        """`enter` on a key opens its details."""
+        """`enter` on a key asks for its details (the project pane opens them)."""
         if event.table is not self or event.row is None or not self.project_id:
             return
-        from orgtui.ui.features.keys.details import KeyDetailsScreen
-
         event.stop()
-        self.app.push_screen(
-            KeyDetailsScreen(self.session or self.app.session, self.project_id, event.row.item)
+        self.post_message(
+            KeyDetailsWanted(self.session or self.app.session, self.project_id, event.row.item)
         )
 
 

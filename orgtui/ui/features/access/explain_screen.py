@@ -94,7 +94,7 @@ class ExplainScreen(Screen[None]):
         self.run_worker(self._load(), group="explain", exclusive=True)
 
     async def _load(self) -> None:
-        from orgtui.api.errors import ApiError
+        from orgtui.core.errors import ApiError
         from orgtui.core.whocan import explain_group, explain_member
 
         status = self.query_one("#explain-status", Static)

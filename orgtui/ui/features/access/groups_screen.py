@@ -132,7 +132,7 @@ class GroupsScreen(Screen[None]):
         self.run_worker(self._load(select), group="refresh-groups", exclusive=True)
 
     async def _load(self, select: str | None) -> None:
-        from orgtui.api.errors import ApiError
+        from orgtui.core.errors import ApiError
         from orgtui.core.services.groups import load_groups
 
         try:

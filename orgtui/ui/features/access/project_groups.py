@@ -110,7 +110,7 @@ class ProjectGroupsPanel(Vertical):
         )
 
     async def _load(self, session: Session, pid: str, select: str | None) -> None:
-        from orgtui.api.errors import ApiError
+        from orgtui.core.errors import ApiError
         from orgtui.core.services.assignments import load_project_groups
 
         try:

@@ -122,7 +122,7 @@ class RolesScreen(Screen[None]):
         self.run_worker(self._load(select), group="refresh-roles", exclusive=True)
 
     async def _load(self, select: str | None) -> None:
-        from orgtui.api.errors import ApiError
+        from orgtui.core.errors import ApiError
 
         status = self.query_one("#roles-status", Static)
         try:

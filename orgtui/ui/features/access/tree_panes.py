@@ -55,7 +55,7 @@ class AccessPane(VerticalScroll):
         self.run_worker(self._load(session), group=f"access-pane:{self.kind}", exclusive=True)
 
     async def _load(self, session: Session) -> None:
-        from orgtui.api.errors import ApiError
+        from orgtui.core.errors import ApiError
         from orgtui.core.services.assignments import list_groups
         from orgtui.core.services.roles import load_roles
 

@@ -22,8 +22,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from orgtui.api._base import to_data
 from orgtui.core.audit_query import Directory
+from orgtui.core.records import as_data as to_data
 from orgtui.ui.text import relative_time, safe_str, safe_text
 from orgtui.ui.widgets.footer import OrgFooter
 

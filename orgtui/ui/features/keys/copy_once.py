@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import subprocess
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -40,44 +37,28 @@ from orgtui.core.secret import (
     osc52_clear_sequence,
     osc52_sequence,
 )
-from orgtui.ui.compat import forget_copied_text, terminal_writer
+from orgtui.ui.compat import forget_copied_text
+from orgtui.ui.features.keys.clipboard_access import (
+    ClipboardIO,
+    TerminalWriter,
+    driver_writer,
+    report_text,
+    wipe_copies,
+)
+from orgtui.ui.features.keys.key_facts import KeyFacts, minted_facts
 from orgtui.ui.text import safe_str, safe_text
 
-__all__ = ["ClipboardIO", "CopyOnceScreen", "KeyFacts", "clipboard_io", "show_minted"]
-
-TerminalWriter = Callable[[str], None]
-
-
-def driver_writer(app: App[Any]) -> TerminalWriter | None:
-    """Raw output to the terminal, beside Textual's rendering (None before the app runs)."""
-    return terminal_writer(app)
-
-
-@dataclass
-class ClipboardIO:
-    """How the dialog reaches the clipboard. Tests swap the module's `clipboard_io` for one
-    that captures what is written and runs no real tool."""
-
-    writer_for: Callable[[App[Any]], TerminalWriter | None] = driver_writer
-    env: Mapping[str, str] | None = None  # None: os.environ at copy time
-    runner: Callable[..., Any] = subprocess.run
-    which: Callable[[str], str | None] = shutil.which
-    use_native: bool = True
-
+__all__ = [
+    "ClipboardIO",
+    "CopyOnceScreen",
+    "KeyFacts",
+    "TerminalWriter",
+    "clipboard_io",
+    "driver_writer",
+    "show_minted",
+]
 
 clipboard_io = ClipboardIO()
-
-
-@dataclass(frozen=True)
-class KeyFacts:
-    """What the dialog says about the key besides its value (nothing secret)."""
-
-    title: str = "New API key"
-    key_id: str | None = None
-    key_name: str | None = None
-    project: str | None = None
-    account: str | None = None
-    lines: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # extra (label, text)
 
 
 WARNING = (
@@ -293,13 +274,8 @@ class CopyOnceScreen(ModalScreen[bool]):
 
     def _show_report(self, report: ClipboardReport, what: str) -> None:
         self.last_report = report
-        text = report.summary()
-        if what == "selection":
-            text = text.replace("Copied", "Copied the selection", 1)
-        if report.notes:
-            text += ". " + "; ".join(report.notes)
         if self.is_mounted:
-            self.query_one("#status", Static).update(Text(text))
+            self.query_one("#status", Static).update(Text(report_text(report, what)))
 
     def action_reveal(self) -> None:
         if not self._secret.alive:
@@ -380,16 +356,9 @@ class CopyOnceScreen(ModalScreen[bool]):
                     writer(clear)
         tool, self._native_tool = self._native_tool, None
         buffers, self._tmux_buffers = self._tmux_buffers, []
-
-        def wipe() -> None:
-            for name in buffers:
-                tmux_delete_buffer(name, runner=io.runner, which=io.which, env=io.env)
-            if tool:
-                clear_native(tool, io.runner, env=io.env, which=io.which)
-
         if tool or buffers:
             # Off the UI thread: a tool may take up to its timeout.
-            asyncio.get_running_loop().run_in_executor(None, wipe)
+            asyncio.get_running_loop().run_in_executor(None, wipe_copies, io, buffers, tool)
 
 
 # ---------------------------------------------------------------------- the one way in
@@ -403,8 +372,6 @@ async def show_minted(
     Afterwards the value is destroyed whatever happened, and a notification names the key
     (never its value).
     """
-    from orgtui.ui.features.keys.delete import minted_facts
-
     facts = minted_facts(minted, app.clock.now(), title)
     if extra:  # e.g. the environment lines a service should set
         facts = replace(facts, lines=(*facts.lines, *extra))

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from orgtui.core.validation import KEY_NAME_MAX
-from orgtui.ui.features.keys.copy_once import KeyFacts
 from orgtui.ui.text import clock_time, days_between, relative_time, safe_str, safe_text, short_date
 from orgtui.ui.widgets.confirm import ConfirmScreen
 
@@ -35,7 +34,6 @@ __all__ = [
     "delete_key_screen",
     "facts_text",
     "key_facts",
-    "minted_facts",
     "overlap_text",
     "reconciliation_text",
     "rotation_plan_text",
@@ -349,36 +347,3 @@ def overlap_text(rotation: Any, status: Any, now: float) -> Text:
     else:
         lead.append(f"Not ready: {safe_str(status.blocker, 120)}.", style="bold yellow")
     return facts_text(facts, lead=lead)
-
-
-# ---------------------------------------------------------------------- the copy-once dialog
-
-
-def minted_facts(minted: Any, now: float, title: str | None = None) -> KeyFacts:
-    """What the dialog says about a core `MintedKey` or `MintedAdminKey` (nothing secret)."""
-    if not hasattr(minted, "service_account_id"):  # an admin key
-        if minted.expires_at is None:
-            expires = "never: valid until deleted (prefer an expiry)"
-        else:
-            expires = f"{short_date(minted.expires_at)} ({relative_time(minted.expires_at, now)})"
-        return KeyFacts(
-            title=title or "New admin key: copy it now",
-            key_id=minted.key_id,
-            key_name=minted.name,
-            lines=(
-                ("Expires", expires),
-                ("Scope", "whole organisation: admin tooling only, not app code"),
-            ),
-        )
-    lines: list[tuple[str, str]] = [("Role", minted.role)]
-    if minted.scopes:
-        lines.append(("Scopes", " ".join(minted.scopes)))
-    lines.extend(("Note", warning) for warning in minted.warnings)
-    return KeyFacts(
-        title=title or "New project key: copy it now",
-        key_id=minted.key_id,
-        key_name=minted.key_name,
-        project=minted.project_name or minted.project_id,
-        account=minted.service_account_name,
-        lines=tuple(lines),
-    )

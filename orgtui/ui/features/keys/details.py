@@ -147,7 +147,7 @@ class KeyDetailsScreen(ModalScreen[None]):
 
     @work(exclusive=True, group="key-details")
     async def _load(self) -> None:
-        from orgtui.api.errors import ApiError
+        from orgtui.core.errors import ApiError
         from orgtui.core.key_activity import key_requests
         from orgtui.ui.features.spend.alerts_watch import spend_watch
 

@@ -18,7 +18,7 @@ an interrupted rotation be reopened later (`o` on the key, or the offer at start
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -29,31 +29,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from orgtui.ui.features.keys.delete import overlap_text, rotation_plan_text, typed_name
+from orgtui.ui.features.keys.rotate_ops import RotationOps
 from orgtui.ui.features.keys.rotate_resume import ResumeRotationsScreen
-from orgtui.ui.features.keys.rotate_text import finish_body, siblings_text
-from orgtui.ui.text import safe_str, safe_text
+from orgtui.ui.features.keys.rotate_text import (
+    closing_text,
+    finish_body,
+    siblings_text,
+    steps_text,
+    wizard_title,
+)
+from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.confirm import ConfirmScreen
 
 __all__ = ["ResumeRotationsScreen", "RotationOps", "RotationWizard"]
-
-STEPS = ("Mint replacement", "Overlap", "Retire old key")
-
-
-class RotationOps(Protocol):
-    """What the wizard asks of the console (`keys_actions.SessionRotationOps`). Results are
-    the core's: MintedKey | Reconciliation (with `rotation_id`), Rotation, RotationStatus, Done."""
-
-    def now(self) -> float: ...
-    def rotation(self, rotation_id: str) -> Any: ...  # from the journal, or None
-    async def start(self, *, together: bool = False) -> Any: ...
-    async def siblings(self, key: Any) -> list[Any]: ...  # the other keys on its account
-    async def replace_sibling(self, rotation: Any, old_key_id: str) -> Any: ...
-    async def status(self, rotation: Any) -> Any: ...
-    async def mint_replacement_key(self, rotation: Any) -> Any: ...
-    async def resume(self, rotation: Any) -> Any: ...
-    async def finish(self, rotation: Any, *, force: bool) -> Any: ...
-    async def abandon(self, rotation: Any) -> Any: ...
-    async def show_secret(self, minted: Any, *, title: str | None = None) -> bool: ...
 
 
 class _Scrolled(VerticalScroll, can_focus=False):
@@ -155,26 +143,14 @@ class RotationWizard(ModalScreen[None]):
 
     def _old_name(self) -> str:
         if self.rotation is not None:
-            return self.rotation.old_key_name or self.rotation.old_key_id
+            return str(self.rotation.old_key_name or self.rotation.old_key_id)
         return (self.key.name or self.key.id) if self.key is not None else "?"
 
     def render_step(self) -> None:
-        title = Text("Rotate key ")
-        title.append_text(safe_text(self._old_name(), 40))
-        title.append(" in ")
-        title.append_text(safe_text(self.project_name or "?", 30))
+        title = wizard_title(self._old_name(), self.project_name)
         self.query_one("#wizard-title", Static).update(title)
-        steps = Text()
-        for index, label in enumerate(STEPS):
-            mark, style = ("✓ ", "green") if index < self.step else ("▸ ", "bold")
-            if index > self.step:
-                mark, style = ("· ", "dim")
-            if index == 2 and self.rotation is not None and self.rotation.step == "abandoned":
-                mark, style = ("✗ ", "dim")
-            steps.append(f"{mark}{index + 1} {label}", style=style)
-            if index < len(STEPS) - 1:
-                steps.append("   ")
-        self.query_one("#wizard-steps", Static).update(steps)
+        abandoned = self.rotation is not None and self.rotation.step == "abandoned"
+        self.query_one("#wizard-steps", Static).update(steps_text(self.step, abandoned=abandoned))
         self.query_one("#wizard-body", Static).update(self._body())
         note = self.query_one("#wizard-note", Static)
         note.update(Text(self.note))
@@ -231,15 +207,9 @@ class RotationWizard(ModalScreen[None]):
             return plan
         if self.step == 2:
             return Text(
-                safe_str(getattr(self.finished, "message", "") or self._closing_text(), 300)
+                safe_str(getattr(self.finished, "message", "") or closing_text(self.rotation), 300)
             )
         return overlap_text(self.rotation, self.status, now)
-
-    def _closing_text(self) -> str:
-        rotation = self.rotation
-        if rotation is not None and rotation.step == "abandoned":
-            return "This rotation was abandoned. " + safe_str(rotation.note, 200)
-        return "This rotation is finished."
 
     def set_note(self, text: str) -> None:
         note = safe_str(text, 400)

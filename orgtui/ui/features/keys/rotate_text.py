@@ -15,7 +15,16 @@ from rich.text import Text
 
 from orgtui.ui.text import relative_time, safe_str, safe_text
 
-__all__ = ["finish_body", "siblings_text"]
+__all__ = [
+    "STEPS",
+    "closing_text",
+    "finish_body",
+    "siblings_text",
+    "steps_text",
+    "wizard_title",
+]
+
+STEPS = ("Mint replacement", "Overlap", "Retire old key")
 
 RECENT = 15 * 60
 
@@ -90,3 +99,32 @@ def finish_body(rotation: Any, status: Any, key: Any, now: float) -> tuple[Text,
         text.append(".")
     text.append("\nAnything still using them stops working at once.")
     return text, typed
+
+
+def wizard_title(old_key: str, project: str | None) -> Text:
+    title = Text("Rotate key ")
+    title.append_text(safe_text(old_key, 40))
+    title.append(" in ")
+    title.append_text(safe_text(project or "?", 30))
+    return title
+
+
+def steps_text(step: int, *, abandoned: bool) -> Text:
+    """The wizard's step line: done ✓, current ▸, to come ·, an abandoned retire ✗."""
+    steps = Text()
+    for index, label in enumerate(STEPS):
+        mark, style = ("✓ ", "green") if index < step else ("▸ ", "bold")
+        if index > step:
+            mark, style = ("· ", "dim")
+        if index == 2 and abandoned:
+            mark, style = ("✗ ", "dim")
+        steps.append(f"{mark}{index + 1} {label}", style=style)
+        if index < len(STEPS) - 1:
+            steps.append("   ")
+    return steps
+
+
+def closing_text(rotation: Any) -> str:
+    if rotation is not None and rotation.step == "abandoned":
+        return "This rotation was abandoned. " + safe_str(rotation.note, 200)
+    return "This rotation is finished."

@@ -20,12 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from orgtui.core.snapshot import PartStatus, project_part
-from orgtui.ui.features.members.matrix_grid import (
-    MatrixFilter,
-    MatrixGrid,
-    MatrixModel,
-    build_model,
-)
+from orgtui.ui.features.members.matrix_grid import MatrixGrid
+from orgtui.ui.features.members.matrix_model import MatrixFilter, MatrixModel, build_model
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.text import safe_text
 from orgtui.ui.widgets.footer import OrgFooter
@@ -96,8 +92,8 @@ class MatrixScreen(Screen[None]):
 
     async def _load_via_groups(self) -> None:
         """Project access through groups (RBAC), read once in the background: "via group X"."""
-        from orgtui.api.errors import ApiError
         from orgtui.core.access import load_access, project_access
+        from orgtui.core.errors import ApiError
 
         snapshot = self.session.snapshot
         pids = [pid for pid, view in snapshot.projects.items() if not view.archived]

@@ -20,6 +20,7 @@ from orgtui.core import actions as A
 from orgtui.core.snapshot import project_part
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
+from orgtui.ui.messages import KeyDetailsWanted
 from orgtui.ui.text import safe_str, safe_text, short_date
 from orgtui.ui.widgets import rows as R
 from orgtui.ui.widgets.tables import (
@@ -161,6 +162,12 @@ class ProjectDetail(ScopedActions, Vertical):
     def groups_panel(self) -> Any:
         return self.query_one("#project-groups")
 
+    def on_key_details_wanted(self, message: KeyDetailsWanted) -> None:
+        from orgtui.ui.features.keys.details import KeyDetailsScreen
+
+        message.stop()
+        self.app.push_screen(KeyDetailsScreen(message.session, message.project_id, message.key))
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if not (self.session and self.project_id):
             return
@@ -179,7 +186,7 @@ class ProjectDetail(ScopedActions, Vertical):
             self.groups_panel().reload()
 
     def _is_narrow(self) -> bool:
-        return self.app.size.width < 100
+        return bool(self.app.size.width < 100)
 
     def _show_limits(self, session: Session, view: Any, syncing: bool) -> None:
         from orgtui.core.money import format_cents, format_usd

@@ -1,229 +1,43 @@
-"""Dialogs of the security feature: the certificate upload form (a file picker that filters as
-you type), a picker of where to (de)activate a certificate, the model permissions editor, the
-hosted-tools and retention choosers. Each dismisses with its answer, or None on escape."""
+"""Dialogs of the security feature: the certificate upload form (in `upload_dialog`), a picker
+of where to (de)activate a certificate, the model permissions editor, the hosted-tools and
+retention choosers. Each dismisses with its answer, or None on escape."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import (
-    Button,
-    Input,
-    Label,
-    OptionList,
-    RadioButton,
-    RadioSet,
-    SelectionList,
-    Static,
-)
+from textual.containers import Vertical
+from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from orgtui.ui.text import safe_str, safe_text
+from orgtui.ui.features.security.dialog_base import DIALOG_CSS, Dialog, dialog_buttons
+from orgtui.ui.features.security.upload_dialog import UploadCertificateScreen, UploadRequest
+from orgtui.ui.text import safe_text
 
-MAX_LISTED = 200
-CERT_SUFFIXES = (".pem", ".crt", ".cer")
-
-_CSS = """
-{cls} {{ align: center middle; }}
-{cls} > #dialog {{ width: 76; max-width: 100%; height: auto; max-height: 100%;
-    border: round $primary; background: $surface; padding: 1 1 0 1; }}
-{cls} .dialog-title {{ text-style: bold; padding: 0 1 1 1; }}
-{cls} .dialog-label {{ padding: 0 1; text-style: bold; }}
-{cls} Input {{ margin: 0 1; }}
-{cls} OptionList, {cls} SelectionList {{ height: auto; max-height: 7; margin: 0 1; }}
-{cls} .dialog-note {{ padding: 0 1; color: $text-muted; height: auto; }}
-{cls} .dialog-note.-warn {{ color: $text-warning; text-style: bold; }}
-{cls} RadioSet {{ layout: horizontal; width: 100%; border: none; margin: 0 1; padding: 0;
-    background: $surface; }}
-{cls} RadioSet > RadioButton {{ width: auto; margin-right: 4; }}
-{cls} .dialog-buttons {{ height: auto; align-horizontal: right; padding: 1; }}
-{cls} .dialog-buttons > Button {{ margin-left: 2; min-width: 10; }}
-"""
-
-
-def _buttons(ok: str) -> Horizontal:
-    return Horizontal(
-        Button("Cancel", id="cancel"),
-        Button(ok, id="ok", variant="primary"),
-        classes="dialog-buttons",
-    )
-
-
-class _Dialog(ModalScreen):  # type: ignore[type-arg]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-    ]
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def answer(self) -> object | None:
-        raise NotImplementedError
-
-    def _submit(self) -> None:
-        result = self.answer()
-        if result is not None:
-            self.dismiss(result)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-
-# ---------------------------------------------------------------- upload
-
-
-@dataclass(frozen=True)
-class UploadRequest:
-    path: str
-    name: str | None
-
-
-def list_candidates(typed: str, cwd: Path) -> tuple[Path, list[tuple[str, bool]]]:
-    """The entries of the folder `typed` points into whose names contain what follows its last
-    slash: (folder, [(name, is_dir)]), folders first, then certificate files, then the rest."""
-    text = os.path.expanduser(typed)
-    base = Path(text) if os.path.isabs(text) else cwd / text
-    if text.endswith(os.sep) or text == "":
-        folder, needle = base, ""
-    else:
-        folder, needle = base.parent, base.name.casefold()
-    entries: list[tuple[str, bool]] = []
-    try:
-        with os.scandir(folder) as it:
-            for entry in it:
-                if needle and needle not in entry.name.casefold():
-                    continue
-                if entry.name.startswith(".") and not needle.startswith("."):
-                    continue
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    continue
-                entries.append((entry.name, is_dir))
-                if len(entries) >= MAX_LISTED * 5:
-                    break
-    except OSError:
-        return folder, []
-
-    def rank(item: tuple[str, bool]) -> tuple[int, str]:
-        name, is_dir = item
-        kind = 0 if is_dir else 1 if name.lower().endswith(CERT_SUFFIXES) else 2
-        return kind, name.casefold()
-
-    return folder, sorted(entries, key=rank)[:MAX_LISTED]
-
-
-class UploadCertificateScreen(_Dialog):
-    DEFAULT_CSS = _CSS.format(cls="UploadCertificateScreen")
-
-    def __init__(self, cwd: Path | None = None) -> None:
-        super().__init__()
-        self.cwd = cwd or Path.cwd()
-        self._folder = self.cwd
-        self._shown: list[tuple[str, bool]] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(
-                Text("Upload a certificate (PEM; uploaded inactive, + activates it)"),
-                classes="dialog-title",
-            )
-            yield Label("File", classes="dialog-label")
-            yield Input(placeholder="path/to/client.pem (type to filter)", id="upload-path")
-            yield OptionList(id="upload-files")
-            yield Static("", id="upload-note", classes="dialog-note")
-            yield Label("Name (optional)", classes="dialog-label")
-            yield Input(placeholder="e.g. edge-mtls-2026", id="upload-name")
-            yield _buttons("Upload")
-
-    def on_mount(self) -> None:
-        self._refilter("")
-        self.query_one("#upload-path", Input).focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "upload-path":
-            event.stop()
-            self._refilter(event.value)
-
-    def _refilter(self, typed: str) -> None:
-        self._folder, self._shown = list_candidates(typed, self.cwd)
-        options = self.query_one("#upload-files", OptionList)
-        options.clear_options()
-        for name, is_dir in self._shown:
-            label = safe_text(name + ("/" if is_dir else ""), 70)
-            if not is_dir and not name.lower().endswith(CERT_SUFFIXES):
-                label.stylize("dim")
-            options.add_option(Option(label))
-        if self._shown:
-            options.highlighted = 0
-        note = self.query_one("#upload-note", Static)
-        where = safe_str(str(self._folder), 50)
-        note.update(
-            Text(f"{len(self._shown)} match{'es' * (len(self._shown) != 1)} in {where}")
-            if self._shown
-            else Text(f"Nothing matches in {where}")
-        )
-        note.set_class(not self._shown, "-warn")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        name, is_dir = self._shown[event.option_index]
-        path = self.query_one("#upload-path", Input)
-        full = self._folder / name
-        try:
-            shown = str(full.relative_to(self.cwd))
-        except ValueError:
-            shown = str(full)
-        path.value = shown + (os.sep if is_dir else "")
-        path.cursor_position = len(path.value)
-        (path if is_dir else self.query_one("#upload-name", Input)).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "upload-path" and self._shown and not self._is_file(event.value):
-            self.query_one("#upload-files", OptionList).focus()
-            return
-        self._submit()
-
-    def _is_file(self, typed: str) -> bool:
-        text = os.path.expanduser(typed.strip())
-        return bool(text) and (self.cwd / text).is_file()
-
-    def answer(self) -> UploadRequest | None:
-        typed = self.query_one("#upload-path", Input).value.strip()
-        note = self.query_one("#upload-note", Static)
-        if not self._is_file(typed):
-            note.update(Text("Choose a certificate file first"))
-            note.set_class(True, "-warn")
-            return None
-        path = str(self.cwd / os.path.expanduser(typed))
-        name = self.query_one("#upload-name", Input).value.strip() or None
-        return UploadRequest(path, name)
-
+__all__ = [
+    "ORG_TARGET",
+    "HostedToolsScreen",
+    "ModelChoice",
+    "ModelPermissionsScreen",
+    "RetentionScreen",
+    "TargetPickerScreen",
+    "UploadCertificateScreen",
+    "UploadRequest",
+]
 
 # ---------------------------------------------------------------- where to (de)activate
 
 ORG_TARGET = "__organisation__"
 
 
-class TargetPickerScreen(_Dialog):
+class TargetPickerScreen(Dialog):
     """The organisation or one project, filtered as you type. Dismisses with ORG_TARGET or a
     project id."""
 
-    DEFAULT_CSS = _CSS.format(cls="TargetPickerScreen")
+    DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="TargetPickerScreen")
 
     def __init__(self, title: str, targets: Sequence[tuple[str, str]]) -> None:
         super().__init__()
@@ -237,7 +51,7 @@ class TargetPickerScreen(_Dialog):
             yield Input(placeholder="Type to filter", id="target-filter")
             yield OptionList(id="target-list")
             yield Static("", id="target-note", classes="dialog-note")
-            yield _buttons("Choose")
+            yield dialog_buttons("Choose")
 
     def on_mount(self) -> None:
         self._refilter("")
@@ -283,11 +97,11 @@ class ModelChoice:
     model_ids: tuple[str, ...]
 
 
-class ModelPermissionsScreen(_Dialog):
+class ModelPermissionsScreen(Dialog):
     """Allow list or deny list, over the models the project used (ticked = listed), plus models
     typed in (comma separated)."""
 
-    DEFAULT_CSS = _CSS.format(cls="ModelPermissionsScreen")
+    DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="ModelPermissionsScreen")
 
     def __init__(
         self, project: str, mode: str, listed: Sequence[str], used: Sequence[str] | None
@@ -327,7 +141,7 @@ class ModelPermissionsScreen(_Dialog):
             yield Label("More models (comma separated)", classes="dialog-label")
             yield Input(placeholder="e.g. gpt-4.1-mini, o3", id="models-extra")
             yield Static("", id="models-note", classes="dialog-note")
-            yield _buttons("Save")
+            yield dialog_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#models-used", SelectionList).focus()
@@ -355,10 +169,10 @@ class ModelPermissionsScreen(_Dialog):
 # ---------------------------------------------------------------- hosted tools, retention
 
 
-class HostedToolsScreen(_Dialog):
+class HostedToolsScreen(Dialog):
     """Tick the tools the project may use; dismisses with {tool: enabled}."""
 
-    DEFAULT_CSS = _CSS.format(cls="HostedToolsScreen")
+    DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="HostedToolsScreen")
 
     def __init__(self, project: str, enabled: dict[str, bool], labels: dict[str, str]) -> None:
         super().__init__()
@@ -376,7 +190,7 @@ class HostedToolsScreen(_Dialog):
                 id="tools-list",
             )
             yield Static(Text("space ticks or unticks a tool"), classes="dialog-note")
-            yield _buttons("Save")
+            yield dialog_buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#tools-list", SelectionList).focus()
@@ -386,10 +200,10 @@ class HostedToolsScreen(_Dialog):
         return {tool: tool in ticked for tool in self._enabled}
 
 
-class RetentionScreen(_Dialog):
+class RetentionScreen(Dialog):
     """One retention value out of `choices` (value, label); dismisses with the value."""
 
-    DEFAULT_CSS = _CSS.format(cls="RetentionScreen")
+    DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="RetentionScreen")
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]], current: str | None) -> None:
         super().__init__()
@@ -407,7 +221,7 @@ class RetentionScreen(_Dialog):
                 ),
                 id="retention-list",
             )
-            yield _buttons("Save")
+            yield dialog_buttons("Save")
 
     def on_mount(self) -> None:
         options = self.query_one("#retention-list", OptionList)

@@ -16,8 +16,8 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from orgtui.api.errors import ApiError
 from orgtui.core import actions as A
+from orgtui.core.errors import ApiError
 from orgtui.core.security import (
     RETENTION_LABELS,
     CertificateOverview,

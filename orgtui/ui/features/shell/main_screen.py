@@ -39,6 +39,34 @@ if TYPE_CHECKING:
 SHORT_HEIGHT = 32  # rows below which the usage graph keeps to its essentials
 
 
+def _project_pane() -> Widget:
+    # Imported with its pane: the tabs and their tables are not part of the first frame.
+    from orgtui.ui.features.projects.detail_pane import ProjectDetail
+
+    return ProjectDetail(id="pane-project")
+
+
+def _certificates_pane() -> Widget:
+    from orgtui.ui.features.security.panes import CertificatesPane
+
+    return CertificatesPane(id="pane-certificates")
+
+
+def _access_pane(kind: str) -> Widget:
+    from orgtui.ui.features.access.tree_panes import AccessPane
+
+    return AccessPane(kind, id=f"pane-{kind}")
+
+
+# The detail panes of features, built the first time their node is shown.
+FEATURE_PANES = {
+    "pane-project": _project_pane,
+    "pane-certificates": _certificates_pane,
+    "pane-groups": lambda: _access_pane(GROUPS),
+    "pane-roles": lambda: _access_pane(ROLES),
+}
+
+
 class MainScreen(Screen[None]):
     app: OrgTuiApp  # type: ignore[assignment]
 
@@ -59,7 +87,7 @@ class MainScreen(Screen[None]):
         yield ConsoleHeader(id="header")
         with Horizontal(id="body"):
             yield OrgTree(self.app.sessions, id="tree")
-            yield DetailPane(id="detail")
+            yield DetailPane(panes=FEATURE_PANES, id="detail")
         with Vertical(id="bottom"):
             yield UsageStrip(id="usage")
             yield FilterBar(id="filter-bar")
