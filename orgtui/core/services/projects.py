@@ -19,7 +19,7 @@ from orgtui.core.services._common import (
     refuse_if_archived,
 )
 from orgtui.core.services.errors import DefaultProjectError, InvalidInput
-from orgtui.core.services.reconcile import find_created, reconcile
+from orgtui.core.services.reconcile import create_then_reconcile, find_created, reconcile
 from orgtui.core.services.results import Done, Reconciliation
 from orgtui.core.validation import validate_project_name
 
@@ -104,12 +104,13 @@ async def create_project(
         raise InvalidInput(f"Unknown data residency {residency!r}")
     known = set(session.snapshot.projects)
     started = session.clock.now()
-    try:
-        project = await session.client.create_project(
+
+    async def send() -> Project:
+        return await session.client.create_project(
             value, residency=residency, external_key_id=external_key_id
         )
-    except CreateOutcomeUnknownError as exc:
 
+    async def lost(exc: CreateOutcomeUnknownError) -> Done | Reconciliation:
         async def read_back() -> Any:
             return await find_created(
                 session.client.iter_projects(),
@@ -132,8 +133,12 @@ async def create_project(
         if result.found is not None:
             _put_project(session, result.found)
         return result
-    _put_project(session, project)
-    return Done(f"Created project {display(project.name, project.id)}", obj=project)
+
+    async def created(project: Project) -> Done | Reconciliation:
+        _put_project(session, project)
+        return Done(f"Created project {display(project.name, project.id)}", obj=project)
+
+    return await create_then_reconcile(send, created=created, lost=lost)
 
 
 @mutation("project.rename")
