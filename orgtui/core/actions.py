@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgtui.core.rules import read_only_refusal
+
 
 class ReadOnlyRefusal(Exception):
     """Raised when a mutating action is attempted in read-only mode."""
@@ -427,12 +429,12 @@ class ActionRegistry:
         return [spec for spec in _SPECS if spec.scope == scope]
 
     def allowed(self, action_id: str) -> bool:
-        return not (self.read_only and self.get(action_id).mutates)
+        return read_only_refusal(self, action_id) is None
 
     def ensure_allowed(self, action_id: str) -> ActionSpec:
-        """Refuse a mutating action in read-only mode, before any form is shown."""
+        """The read-only gate (`rules.read_only_refusal`) as an exception."""
         spec = self.get(action_id)
-        if self.read_only and spec.mutates:
+        if read_only_refusal(self, action_id) is not None:
             raise ReadOnlyRefusal(spec, self.read_only_reason)
         return spec
 

@@ -3,9 +3,9 @@
 Each handler gathers what the action needs (a dialog), then calls the core service through
 the registry (`registry.invoke`, the read-only gate), and reports the service's own sentence.
 The service applies the result to the session, so the tree, tables and cache follow at once.
-Refusals that need no dialog (last owner, archived project, accepted invite) are raised as
-`ServiceRefusal`s before any dialog opens; `dispatch.run_registered` shows them with the
-reason, and shows an API failure's own text.
+Refusals that need no dialog (last owner, archived project) are core's rules, asked by
+`dispatch.run_registered` before the handler runs (`core.rules.precheck`); an accepted invite
+is refused here before any dialog opens. The dispatch shows an API failure's own text.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from orgtui.core.services.errors import (
     AcceptedInviteError,
-    ArchivedProjectError,
     InvalidInput,
-    LastOwnerError,
 )
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
-    from orgtui.api.models import Project
     from orgtui.core.services.results import InviteReport
     from orgtui.core.session import Session
     from orgtui.core.snapshot import ProjectView
@@ -64,28 +61,15 @@ def _view(session: Session, project_id: str | None) -> ProjectView:
     return view
 
 
-def _refuse_archived(project: Project, doing: str) -> None:
-    """Archived projects are read-only; the reason goes on the refused action."""
-    if project.archived_at is not None or project.status == "archived":
-        name = safe_str(project.name or project.id, 60)
-        raise ArchivedProjectError(
-            f"Project {name} is archived: archived projects cannot be used or updated, "
-            f"so {doing} is not possible"
-        )
-
-
 # ---------------------------------------------------------------- organisation members
 
 
 @ui_action("org_member.role")
 async def change_org_role(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.ui.features.members.org_members import last_owner_refusal, org_role_screen
+    from orgtui.ui.features.members.org_members import org_role_screen
 
-    user = _need(ctx.item, "a member")
+    user = _need(ctx.item, "a member")  # the last owner was refused before (core.rules)
     users = _session(app, ctx).snapshot.users
-    reason = last_owner_refusal(users, user, "demoting")
-    if reason:
-        raise LastOwnerError(reason)
     role = await app.push_screen(org_role_screen(user, users), wait_for_dismiss=True)
     if role:
         result = await _invoke(app, ctx, "org_member.role", user_id=user.id, role=role)
@@ -94,13 +78,10 @@ async def change_org_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 @ui_action("org_member.remove")
 async def remove_org_member(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.ui.features.members.org_members import last_owner_refusal, remove_org_member_screen
+    from orgtui.ui.features.members.org_members import remove_org_member_screen
 
-    user = _need(ctx.item, "a member")
+    user = _need(ctx.item, "a member")  # the last owner was refused before (core.rules)
     session = _session(app, ctx)
-    reason = last_owner_refusal(session.snapshot.users, user, "removing")
-    if reason:
-        raise LastOwnerError(reason)
     screen = remove_org_member_screen(user, session.snapshot)
     if await app.push_screen(screen, wait_for_dismiss=True):
         result = await _invoke(app, ctx, "org_member.remove", user_id=user.id)
@@ -220,7 +201,6 @@ async def add_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     session = _session(app, ctx)
     view = _view(session, ctx.project_id)
-    _refuse_archived(view.project, "adding a member")
     picker = AddMemberScreen(view.project, session.snapshot.users, view.users or ())
     request = await app.push_screen(picker, wait_for_dismiss=True)
     if request is None:
@@ -249,7 +229,6 @@ async def change_project_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     member = _need(ctx.item, "a member")
     view = _view(_session(app, ctx), ctx.project_id)
-    _refuse_archived(view.project, "changing a member's role")
     screen = RoleScreen(
         f"Role in {safe_str(view.project.name or view.id, 50)}",
         member_label(member),
@@ -271,7 +250,6 @@ async def remove_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     member = _need(ctx.item, "a member")
     view = _view(_session(app, ctx), ctx.project_id)
-    _refuse_archived(view.project, "removing a member")
     if await app.push_screen(
         remove_project_member_screen(view.project, member), wait_for_dismiss=True
     ):
@@ -284,11 +262,10 @@ async def remove_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 # ---------------------------------------------------------------- access matrix
 
 
-def _matrix_cell(app: OrgTuiApp, ctx: ActionContext, doing: str) -> tuple[Any, ProjectView]:
+def _matrix_cell(app: OrgTuiApp, ctx: ActionContext) -> tuple[Any, ProjectView]:
     user = _need(ctx.item, "a cell")
     session = _session(app, ctx)
     view = _view(session, ctx.project_id)
-    _refuse_archived(view.project, doing)
     if view.users is None:
         raise InvalidInput(
             f"The members of {safe_str(view.project.name or view.id, 60)} are still loading"
@@ -300,7 +277,7 @@ def _matrix_cell(app: OrgTuiApp, ctx: ActionContext, doing: str) -> tuple[Any, P
 async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.features.members.org_members import PROJECT_ROLE_HELP, RoleScreen, member_label
 
-    user, view = _matrix_cell(app, ctx, "changing its members")
+    user, view = _matrix_cell(app, ctx)
     current = next((m.role for m in view.users or () if m.id == user.id), None)
     name = safe_str(view.project.name or view.id, 50)
     screen = RoleScreen(
@@ -323,7 +300,7 @@ async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
 async def remove_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.features.members.project_members import remove_project_member_screen
 
-    user, view = _matrix_cell(app, ctx, "removing its members")
+    user, view = _matrix_cell(app, ctx)
     member = next((m for m in view.users or () if m.id == user.id), None)
     if member is None:
         name = safe_str(user.name or user.email or user.id, 60)

@@ -20,10 +20,7 @@ if TYPE_CHECKING:
     from orgtui.core.snapshot import OrgSnapshot
     from orgtui.ui.app import OrgTuiApp
 
-DEFAULT_PROJECT_WHY = (
-    "The default project cannot be renamed or archived: the Admin API refuses changes to the "
-    "organisation's default project."
-)
+from orgtui.core.rules import DEFAULT_PROJECT_WHY
 
 
 def _validate_name(text: str) -> tuple[str | None, str | None]:
@@ -126,12 +123,6 @@ def _project(app: OrgTuiApp, ctx: ActionContext) -> Project | None:
     return project
 
 
-def _is_default(project: Project) -> bool:
-    from orgtui.core.services.projects import is_default_project
-
-    return is_default_project(project)
-
-
 def _report(app: OrgTuiApp, result: Any) -> None:
     outcome = getattr(result, "outcome", "done")
     severity = "information" if outcome in ("done", "created", "unchanged") else "warning"
@@ -171,9 +162,6 @@ async def rename_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     project = _project(app, ctx)
     if project is None:
         return
-    if _is_default(project):
-        app.notify(DEFAULT_PROJECT_WHY, title="Default project", severity="warning")
-        return
     name = await app.push_screen_wait(RenameProjectForm(project.name or ""))
     if name is None:
         return
@@ -195,9 +183,6 @@ async def archive_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = ctx.session or app.session
     project = _project(app, ctx)
     if project is None:
-        return
-    if _is_default(project):
-        app.notify(DEFAULT_PROJECT_WHY, title="Default project", severity="warning")
         return
     name = project.name or project.id
     typed = name if typeable(name) else project.id

@@ -24,13 +24,6 @@ async def edit_rate_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = ctx.session or app.session
     view = session.snapshot.project(pid)
     name = (view.project.name if view else None) or pid
-    if view is not None and view.archived:
-        app.notify(
-            f"{safe_str(name, 60)} is archived: its rate limits cannot change.",
-            severity="warning",
-            markup=False,
-        )
-        return
     values = await app.push_screen_wait(RateLimitForm(name, limit))
     if values is None:
         return

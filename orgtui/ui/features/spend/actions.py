@@ -37,20 +37,6 @@ def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-def _archived(app: OrgTuiApp, session: Session, pid: str | None) -> bool:
-    """Archived projects cannot change: say so before a form, not after it."""
-    view = session.snapshot.project(pid) if pid else None
-    if view is None or not view.archived:
-        return False
-    name = safe_str(view.project.name or pid, 60)
-    app.notify(
-        f"{name} is archived: its limits and alerts cannot change.",
-        severity="warning",
-        markup=False,
-    )
-    return True
-
-
 def _done(app: OrgTuiApp, result: Any) -> None:
     message = getattr(result, "message", None)
     if message:
@@ -178,8 +164,6 @@ async def set_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     session = _session(app, ctx)
     pid = ctx.project_id
-    if _archived(app, session, pid):
-        return
     watch = spend_watch(app)
     if watch.summary(session.profile.name) is None:
         await watch.refresh(session)  # one request: the suggestion needs the last 30 days
@@ -229,8 +213,6 @@ async def create_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     session = _session(app, ctx)
     pid = ctx.project_id
-    if _archived(app, session, pid):
-        return
     entered = await app.push_screen_wait(AlertForm(scope_name(session, pid)))
     if entered is None:
         return
