@@ -12,7 +12,8 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from orgtui.core.actions import ActionRegistry, ReadOnlyRefusal, handler
+from orgtui.core.actions import ActionRegistry, ReadOnlyRefusal
+from orgtui.core.commands import handler
 from orgtui.core.rules import Refusal, archived, archived_refusal
 from orgtui.core.services.errors import (
     ArchivedProjectError,

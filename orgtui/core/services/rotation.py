@@ -23,7 +23,7 @@ import contextlib
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from orgtui.api.errors import ApiError, NotFoundError
 from orgtui.core.services._common import (
@@ -414,7 +414,7 @@ async def rotate_key(
     delete_replacement: bool = True,
     together: bool = False,
     sibling_key_id: str | None = None,
-) -> Any:
+) -> MintedKey | Reconciliation | Done:
     """`phase`: `start` (mint the replacement), `replace_sibling` (a replacement for another
     key of the old account, in a rotation `together`), `finish`, `abandon` or `resume`."""
     if phase == "start":
