@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from orgtui.core.action_table import (  # noqa: F401  (the scopes are part of this module's face)
+from orgtui.core.action_table import (
     _BY_ID,
     _SPECS,
     ADMIN_KEY,
@@ -52,6 +52,29 @@ if TYPE_CHECKING:
     from orgtui.core.session import Session
 
 __all__ = [
+    "ADMIN_KEY",
+    "AUDIT",
+    "CERTIFICATE",
+    "DIALOG",
+    "GLOBAL",
+    "GROUP",
+    "GROUP_MEMBER",
+    "HEALTH",
+    "INVITE",
+    "KEY",
+    "LIMITS",
+    "MATRIX",
+    "ORG_MEMBER",
+    "PROJECT",
+    "PROJECT_GROUP",
+    "PROJECT_MEMBER",
+    "PROJECT_ROLE",
+    "RATE_LIMIT",
+    "ROLE",
+    "SECURITY",
+    "SERVICE_ACCOUNT",
+    "SPEND",
+    "TREE",
     "ActionRegistry",
     "ActionSpec",
     "Command",

@@ -6,7 +6,7 @@ Feature modules register a UI handler per action id::
 
     @ui_action("key.delete")
     async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
-        ...  # ask (ConfirmScreen), then: await app.registry.invoke("key.delete", app.session, ...)
+        ...  # ask (ConfirmScreen), then: await app.registry.execute(app.session, DeleteKey(...))
 
 Handlers run in a worker, so they may `await app.push_screen(..., wait_for_dismiss=True)`.
 `run_registered` asks core's rules (`core.rules.precheck`: read-only, archived project,

@@ -11,8 +11,20 @@ is refused here before any dialog opens. The dispatch shows an API failure's own
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from orgtui.core.services.commands_members import (
+    AddProjectMember,
+    ChangeInviteRole,
+    ChangeMatrix,
+    CreateInvites,
+    DeleteInvite,
+    RemoveMatrix,
+    RemoveOrgMember,
+    RemoveProjectMember,
+    SetOrgRole,
+    SetProjectRole,
+)
 from orgtui.core.services.errors import (
     AcceptedInviteError,
     InvalidInput,
@@ -21,7 +33,8 @@ from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
-    from orgtui.core.services.results import InviteReport
+    from orgtui.core.commands import Command
+    from orgtui.core.services.results import InviteReport, Result
     from orgtui.core.session import Session
     from orgtui.core.snapshot import ProjectView
     from orgtui.ui.app import OrgTuiApp
@@ -29,17 +42,20 @@ if TYPE_CHECKING:
 __all__ = ["invite_flow", "report_invites"]
 
 
+R = TypeVar("R")
+
+
 def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-async def _invoke(app: OrgTuiApp, ctx: ActionContext, action_id: str, **params: Any) -> Any:
+async def _execute(app: OrgTuiApp, ctx: ActionContext, command: Command[R]) -> R:
     session = _session(app, ctx)
-    return await session.registry.invoke(action_id, session, **params)
+    return await session.registry.execute(session, command)
 
 
-def _done(app: OrgTuiApp, result: Any, title: str) -> None:
-    unchanged = getattr(result, "outcome", "done") not in ("done", "created")
+def _done(app: OrgTuiApp, result: Result, title: str) -> None:
+    unchanged = result.outcome not in ("done", "created")
     app.notify(
         safe_str(result.message, 300),
         title=title,
@@ -72,7 +88,7 @@ async def change_org_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     users = _session(app, ctx).snapshot.users
     role = await app.push_screen(org_role_screen(user, users), wait_for_dismiss=True)
     if role:
-        result = await _invoke(app, ctx, "org_member.role", user_id=user.id, role=role)
+        result = await _execute(app, ctx, SetOrgRole(user_id=user.id, role=role))
         _done(app, result, "Change role")
 
 
@@ -84,7 +100,7 @@ async def remove_org_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = _session(app, ctx)
     screen = remove_org_member_screen(user, session.snapshot)
     if await app.push_screen(screen, wait_for_dismiss=True):
-        result = await _invoke(app, ctx, "org_member.remove", user_id=user.id)
+        result = await _execute(app, ctx, RemoveOrgMember(user_id=user.id))
         _done(app, result, "Remove member")
 
 
@@ -120,12 +136,8 @@ async def invite_flow(
     request = await app.push_screen(form, wait_for_dismiss=True)
     if request is None:
         return
-    report = await session.registry.invoke(
-        "invite.create",
-        session,
-        emails=request.emails,
-        role=request.role,
-        projects=request.projects,
+    report = await session.registry.execute(
+        session, CreateInvites(emails=request.emails, role=request.role, projects=request.projects)
     )
     report_invites(app, report)
 
@@ -161,7 +173,7 @@ async def delete_invite(app: OrgTuiApp, ctx: ActionContext) -> None:
         body.append(f"It is {invite.status}: deleting it only tidies the list.")
     confirm = ConfirmScreen("Delete invite", body, "Delete invite")
     if await app.push_screen(confirm, wait_for_dismiss=True):
-        result = await _invoke(app, ctx, "invite.delete", invite_id=invite.id)
+        result = await _execute(app, ctx, DeleteInvite(invite_id=invite.id))
         _done(app, result, "Delete invite")
 
 
@@ -188,7 +200,7 @@ async def change_invite_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     role = await app.push_screen(screen, wait_for_dismiss=True)
     if role:
-        result = await _invoke(app, ctx, "invite.role", invite_id=invite.id, role=role)
+        result = await _execute(app, ctx, ChangeInviteRole(invite_id=invite.id, role=role))
         _done(app, result, "Change role")
 
 
@@ -208,14 +220,12 @@ async def add_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     if request.invite:
         await invite_flow(app, ctx, emails=request.email or "", grants={view.id: request.role})
         return
-    result = await _invoke(
+    result = await _execute(
         app,
         ctx,
-        "project_member.add",
-        project_id=view.id,
-        role=request.role,
-        user_id=request.user_id,
-        email=request.email,
+        AddProjectMember(
+            project_id=view.id, role=request.role, user_id=request.user_id, email=request.email
+        ),
     )
     _done(app, result, "Add member")
     if result.outcome == "not_a_member" and request.email:
@@ -238,8 +248,8 @@ async def change_project_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     role = await app.push_screen(screen, wait_for_dismiss=True)
     if role:
-        result = await _invoke(
-            app, ctx, "project_member.role", project_id=view.id, user_id=member.id, role=role
+        result = await _execute(
+            app, ctx, SetProjectRole(project_id=view.id, user_id=member.id, role=role)
         )
         _done(app, result, "Change role")
 
@@ -253,8 +263,8 @@ async def remove_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     if await app.push_screen(
         remove_project_member_screen(view.project, member), wait_for_dismiss=True
     ):
-        result = await _invoke(
-            app, ctx, "project_member.remove", project_id=view.id, user_id=member.id
+        result = await _execute(
+            app, ctx, RemoveProjectMember(project_id=view.id, user_id=member.id)
         )
         _done(app, result, "Remove member")
 
@@ -290,8 +300,8 @@ async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     role = await app.push_screen(screen, wait_for_dismiss=True)
     if role:
-        result = await _invoke(
-            app, ctx, "matrix.change", project_id=view.id, user_id=user.id, role=role
+        result = await _execute(
+            app, ctx, ChangeMatrix(project_id=view.id, user_id=user.id, role=role)
         )
         _done(app, result, "Access matrix")
 
@@ -310,7 +320,7 @@ async def remove_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     if await app.push_screen(
         remove_project_member_screen(view.project, member), wait_for_dismiss=True
     ):
-        result = await _invoke(app, ctx, "matrix.remove", project_id=view.id, user_id=user.id)
+        result = await _execute(app, ctx, RemoveMatrix(project_id=view.id, user_id=user.id))
         _done(app, result, "Access matrix")
 
 
