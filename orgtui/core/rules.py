@@ -107,7 +107,8 @@ ARCHIVED_DOING: dict[str, str] = {
 
 
 def archived(project: Project) -> bool:
-    return project.archived_at is not None or project.status == "archived"
+    """Archived: the API model's own reading (`archived_at` set, or the status says so)."""
+    return project.archived
 
 
 def archived_refusal(action_id: str, project: Project, doing: str | None = None) -> Refusal | None:
