@@ -62,6 +62,7 @@ __all__ = [
     "start_rotation",
 ]
 
+
 def _journal(session: Session) -> RotationJournal:
     return RotationJournal(str(getattr(session.profile, "name", "default")))
 
