@@ -24,6 +24,7 @@ from annotated_types import Ge, Gt
 from orgtui import paths
 from orgtui.api._secret import Secret
 from orgtui.config_errors import ConfigError, Pattern, Problem, line_of, problems_of, raise_all
+from orgtui.core.thresholds import Thresholds
 
 __all__ = [
     "Config",
@@ -46,18 +47,6 @@ _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 THEMES = ("dark", "light", "ansi")
 # pydantic's config of each settings dataclass: unknown keys are errors.
 _FORBID = {"extra": "forbid", "hide_input_in_errors": True}
-
-
-@dataclass(kw_only=True)
-class Thresholds:
-    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
-
-    key_rotation_days: Annotated[int, Ge(1)] = 90
-    key_unused_days: Annotated[int, Ge(1)] = 30
-    admin_key_max_age_days: Annotated[int, Ge(1)] = 90
-    limit_high_factor: Annotated[float, Gt(1.0)] = 2.0
-    timeout_seconds: Annotated[float, Gt(0.0)] = 20.0
-    spike_factor: Annotated[float, Gt(1.0)] = 3.0  # `spend --once` exits 1 at this rise
 
 
 @dataclass(kw_only=True)

@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import Any
 
 from orgtui.api.errors import one_line
+from orgtui.core.thresholds import Thresholds, thresholds_of
 
 __all__ = [
     "CHECKS",
@@ -94,14 +95,8 @@ class CheckSpec:
     hint: str
 
 
-@dataclass(frozen=True)
-class HealthThresholds:
-    """Defaults of `Profile.thresholds`; any object with these attributes is accepted."""
-
-    key_rotation_days: int = 90
-    key_unused_days: int = 30
-    admin_key_max_age_days: int = 90
-    limit_high_factor: float = 2.0
+# The health checks read the one thresholds type (its defaults are the profile's).
+HealthThresholds = Thresholds
 
 
 F, W, INFO = Severity.FAILURE, Severity.WARNING, Severity.INFO
@@ -301,7 +296,7 @@ def run_checks(
     from orgtui.core import health_checks as hc
     from orgtui.core.leak_record import check_scanned_keys
 
-    limits = _thresholds(thresholds)
+    limits = thresholds_of(thresholds)
     found: list[Finding] = []
     found += hc.check_data_parts(snapshot)
     found += hc.check_spend_limits(
@@ -320,15 +315,6 @@ def run_checks(
     order = {spec.id: i for i, spec in enumerate(CHECKS)}
     rank = {sev: i for i, sev in enumerate(SEVERITY_ORDER)}
     return sorted(found, key=lambda f: (rank[f.severity], order[f.id]))
-
-
-def _thresholds(value: Any) -> HealthThresholds:
-    base = HealthThresholds()
-    if value is None:
-        return base
-    return HealthThresholds(
-        **{name: getattr(value, name, getattr(base, name)) for name in base.__dataclass_fields__}
-    )
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:

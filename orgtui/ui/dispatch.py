@@ -6,11 +6,12 @@ Feature modules register a UI handler per action id::
 
     @ui_action("key.delete")
     async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
-        ...  # ask (ConfirmScreen), then: await app.registry.invoke("key.delete", app.session, ...)
+        ...  # ask (ConfirmScreen), then: await app.registry.execute(app.session, DeleteKey(...))
 
 Handlers run in a worker, so they may `await app.push_screen(..., wait_for_dismiss=True)`.
-`run_registered` refuses mutating actions in read-only mode *before* the handler runs (so no
-form is ever shown for a refused action) and turns API errors into a notification.
+`run_registered` asks core's rules (`core.rules.precheck`: read-only, archived project,
+default project, last owner) *before* the handler runs, so no form is ever shown for a refused
+action, and turns API errors into a notification.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from orgtui.core.actions import DIALOG, GLOBAL, ActionRegistry, ReadOnlyRefusal, UnknownAction
+from orgtui.core.actions import (
+    DIALOG,
+    GLOBAL,
+    ORG_MEMBER,
+    ActionRegistry,
+    ReadOnlyRefusal,
+    UnknownAction,
+)
+from orgtui.core.rules import Refusal, precheck
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
@@ -124,23 +133,36 @@ def context_from_focus(app: OrgTuiApp) -> ActionContext:
     return ActionContext(scope=GLOBAL)
 
 
+def precheck_context(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> Refusal | None:
+    """Ask core's rules (`core.rules.precheck`) about the selection before any dialog opens."""
+    session = ctx.session or app.session
+    kind = getattr(ctx.item, "object", None)
+    project = ctx.item if kind == "organization.project" else None
+    if project is None and ctx.project_id:
+        view = session.snapshot.project(ctx.project_id)
+        project = view.project if view is not None else None
+    user = ctx.item if kind == "organization.user" and ctx.scope == ORG_MEMBER else None
+    return precheck(session, action_id, project=project, user=user)
+
+
 async def run_registered(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> bool:
     """Gate, then run the UI handler. Returns True when the handler ran to the end."""
     from orgtui.api.errors import ApiError
     from orgtui.core.services.errors import ServiceRefusal
 
     try:
-        spec = app.registry_for(ctx).ensure_allowed(action_id)
-    except ReadOnlyRefusal as refusal:
+        spec = app.registry_for(ctx).get(action_id)
+    except UnknownAction:
+        app.notify(f"Unknown action {action_id}", severity="error", markup=False)
+        return False
+    refusal = precheck_context(app, action_id, ctx)
+    if refusal is not None:  # refused by a core rule: no dialog opens
         app.notify(
-            f"{refusal.spec.label} is not allowed: {refusal.reason}.",
-            title="Read-only",
+            refusal.reason,
+            title=refusal.title or spec.label,
             severity="warning",
             markup=False,
         )
-        return False
-    except UnknownAction:
-        app.notify(f"Unknown action {action_id}", severity="error", markup=False)
         return False
     fn = ui_handler_for(action_id)
     if fn is None:

@@ -1,11 +1,14 @@
 """Core mutation services: importing this package registers every mutating action's handler.
 
-Each handler is `async def fn(session, **params)`, registered with `@handler("<action id>")`
-(through `_common.mutation`, which also refuses in read-only mode). It checks what it can
-before calling (refusals are `errors.ServiceRefusal`), calls the API, applies the change to the
-session's snapshot and returns a result from `results`. API failures propagate as the client's
-typed `ApiError` with nothing applied. Creates whose outcome is unknown are reconciled by
-reading back (`reconcile.py`), never re-sent.
+Each handler is `async def fn(session, **params)`, registered by id (through `_common.mutation`,
+which also asks the read-only gate) for `ActionRegistry.invoke`; the typed way in is a command
+beside it (`commands_keys`, `commands_members`, `commands_roles`, `commands_spend`) run with
+`ActionRegistry.execute`. A handler asks core's rules (`core.rules`, raised by `_common.refuse`)
+and checks its input before calling (refusals are `errors.ServiceRefusal`), calls the API,
+applies the change to the session's snapshot and returns a result from `results`. API failures
+propagate as the client's typed `ApiError` with nothing applied. Creates go through
+`reconcile.create_then_reconcile`: an answer that is lost is reconciled by reading back, never
+re-sent.
 """
 
 from __future__ import annotations

@@ -12,8 +12,15 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from orgtui.core.actions import ActionRegistry, ReadOnlyRefusal, handler
-from orgtui.core.services.errors import ArchivedProjectError, InvalidInput
+from orgtui.core.actions import ActionRegistry, ReadOnlyRefusal
+from orgtui.core.commands import handler
+from orgtui.core.rules import Refusal, archived, archived_refusal
+from orgtui.core.services.errors import (
+    ArchivedProjectError,
+    DefaultProjectError,
+    InvalidInput,
+    LastOwnerError,
+)
 from orgtui.core.snapshot import OrgSnapshot, PartStatus, project_part
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ __all__ = [
     "load_users",
     "mutation",
     "project_of",
+    "refuse",
     "refuse_if_archived",
     "remove_by_id",
     "require_choice",
@@ -43,10 +51,22 @@ _SPECS = ActionRegistry()
 
 
 def ensure_writable(session: Session, action_id: str) -> None:
-    """Second line of the read-only gate, for code that calls a service without the registry."""
-    if getattr(session, "read_only", False):
-        spec = _SPECS.get(action_id)
-        raise ReadOnlyRefusal(spec, getattr(session.registry, "read_only_reason", "read-only mode"))
+    """The read-only gate (`ActionRegistry.ensure_allowed`), for a service called directly."""
+    session.registry.ensure_allowed(action_id)
+
+
+def refuse(refusal: Refusal | None) -> None:
+    """Raise a rule's refusal (`core.rules`) as the matching typed exception; None passes."""
+    if refusal is None:
+        return
+    if refusal.rule == "read_only":
+        raise ReadOnlyRefusal(_SPECS.get(refusal.action_id), refusal.reason)
+    kind = {
+        "archived": ArchivedProjectError,
+        "default_project": DefaultProjectError,
+        "last_owner": LastOwnerError,
+    }[refusal.rule]
+    raise kind(refusal.reason)
 
 
 def mutation(action_id: str) -> Callable[[Fn], Fn]:
@@ -106,10 +126,6 @@ def update_org_list(
     return True
 
 
-def archived(project: Project) -> bool:
-    return project.archived_at is not None or project.status == "archived"
-
-
 def display(name: str | None, fallback: str = "", limit: int = 60) -> str:
     """A name from the API made safe for a one-line message (it may hold escape sequences)."""
     text = "".join(ch if ch.isprintable() else "?" for ch in (name or fallback))
@@ -127,11 +143,8 @@ async def project_of(session: Session, pid: str) -> Project:
 
 
 def refuse_if_archived(project: Project, doing: str) -> None:
-    if archived(project):
-        raise ArchivedProjectError(
-            f"Project {display(project.name, project.id)} is archived: archived projects "
-            f"cannot be used or updated, so {doing} is not possible"
-        )
+    """`rules.archived_refusal`, raised."""
+    refuse(archived_refusal("", project, doing))
 
 
 def require_choice(value: Any, allowed: Iterable[str], what: str) -> str:

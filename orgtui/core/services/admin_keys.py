@@ -20,7 +20,7 @@ from orgtui.core.services._common import (
     upsert,
 )
 from orgtui.core.services.errors import InvalidInput
-from orgtui.core.services.reconcile import find_created, reconcile
+from orgtui.core.services.reconcile import create_then_reconcile, find_created, reconcile
 from orgtui.core.services.results import Done, MintedAdminKey, Reconciliation
 from orgtui.core.validation import validate_key_name
 
@@ -70,10 +70,11 @@ async def create_admin_key(
         expires = expires_in_seconds
     known = {k.id for k in session.snapshot.admin_keys or ()}
     started = session.clock.now()
-    try:
-        created = await session.client.create_admin_key(value, expires_in_seconds=expires)
-    except CreateOutcomeUnknownError as exc:
 
+    async def send() -> Any:
+        return await session.client.create_admin_key(value, expires_in_seconds=expires)
+
+    async def lost(exc: CreateOutcomeUnknownError) -> MintedAdminKey | Reconciliation:
         async def read_back() -> Any:
             return await find_created(
                 session.client.iter_admin_keys(),
@@ -99,17 +100,21 @@ async def create_admin_key(
         if result.found is not None:
             _put(session, result.found)
         return result
-    secret = OneTimeSecret(created.value, label=value)
-    stored = created.narrowed(AdminApiKey)
-    _put(session, stored)
-    return MintedAdminKey(
-        secret=secret,
-        key_id=created.id,
-        name=created.name,
-        redacted_value=created.redacted_value,
-        expires_at=created.expires_at,
-        warning=NO_EXPIRY_WARNING if expires is None else None,
-    )
+
+    async def answered(created: Any) -> MintedAdminKey | Reconciliation:
+        secret = OneTimeSecret(created.value, label=value)
+        stored = created.narrowed(AdminApiKey)
+        _put(session, stored)
+        return MintedAdminKey(
+            secret=secret,
+            key_id=created.id,
+            name=created.name,
+            redacted_value=created.redacted_value,
+            expires_at=created.expires_at,
+            warning=NO_EXPIRY_WARNING if expires is None else None,
+        )
+
+    return await create_then_reconcile(send, created=answered, lost=lost)
 
 
 @mutation("admin_key.delete")

@@ -30,7 +30,7 @@ from orgtui.core.services._common import (
     upsert,
 )
 from orgtui.core.services.errors import AcceptedInviteError, InvalidInput
-from orgtui.core.services.reconcile import find_created
+from orgtui.core.services.reconcile import create_then_reconcile, find_created
 from orgtui.core.services.results import Done, InviteOutcome, InviteReport
 from orgtui.core.validation import parse_emails, validate_email
 
@@ -123,14 +123,22 @@ async def _send(
     """The outcome, and the reason to stop sending the rest (auth, permission, offline)."""
     known = {i.id for i in session.snapshot.invites or ()}
     started = session.clock.now()
+
+    async def send() -> Invite:
+        return await session.client.create_invite(email, role, projects=grants)
+
+    async def lost(exc: CreateOutcomeUnknownError) -> InviteOutcome:
+        return await _reconcile(session, email, exc, started, known)
+
+    async def created(invite: Invite) -> InviteOutcome:
+        return InviteOutcome(email, "sent", f"Invited {email}", invite=invite)
+
     try:
-        invite = await session.client.create_invite(email, role, projects=grants)
-    except CreateOutcomeUnknownError as exc:
-        return await _reconcile(session, email, exc, started, known), None
+        outcome = await create_then_reconcile(send, created=created, lost=lost)
     except ApiError as exc:
         fatal = str(exc) if isinstance(exc, _FATAL) else None
         return InviteOutcome(email, "error", f"{email}: {exc}"), fatal
-    return InviteOutcome(email, "sent", f"Invited {email}", invite=invite), None
+    return outcome, None
 
 
 async def _reconcile(

@@ -26,7 +26,7 @@ from orgtui.core.services._common import (
     upsert,
 )
 from orgtui.core.services.errors import InvalidInput
-from orgtui.core.services.reconcile import find_created, reconcile
+from orgtui.core.services.reconcile import create_then_reconcile, find_created, reconcile
 from orgtui.core.services.results import Done, Reconciliation
 from orgtui.core.snapshot import project_part
 from orgtui.core.validation import parse_emails, validate_email
@@ -176,15 +176,15 @@ async def create_alert(
     known = {a.id for a in current or ()}
     started = session.clock.now()
     client = session.client
-    try:
-        if project_id is None:
-            alert = await client.create_org_spend_alert(amount, emails, subject_prefix=prefix)
-        else:
-            alert = await client.create_project_spend_alert(
-                project_id, amount, emails, subject_prefix=prefix
-            )
-    except CreateOutcomeUnknownError as exc:
 
+    async def send() -> SpendAlert:
+        if project_id is None:
+            return await client.create_org_spend_alert(amount, emails, subject_prefix=prefix)
+        return await client.create_project_spend_alert(
+            project_id, amount, emails, subject_prefix=prefix
+        )
+
+    async def lost(exc: CreateOutcomeUnknownError) -> Done | Reconciliation:
         def same(a: SpendAlert) -> bool:
             got = {r.lower() for r in a.notification_channel.recipients}
             return a.threshold_amount == amount and got == {e.lower() for e in emails}
@@ -211,8 +211,13 @@ async def create_alert(
         if result.found is not None:
             _edit_alerts(session, project_id, lambda xs: upsert(xs, result.found))
         return result
-    _edit_alerts(session, project_id, lambda xs: upsert(xs, alert))
-    return Done(f"Alert at {format_cents(alert.threshold_amount)} a month for {where}", obj=alert)
+
+    async def created(alert: SpendAlert) -> Done | Reconciliation:
+        _edit_alerts(session, project_id, lambda xs: upsert(xs, alert))
+        text = f"Alert at {format_cents(alert.threshold_amount)} a month for {where}"
+        return Done(text, obj=alert)
+
+    return await create_then_reconcile(send, created=created, lost=lost)
 
 
 async def _alert(session: Session, alert_id: str, project_id: str | None) -> SpendAlert:

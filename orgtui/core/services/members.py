@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orgtui.api.errors import NotFoundError
+from orgtui.core.rules import last_owner_refusal
 from orgtui.core.services._common import (
     apply,
     display,
     load_users,
     mutation,
     project_of,
+    refuse,
     refuse_if_archived,
     remove_by_id,
     require_choice,
@@ -23,7 +25,7 @@ from orgtui.core.services._common import (
     update_project_list,
     upsert,
 )
-from orgtui.core.services.errors import InvalidInput, LastOwnerError
+from orgtui.core.services.errors import InvalidInput
 from orgtui.core.services.results import Done
 from orgtui.core.snapshot import project_part
 from orgtui.core.validation import validate_email
@@ -52,15 +54,8 @@ def _who(user: User) -> str:
     return display(user.name or user.email, user.id)
 
 
-def _guard_last_owner(users: list[User], user: User, doing: str) -> None:
-    if user.role != "owner":
-        return
-    owners = [u for u in users if u.role == "owner" and not u.is_service_account]
-    if len(owners) <= 1 and any(u.id == user.id for u in owners):
-        raise LastOwnerError(
-            f"{_who(user)} is the organisation's only owner: {doing} them would leave nobody "
-            "able to manage members, billing and keys. Make someone else an owner first."
-        )
+def _guard_last_owner(users: list[User], user: User, action_id: str) -> None:
+    refuse(last_owner_refusal(action_id, users, user))
 
 
 async def _org_user(session: Session, users: list[User], uid: str) -> User:
@@ -77,7 +72,7 @@ async def set_org_role(session: Session, *, user_id: str, role: str) -> Done:
     user = await _org_user(session, users, user_id)
     if user.role == role:
         return Done(f"{_who(user)} is already {role}", outcome="unchanged", obj=user)
-    _guard_last_owner(users, user, "demoting")
+    _guard_last_owner(users, user, "org_member.role")
     updated = await session.client.update_user(user_id, role)
     update_org_list(session, "users", "users", lambda xs: upsert(xs, updated))
     return Done(f"{_who(updated)} is now {updated.role}", obj=updated)
@@ -88,7 +83,7 @@ async def remove_org_member(session: Session, *, user_id: str) -> Done:
     """Remove someone from the organisation (and so from every project)."""
     users = await load_users(session)
     user = await _org_user(session, users, user_id)
-    _guard_last_owner(users, user, "removing")
+    _guard_last_owner(users, user, "org_member.remove")
     await session.client.delete_user(user_id)
     snapshot = session.snapshot
     parts: list[str] = []

@@ -24,7 +24,7 @@ from orgtui.api.models import (
 from orgtui.core.secret import OneTimeSecret
 from orgtui.core.services._common import display, update_project_list, upsert
 from orgtui.core.services.errors import InvalidInput
-from orgtui.core.services.reconcile import find_created, reconcile
+from orgtui.core.services.reconcile import create_then_reconcile, find_created, reconcile
 from orgtui.core.services.results import MintedKey, Reconciliation
 
 if TYPE_CHECKING:
@@ -134,12 +134,16 @@ async def mint_for_account(
     warnings = warnings if warnings is not None else []
     known = _known_ids(session, project.id, "api_keys")
     started = session.clock.now()
-    try:
-        minted = await session.client.create_service_account_key(
+
+    async def send() -> Any:
+        return await session.client.create_service_account_key(
             project.id, account.id, name=name, scopes=list(scopes) if scopes else None
         )
-    except CreateOutcomeUnknownError as exc:
 
+    async def created(minted: Any) -> MintedKey | Reconciliation:
+        return await _finish(session, project, account, minted, scopes, warnings)
+
+    async def lost(exc: CreateOutcomeUnknownError) -> MintedKey | Reconciliation:
         def mine(key: Any) -> bool:
             sa = getattr(key.owner, "service_account", None)
             return sa is not None and sa.id == account.id and (name is None or key.name == name)
@@ -169,7 +173,8 @@ async def mint_for_account(
         if result.found is not None:
             _put_key(session, project.id, result.found)
         return result
-    return await _finish(session, project, account, minted, scopes, warnings)
+
+    return await create_then_reconcile(send, created=created, lost=lost)
 
 
 async def mint_new_account(
@@ -190,12 +195,13 @@ async def mint_new_account(
     known = _known_ids(session, pid, "service_accounts") | set(exclude_ids)
     started = session.clock.now()
     only = scopes is not None
-    try:
-        created = await session.client.create_service_account(
+
+    async def send() -> Any:
+        return await session.client.create_service_account(
             pid, name, create_service_account_only=only
         )
-    except CreateOutcomeUnknownError as exc:
 
+    async def lost(exc: CreateOutcomeUnknownError) -> MintedKey | Reconciliation:
         async def read_back() -> Any:
             return await find_created(
                 session.client.iter_service_accounts(pid),
@@ -221,6 +227,24 @@ async def mint_new_account(
             put_account(session, pid, result.found)
         return result
 
+    async def created(answer: Any) -> MintedKey | Reconciliation:
+        return await _with_account(session, project, answer, name=name, role=role, scopes=scopes)
+
+    return await create_then_reconcile(send, created=created, lost=lost)
+
+
+async def _with_account(
+    session: Session,
+    project: Project,
+    created: Any,
+    *,
+    name: str,
+    role: str,
+    scopes: tuple[str, ...] | None,
+) -> MintedKey | Reconciliation:
+    """The account was created: set its role, then hand back its key (or mint one)."""
+    pid = project.id
+    only = scopes is not None
     account = created.narrowed(ProjectServiceAccount)
     warnings: list[str] = []
     if account.role != role:

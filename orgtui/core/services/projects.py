@@ -11,15 +11,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orgtui.api.errors import CreateOutcomeUnknownError
+from orgtui.core.rules import default_project_refusal
 from orgtui.core.services._common import (
     apply,
     display,
     mutation,
     project_of,
+    refuse,
     refuse_if_archived,
 )
-from orgtui.core.services.errors import DefaultProjectError, InvalidInput
-from orgtui.core.services.reconcile import find_created, reconcile
+from orgtui.core.services.errors import InvalidInput
+from orgtui.core.services.reconcile import create_then_reconcile, find_created, reconcile
 from orgtui.core.services.results import Done, Reconciliation
 from orgtui.core.validation import validate_project_name
 
@@ -72,16 +74,8 @@ def projects_named(snapshot: OrgSnapshot, name: str, *, except_id: str | None = 
     ]
 
 
-def is_default_project(project: Project) -> bool:
-    return bool(getattr(project, "is_default", False))
-
-
-def _refuse_default(project: Project, doing: str) -> None:
-    if is_default_project(project):
-        raise DefaultProjectError(
-            f"{display(project.name, project.id)} is the organisation's default project: "
-            f"the API does not allow {doing} it"
-        )
+def _refuse_default(project: Project, action_id: str) -> None:
+    refuse(default_project_refusal(action_id, project))
 
 
 def _put_project(session: Session, project: Project) -> None:
@@ -104,12 +98,13 @@ async def create_project(
         raise InvalidInput(f"Unknown data residency {residency!r}")
     known = set(session.snapshot.projects)
     started = session.clock.now()
-    try:
-        project = await session.client.create_project(
+
+    async def send() -> Project:
+        return await session.client.create_project(
             value, residency=residency, external_key_id=external_key_id
         )
-    except CreateOutcomeUnknownError as exc:
 
+    async def lost(exc: CreateOutcomeUnknownError) -> Done | Reconciliation:
         async def read_back() -> Any:
             return await find_created(
                 session.client.iter_projects(),
@@ -132,8 +127,12 @@ async def create_project(
         if result.found is not None:
             _put_project(session, result.found)
         return result
-    _put_project(session, project)
-    return Done(f"Created project {display(project.name, project.id)}", obj=project)
+
+    async def created(project: Project) -> Done | Reconciliation:
+        _put_project(session, project)
+        return Done(f"Created project {display(project.name, project.id)}", obj=project)
+
+    return await create_then_reconcile(send, created=created, lost=lost)
 
 
 @mutation("project.rename")
@@ -143,7 +142,7 @@ async def rename_project(session: Session, *, project_id: str, name: str) -> Don
         raise InvalidInput(error or "Project name is empty")
     project = await project_of(session, project_id)
     refuse_if_archived(project, "renaming it")
-    _refuse_default(project, "renaming")
+    _refuse_default(project, "project.rename")
     if project.name == value:
         return Done(f"Project is already named {display(value)}", outcome="unchanged", obj=project)
     updated = await session.client.update_project(project_id, name=value)
@@ -156,7 +155,7 @@ async def archive_project(session: Session, *, project_id: str) -> Done:
     """Archive a project. It cannot be undone: the project can no longer be used or updated."""
     project = await project_of(session, project_id)
     refuse_if_archived(project, "archiving it again")
-    _refuse_default(project, "archiving")
+    _refuse_default(project, "project.archive")
     updated = await session.client.archive_project(project_id)
     _put_project(session, updated)
     return Done(f"Archived project {display(updated.name, updated.id)}", obj=updated)

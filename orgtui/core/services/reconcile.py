@@ -10,16 +10,37 @@ safe, the user decides), or we cannot tell (`unknown`: the read-back failed too)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from typing import Any, TypeVar
 
 from orgtui.api.errors import ApiError, CreateOutcomeUnknownError
 from orgtui.core.services.results import Reconciliation
 
-__all__ = ["SKEW_SECONDS", "find_created", "reconcile"]
+__all__ = ["SKEW_SECONDS", "create_then_reconcile", "find_created", "reconcile"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Tolerance for the difference between our clock and the server's.
 SKEW_SECONDS = 60.0
+
+
+async def create_then_reconcile(
+    send: Callable[[], Awaitable[T]],
+    *,
+    created: Callable[[T], Awaitable[R]],
+    lost: Callable[[CreateOutcomeUnknownError], Awaitable[R]],
+) -> R:
+    """Send a create once; on an answer, `created(answer)`; when the answer is lost, `lost(error)`.
+
+    The one place a create's unknown outcome is caught: every service that mints or creates goes
+    through here, so none of them can resend by accident. Other API errors propagate unchanged.
+    """
+    try:
+        answer = await send()
+    except CreateOutcomeUnknownError as exc:
+        return await lost(exc)
+    return await created(answer)
 
 
 async def find_created(

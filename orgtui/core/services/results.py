@@ -15,6 +15,7 @@ from orgtui.core.services._common import display
 
 __all__ = [
     "Done",
+    "Result",
     "InviteOutcome",
     "InviteReport",
     "MintedAdminKey",
@@ -34,6 +35,12 @@ class Done:
     outcome: str = "done"
     obj: Any = None  # the API object as it is now, when there is one
     suggested_action: str | None = None
+
+    @property
+    def obj_id(self) -> str | None:
+        """The id of `obj` (what a screen selects after the change), when there is one."""
+        value = getattr(self.obj, "id", None)
+        return value if isinstance(value, str) else None
 
 
 @dataclass(eq=False)
@@ -135,3 +142,7 @@ class InviteReport:
         if total == 1:
             return self.outcomes[0].message
         return f"Invited {len(self.sent)} of {total}"
+
+
+# What any mutation hands back: each has `.outcome` and `.message`.
+Result = Done | MintedKey | MintedAdminKey | Reconciliation | InviteReport

@@ -22,8 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from orgtui.api.errors import ApiError, NotFoundError
 from orgtui.core.services._common import (
@@ -44,6 +43,7 @@ from orgtui.core.services.minting import SA_ROLES, mint_new_account, normalise_s
 from orgtui.core.services.reconcile import find_created
 from orgtui.core.services.results import Done, MintedKey, Reconciliation
 from orgtui.core.services.rotation_journal import Rotation, RotationJournal
+from orgtui.core.services.rotation_state import QUIET_SECONDS, RotationStatus
 from orgtui.core.services.rotation_usage import KeyUse, UsageSince, sibling_keys, usage_since
 from orgtui.core.validation import suggest_key_name, validate_key_name
 
@@ -61,9 +61,6 @@ __all__ = [
     "rotation_status",
     "start_rotation",
 ]
-
-# The old key must have been idle this long before finishing without `force`.
-QUIET_SECONDS = 3600.0
 
 
 def _journal(session: Session) -> RotationJournal:
@@ -187,66 +184,6 @@ def _after_reconcile(rotation: Rotation, result: Reconciliation, now: float) -> 
         minted_at=now,
         note="the replacement exists but its key value was lost: mint a key for it",
     )
-
-
-@dataclass(frozen=True)
-class RotationStatus:
-    rotation: Rotation
-    checked_at: float
-    old_key_exists: bool
-    old_key_last_used_at: int | None = None
-    old_requests_since_mint: int | None = None
-    old_requests_recent: int | None = None  # in the last hour (minute buckets)
-    new_key_last_used_at: int | None = None
-    usage_error: str | None = None
-    quiet_seconds: float = QUIET_SECONDS
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-    old_since_mint_bounded: bool = False  # a bucket straddled the mint: "at most"
-    # The old account's other keys (deleted with it): their use, and their use since the mint.
-    siblings: tuple[tuple[KeyUse, UsageSince | None], ...] = ()
-
-    @property
-    def old_since_mint_text(self) -> str:
-        if self.old_requests_since_mint is None:
-            return "unknown"
-        return UsageSince(self.old_requests_since_mint, self.old_since_mint_bounded).text()
-
-    @property
-    def blocker(self) -> str | None:
-        """Why finishing now would be unsafe (None when it is safe)."""
-        r = self.rotation
-        if r.step not in ("minted", "overlap"):
-            return f"the rotation is {r.step}"
-        if not self.old_key_exists:
-            return None
-        if r.new_key_id is None:
-            return "the replacement has no key yet: mint one for it first"
-        missing = [k for k, _ in self.siblings if k.id not in r.replaced_old_key_ids]
-        if missing and r.kind == "service_account":
-            return f"{len(missing)} other key(s) of the old account have no replacement yet"
-        last = self.old_key_last_used_at
-        if last is not None and last >= self.checked_at - self.quiet_seconds:
-            minutes = max(0, int((self.checked_at - last) // 60))
-            return f"the old key was used {minutes} min ago"
-        if self.old_requests_recent:
-            return f"the old key served {self.old_requests_recent} requests in the last hour"
-        for key, _ in self.siblings:
-            if key.used_within(self.checked_at, self.quiet_seconds):
-                minutes = max(0, int((self.checked_at - (key.last_used_at or 0)) // 60))
-                return f"the old key {display(key.name, key.id)} was used {minutes} min ago"
-        return None
-
-    @property
-    def safe_to_finish(self) -> bool:
-        return self.blocker is None
-
-    @property
-    def message(self) -> str:
-        parts = [f"Rotation of {display(self.rotation.old_key_name, self.rotation.old_key_id)}"]
-        if self.old_requests_since_mint is not None:
-            parts.append(f"old key: {self.old_since_mint_text} requests since the new one")
-        parts.append(f"not ready: {self.blocker}" if self.blocker else "ready to finish")
-        return "; ".join(parts)
 
 
 async def _last_used(session: Session, pid: str, key_id: str | None) -> tuple[bool, int | None]:
@@ -414,7 +351,7 @@ async def rotate_key(
     delete_replacement: bool = True,
     together: bool = False,
     sibling_key_id: str | None = None,
-) -> Any:
+) -> MintedKey | Reconciliation | Done:
     """`phase`: `start` (mint the replacement), `replace_sibling` (a replacement for another
     key of the old account, in a rotation `together`), `finish`, `abandon` or `resume`."""
     if phase == "start":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orgtui.api.errors import CreateOutcomeUnknownError
 from orgtui.api.models_security import (
@@ -26,6 +26,7 @@ from orgtui.core.services._common import (
     require_choice,
 )
 from orgtui.core.services.errors import InvalidInput
+from orgtui.core.services.reconcile import create_then_reconcile
 from orgtui.core.services.results import Done
 from orgtui.core.validation import validate_key_name
 
@@ -85,15 +86,22 @@ async def upload_certificate(session: Session, *, path: str, name: str | None = 
         label, error = validate_key_name(name)
         if error:
             raise InvalidInput(error)
-    try:
-        cert = await session.client.upload_certificate(pem, name=label)
-    except CreateOutcomeUnknownError:
+
+    async def send() -> Any:
+        return await session.client.upload_certificate(pem, name=label)
+
+    async def lost(_: CreateOutcomeUnknownError) -> Done:
         return Done(
             "The upload's outcome is unknown: refresh the certificates and look before "
             "uploading again",
             outcome="unknown",
         )
-    return Done(f"Uploaded certificate {display(cert.name, cert.id)}", obj=cert, outcome="created")
+
+    async def created(cert: Any) -> Done:
+        text = f"Uploaded certificate {display(cert.name, cert.id)}"
+        return Done(text, obj=cert, outcome="created")
+
+    return await create_then_reconcile(send, created=created, lost=lost)
 
 
 @mutation("certificate.rename")

@@ -7,11 +7,21 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from orgtui.core.services.commands_members import (
+    AddGroupMember,
+    CreateGroup,
+    DeleteGroup,
+    GrantGroupRole,
+    RemoveGroupMember,
+    RenameGroup,
+    RevokeGroupRole,
+)
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str, safe_text
 
 if TYPE_CHECKING:
     from orgtui.core.access import GroupAccess
+    from orgtui.core.services.results import Done
     from orgtui.core.session import Session
     from orgtui.ui.app import OrgTuiApp
 
@@ -20,12 +30,11 @@ def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-def _after(app: OrgTuiApp, result: Any, select: str | None = None) -> None:
+def _after(app: OrgTuiApp, result: Done, select: str | None = None) -> None:
     from orgtui.ui.features.access.groups_screen import GroupsScreen
 
-    message = getattr(result, "message", None)
-    if message:
-        app.notify(safe_str(message, 300), markup=False)
+    if result.message:
+        app.notify(safe_str(result.message, 300), markup=False)
     for screen in app.screen_stack:
         if isinstance(screen, GroupsScreen):
             screen.reload(select)
@@ -57,8 +66,8 @@ async def create_group(app: OrgTuiApp, ctx: ActionContext) -> None:
     name = await app.push_screen_wait(GroupNameForm())
     if name is None:
         return
-    result = await app.registry_for(ctx).invoke("group.create", _session(app, ctx), name=name)
-    _after(app, result, getattr(result.obj, "id", None))
+    result = await app.registry_for(ctx).execute(_session(app, ctx), CreateGroup(name=name))
+    _after(app, result, result.obj_id)
 
 
 @ui_action("group.rename")
@@ -71,8 +80,8 @@ async def rename_group(app: OrgTuiApp, ctx: ActionContext) -> None:
     name = await app.push_screen_wait(GroupNameForm(group.group.name))
     if name is None or name == group.group.name:
         return
-    result = await app.registry_for(ctx).invoke(
-        "group.rename", _session(app, ctx), group_id=group.group.id, name=name
+    result = await app.registry_for(ctx).execute(
+        _session(app, ctx), RenameGroup(group_id=group.group.id, name=name)
     )
     _after(app, result, group.group.id)
 
@@ -92,8 +101,8 @@ async def delete_group(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append(", in the organisation and in its projects. This cannot be undone.")
     if not await app.push_screen_wait(ConfirmScreen("Delete group", body, "Delete group")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "group.delete", _session(app, ctx), group_id=group.group.id, name=group.group.name
+    result = await app.registry_for(ctx).execute(
+        _session(app, ctx), DeleteGroup(group_id=group.group.id, name=group.group.name)
     )
     _after(app, result)
 
@@ -113,12 +122,11 @@ async def add_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     if picked is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "group.add_member",
+    result = await app.registry_for(ctx).execute(
         session,
-        group_id=group.group.id,
-        user_id=picked.id,
-        label=picked.name or picked.email,
+        AddGroupMember(
+            group_id=group.group.id, user_id=picked.id, label=picked.name or picked.email
+        ),
     )
     _after(app, result, group.group.id)
 
@@ -140,12 +148,8 @@ async def remove_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append("? They lose every role the group gives them, unless they hold it otherwise.")
     if not await app.push_screen_wait(ConfirmScreen("Remove from group", body, "Remove")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "group_member.remove",
-        _session(app, ctx),
-        group_id=group.group.id,
-        user_id=member.id,
-        label=who,
+    result = await app.registry_for(ctx).execute(
+        _session(app, ctx), RemoveGroupMember(group_id=group.group.id, user_id=member.id, label=who)
     )
     _after(app, result, group.group.id)
 
@@ -177,8 +181,8 @@ async def grant_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     if picked is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "group.grant_role", session, group_id=group.group.id, role_id=picked
+    result = await app.registry_for(ctx).execute(
+        session, GrantGroupRole(group_id=group.group.id, role_id=picked)
     )
     _after(app, result, group.group.id)
 
@@ -209,12 +213,9 @@ async def revoke_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append(f"? Its {len(group.members)} member(s) lose it unless they hold it otherwise.")
     if not await app.push_screen_wait(ConfirmScreen("Take role", body, "Take role")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "group.revoke_role",
+    result = await app.registry_for(ctx).execute(
         _session(app, ctx),
-        group_id=group.group.id,
-        role_id=role.id,
-        label=role.name,
+        RevokeGroupRole(group_id=group.group.id, role_id=role.id, label=role.name),
     )
     _after(app, result, group.group.id)
 

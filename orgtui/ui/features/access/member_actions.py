@@ -8,15 +8,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from orgtui.core.services.commands_roles import (
+    AssignProjectUserRole,
+    AssignUserRole,
+    UnassignProjectUserRole,
+    UnassignUserRole,
+)
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.features.access.project_actions import pick_role
 from orgtui.ui.text import safe_str, safe_text
 
 if TYPE_CHECKING:
+    from orgtui.core.commands import Command
+    from orgtui.core.services.results import Done
     from orgtui.core.session import Session
     from orgtui.ui.app import OrgTuiApp
 
@@ -35,10 +43,9 @@ def _member(app: OrgTuiApp, ctx: ActionContext) -> tuple[str, str] | None:
     return uid, getattr(item, "name", None) or getattr(item, "email", None) or uid
 
 
-def _notify(app: OrgTuiApp, result: Any) -> None:
-    message = getattr(result, "message", None)
-    if message:
-        app.notify(safe_str(message, 300), markup=False)
+def _notify(app: OrgTuiApp, result: Done) -> None:
+    if result.message:
+        app.notify(safe_str(result.message, 300), markup=False)
 
 
 def _title(text: str, name: str) -> Text:
@@ -71,11 +78,12 @@ async def _give(app: OrgTuiApp, ctx: ActionContext, project_id: str | None) -> N
     role = await pick_role(app, _title(f"Give a {where} role to ", label), roles, note)
     if role is None:
         return
-    action = "project_user_role.assign" if project_id else "user_role.assign"
-    params: dict[str, Any] = {"user_id": uid, "role": role, "label": label}
-    if project_id:
-        params["project_id"] = project_id
-    _notify(app, await app.registry_for(ctx).invoke(action, session, **params))
+    command: Command[Done] = (
+        AssignProjectUserRole(project_id=project_id, user_id=uid, role=role, label=label)
+        if project_id
+        else AssignUserRole(user_id=uid, role=role, label=label)
+    )
+    _notify(app, await app.registry_for(ctx).execute(session, command))
 
 
 async def _take(app: OrgTuiApp, ctx: ActionContext, project_id: str | None) -> None:
@@ -102,11 +110,12 @@ async def _take(app: OrgTuiApp, ctx: ActionContext, project_id: str | None) -> N
     body.append("? They keep it only where a group of theirs gives it.")
     if not await app.push_screen_wait(ConfirmScreen("Take role", body, "Take role")):
         return
-    action = "project_user_role.revoke" if project_id else "user_role.revoke"
-    params: dict[str, Any] = {"user_id": uid, "role": role, "label": label}
-    if project_id:
-        params["project_id"] = project_id
-    _notify(app, await app.registry_for(ctx).invoke(action, session, **params))
+    revoke: Command[Done] = (
+        UnassignProjectUserRole(project_id=project_id, user_id=uid, role=role, label=label)
+        if project_id
+        else UnassignUserRole(user_id=uid, role=role, label=label)
+    )
+    _notify(app, await app.registry_for(ctx).execute(session, revoke))
 
 
 @ui_action("user_role.assign")

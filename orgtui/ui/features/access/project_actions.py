@@ -9,11 +9,21 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from orgtui.core.services.commands_roles import (
+    AddProjectGroup,
+    CreateProjectRole,
+    DeleteProjectRole,
+    GrantProjectGroupRole,
+    RemoveProjectGroup,
+    RevokeProjectGroupRole,
+    UpdateProjectRole,
+)
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str, safe_text
 
 if TYPE_CHECKING:
     from orgtui.api.models_rbac import Role
+    from orgtui.core.services.results import Done
     from orgtui.core.session import Session
     from orgtui.ui.app import OrgTuiApp
     from orgtui.ui.features.access.project_groups import ProjectGroup
@@ -23,18 +33,17 @@ def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-def _after(app: OrgTuiApp, result: Any, select: str | None = None) -> None:
+def _after(app: OrgTuiApp, result: Done, select: str | None = None) -> None:
     from orgtui.ui.features.access.project_groups import ProjectGroupsPanel
     from orgtui.ui.features.access.project_roles_screen import ProjectRolesScreen
 
-    message = getattr(result, "message", None)
-    if message:
-        app.notify(safe_str(message, 300), markup=False)
+    if result.message:
+        app.notify(safe_str(result.message, 300), markup=False)
     for screen in app.screen_stack:
         for panel in screen.query(ProjectGroupsPanel):
             panel.reload(select)
         if isinstance(screen, ProjectRolesScreen):
-            screen.reload(getattr(getattr(result, "obj", None), "id", None))
+            screen.reload(result.obj_id)
 
 
 def _project(app: OrgTuiApp, ctx: ActionContext) -> str | None:
@@ -104,8 +113,8 @@ async def add_group(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     if role is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_group.add", session, project_id=pid, group_id=group.id, role=role, label=group.name
+    result = await app.registry_for(ctx).execute(
+        session, AddProjectGroup(project_id=pid, group_id=group.id, role=role, label=group.name)
     )
     _after(app, result, group.id)
 
@@ -124,12 +133,8 @@ async def remove_group(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append(" here, unless they hold it otherwise.")
     if not await app.push_screen_wait(ConfirmScreen("Remove group", body, "Remove group")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_group.remove",
-        _session(app, ctx),
-        project_id=pid,
-        group_id=group.id,
-        label=group.name,
+    result = await app.registry_for(ctx).execute(
+        _session(app, ctx), RemoveProjectGroup(project_id=pid, group_id=group.id, label=group.name)
     )
     _after(app, result)
 
@@ -150,13 +155,9 @@ async def grant_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     role = await pick_role(app, _titled("Give a project role to ", group.name), roles)
     if role is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_group.grant_role",
+    result = await app.registry_for(ctx).execute(
         session,
-        project_id=pid,
-        group_id=group.id,
-        role=role,
-        label=group.name,
+        GrantProjectGroupRole(project_id=pid, group_id=group.id, role=role, label=group.name),
     )
     _after(app, result, group.id)
 
@@ -181,13 +182,9 @@ async def revoke_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append("? Its members lose it here unless they hold it otherwise.")
     if not await app.push_screen_wait(ConfirmScreen("Take role", body, "Take role")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_group.revoke_role",
+    result = await app.registry_for(ctx).execute(
         _session(app, ctx),
-        project_id=pid,
-        group_id=group.id,
-        role=role,
-        label=group.name,
+        RevokeProjectGroupRole(project_id=pid, group_id=group.id, role=role, label=group.name),
     )
     _after(app, result, group.id)
 
@@ -228,13 +225,14 @@ async def create_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     entered = await app.push_screen_wait(RoleForm(_vocabulary(app)))
     if entered is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_role.create",
+    result = await app.registry_for(ctx).execute(
         _session(app, ctx),
-        project_id=pid,
-        name=entered.name,
-        permissions=list(entered.permissions),
-        description=entered.description,
+        CreateProjectRole(
+            project_id=pid,
+            name=entered.name,
+            permissions=list(entered.permissions),
+            description=entered.description,
+        ),
     )
     _after(app, result)
 
@@ -252,14 +250,15 @@ async def edit_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     entered = await app.push_screen_wait(RoleForm(_vocabulary(app), role))
     if entered is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_role.edit",
+    result = await app.registry_for(ctx).execute(
         session,
-        project_id=pid,
-        role=role,
-        name=entered.name,
-        permissions=list(entered.permissions),
-        description=entered.description,
+        UpdateProjectRole(
+            project_id=pid,
+            role=role,
+            name=entered.name,
+            permissions=list(entered.permissions),
+            description=entered.description,
+        ),
     )
     _after(app, result)
 
@@ -276,7 +275,7 @@ async def delete_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append("? Every user and group holding it in this project loses its permissions.")
     if not await app.push_screen_wait(ConfirmScreen("Delete role", body, "Delete role")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "project_role.delete", _session(app, ctx), project_id=pid, role=role
+    result = await app.registry_for(ctx).execute(
+        _session(app, ctx), DeleteProjectRole(project_id=pid, role=role)
     )
     _after(app, result)

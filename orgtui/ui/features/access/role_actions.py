@@ -3,24 +3,25 @@ with a message before any form."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from orgtui.core.services.commands_roles import CreateRole, DeleteRole, UpdateRole
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
     from orgtui.api.models_rbac import Role
+    from orgtui.core.services.results import Done
     from orgtui.ui.app import OrgTuiApp
 
 
-def _after(app: OrgTuiApp, result: Any, select: str | None = None) -> None:
+def _after(app: OrgTuiApp, result: Done, select: str | None = None) -> None:
     from orgtui.ui.features.access.roles_screen import RolesScreen
 
-    message = getattr(result, "message", None)
-    if message:
-        app.notify(safe_str(message, 300), markup=False)
+    if result.message:
+        app.notify(safe_str(result.message, 300), markup=False)
     for screen in app.screen_stack:
         if isinstance(screen, RolesScreen):
             screen.reload(select)
@@ -69,14 +70,15 @@ async def create_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     entered = await app.push_screen_wait(RoleForm(_vocabulary(app)))
     if entered is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "role.create",
+    result = await app.registry_for(ctx).execute(
         ctx.session or app.session,
-        name=entered.name,
-        permissions=list(entered.permissions),
-        description=entered.description,
+        CreateRole(
+            name=entered.name,
+            permissions=list(entered.permissions),
+            description=entered.description,
+        ),
     )
-    _after(app, result, getattr(result.obj, "id", None))
+    _after(app, result, result.obj_id)
 
 
 @ui_action("role.edit")
@@ -91,13 +93,14 @@ async def edit_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     entered = await app.push_screen_wait(RoleForm(_vocabulary(app), role))
     if entered is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "role.edit",
+    result = await app.registry_for(ctx).execute(
         ctx.session or app.session,
-        role=role,
-        name=entered.name,
-        permissions=list(entered.permissions),
-        description=entered.description,
+        UpdateRole(
+            role=role,
+            name=entered.name,
+            permissions=list(entered.permissions),
+            description=entered.description,
+        ),
     )
     _after(app, result, role.id)
 
@@ -114,7 +117,5 @@ async def delete_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append("? Every user and group holding it loses its permissions. This cannot be undone.")
     if not await app.push_screen_wait(ConfirmScreen("Delete role", body, "Delete role")):
         return
-    result = await app.registry_for(ctx).invoke(
-        "role.delete", ctx.session or app.session, role=role
-    )
+    result = await app.registry_for(ctx).execute(ctx.session or app.session, DeleteRole(role=role))
     _after(app, result)

@@ -12,6 +12,7 @@ from rich.text import Text
 from orgtui.api.errors import ApiError
 from orgtui.core.actions import KEY, ReadOnlyRefusal
 from orgtui.core.money import format_cents
+from orgtui.core.services.commands_spend import SetLimit
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str, safe_text
 
@@ -111,7 +112,7 @@ async def stop_spend(app: OrgTuiApp, session: Session, project_id: str | None) -
     ):
         return
     try:
-        await registry.invoke("limit.set", session, cents=cents, project_id=project_id)
+        await registry.execute(session, SetLimit(cents=cents, project_id=project_id))
     except ReadOnlyRefusal as refusal:
         app.notify(refusal.reason, title="Read-only", severity="warning", markup=False)
         return

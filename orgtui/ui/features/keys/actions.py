@@ -1,7 +1,7 @@
 """UI handlers of the key actions: create, mint, delete, rotate, account role, admin keys.
 
 Each handler gathers what the core needs (a form, a typed confirmation), calls the core through
-`registry.invoke` (the central read-only gate) and shows the outcome. A minted value goes
+`registry.execute` with a typed command (the read-only gate and core's rules) and shows the outcome. A minted value goes
 straight from the core's `OneTimeSecret` into the copy-once dialog and nowhere else: the
 notifications afterwards name the key, never its value.
 
@@ -12,10 +12,22 @@ resume key rotations that an earlier run left unfinished.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from orgtui.core import actions as A
+from orgtui.core.commands import Command
+from orgtui.core.services.commands_keys import (
+    CreateAdminKey,
+    CreateKey,
+    DeleteAdminKey,
+    DeleteKey,
+    DeleteServiceAccount,
+    MintKey,
+    SetServiceAccountRole,
+)
 from orgtui.ui.dispatch import ActionContext, ui_action
+from orgtui.ui.features.keys.rotation_ops import SessionRotationOps
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
@@ -25,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["resume_rotations"]
 
+R = TypeVar("R")
+
 # The dialogs are imported inside the handlers, not here: `features.py` imports this module
 # before the first paint, and the screens (TextArea, forms, wizards) are only needed on use.
 
@@ -33,8 +47,19 @@ def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-def _invoke(app: OrgTuiApp, ctx: ActionContext, action_id: str, **params: Any) -> Any:
-    return app.registry_for(ctx).invoke(action_id, _session(app, ctx), **params)
+def _execute(app: OrgTuiApp, ctx: ActionContext, command: Command[R]) -> Awaitable[R]:
+    return app.registry_for(ctx).execute(_session(app, ctx), command)
+
+
+# The mint flow (`keys.create.MintFlow`) names its steps by action id; each becomes its command.
+_FLOW_COMMANDS: dict[str, type[Command[Any]]] = {
+    cls.action_id: cls
+    for cls in (CreateKey, MintKey, CreateAdminKey, DeleteAdminKey, DeleteServiceAccount)
+}
+
+
+def _run_step(app: OrgTuiApp, ctx: ActionContext, action_id: str, **params: Any) -> Awaitable[Any]:
+    return _execute(app, ctx, _FLOW_COMMANDS[action_id](**params))
 
 
 def _project_name(session: Session, pid: str | None) -> str | None:
@@ -71,7 +96,7 @@ def _flow(app: OrgTuiApp, ctx: ActionContext) -> MintFlow:
         parts = ["admin_keys"]
     return MintFlow(
         app,
-        invoke=lambda action_id, **params: _invoke(app, ctx, action_id, **params),
+        invoke=lambda action_id, **params: _run_step(app, ctx, action_id, **params),
         project_id=ctx.project_id,
         refresh=lambda: app.refresh_scope(session, parts),
     )
@@ -143,8 +168,8 @@ async def _delete_account(
         via_key=via_key,
     )
     if await app.push_screen_wait(screen):
-        done = await _invoke(
-            app, ctx, "service_account.delete", project_id=pid, service_account_id=account.id
+        done = await _execute(
+            app, ctx, DeleteServiceAccount(project_id=pid, service_account_id=account.id)
         )
         _tell(app, done.message, title="Deleted")
 
@@ -184,7 +209,7 @@ async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
     if not await app.push_screen_wait(screen):
         return
     try:
-        done = await _invoke(app, ctx, "key.delete", project_id=pid, key_id=key.id)
+        done = await _execute(app, ctx, DeleteKey(project_id=pid, key_id=key.id))
     except ServiceAccountKeyError as refusal:  # the snapshot did not know the owner
         _tell(app, str(refusal), warn=True)
         return
@@ -207,15 +232,13 @@ async def change_account_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     if account is None or not ctx.project_id:
         _tell(app, "Select a service account first.", warn=True)
         return
+    pid = ctx.project_id
 
     async def run(role: str) -> Any:
-        return await _invoke(
+        return await _execute(
             app,
             ctx,
-            "service_account.role",
-            project_id=ctx.project_id,
-            service_account_id=account.id,
-            role=role,
+            SetServiceAccountRole(project_id=pid, service_account_id=account.id, role=role),
         )
 
     done = await app.push_screen_wait(AccountRoleScreen(account.name, account.role, run=run))
@@ -224,110 +247,6 @@ async def change_account_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 
 # ---------------------------------------------------------------------- rotation
-
-
-class SessionRotationOps:
-    """The wizard's `RotationOps`: the core rotation service, through the registry."""
-
-    def __init__(self, app: OrgTuiApp, ctx: ActionContext, key: Any = None) -> None:
-        self.app, self.ctx, self.key = app, ctx, key
-        self.session = _session(app, ctx)
-
-    def now(self) -> float:
-        return self.app.clock.now()
-
-    def _journal(self) -> Any:
-        from orgtui.core.services.rotation_journal import RotationJournal
-
-        return RotationJournal(self.session.profile.name)
-
-    def rotation(self, rotation_id: str) -> Any:
-        return self._journal().get(rotation_id)
-
-    def _rotate(self, rotation: Any, phase: str, **params: Any) -> Any:
-        return _invoke(
-            self.app,
-            self.ctx,
-            "key.rotate",
-            project_id=rotation.project_id,
-            key_id=rotation.old_key_id,
-            rotation_id=rotation.id,
-            phase=phase,
-            **params,
-        )
-
-    async def start(self, *, together: bool = False) -> Any:
-        key = self.key
-        return await _invoke(
-            self.app,
-            self.ctx,
-            "key.rotate",
-            project_id=self.ctx.project_id,
-            key_id=key.id,
-            phase="start",
-            service_account_id=_owner_sa_id(key),
-            together=together,
-        )
-
-    async def siblings(self, key: Any) -> list[Any]:
-        """The other keys on the key's service account, read afresh with their last hour."""
-        from orgtui.core.services.rotation_usage import sibling_keys
-
-        sid = _owner_sa_id(key)
-        view = self.session.snapshot.project(self.ctx.project_id)
-        if sid is None or view is None:
-            return []
-        ids = [
-            k.id
-            for k in view.get("api_keys") or ()
-            if k.id != key.id and k.owner.service_account and k.owner.service_account.id == sid
-        ]
-        return await sibling_keys(self.session, self.ctx.project_id, sid, ids)
-
-    async def replace_sibling(self, rotation: Any, old_key_id: str) -> Any:
-        return await self._rotate(rotation, "replace_sibling", sibling_key_id=old_key_id)
-
-    async def status(self, rotation: Any) -> Any:
-        from orgtui.core.services.rotation import rotation_status
-
-        return await rotation_status(self.session, rotation)
-
-    async def mint_replacement_key(self, rotation: Any) -> Any:
-        """The replacement exists but its key was lost: mint one and tell the journal."""
-        result = await _invoke(
-            self.app,
-            self.ctx,
-            "service_account.mint",
-            project_id=rotation.project_id,
-            service_account_id=rotation.new_service_account_id,
-            name=rotation.new_name,
-        )
-        from orgtui.core.services.results import MintedKey
-
-        if isinstance(result, MintedKey):
-            journal = self._journal()
-            current = journal.get(rotation.id) or rotation
-            now = self.session.clock.now()
-            journal.put(
-                current.moved(current.step, now, new_key_id=result.key_id, minted_at=now, note="")
-            )
-            result.rotation_id = rotation.id
-        return result
-
-    async def resume(self, rotation: Any) -> Any:
-        done = await self._rotate(rotation, "resume")
-        return getattr(done, "obj", None) or rotation
-
-    async def finish(self, rotation: Any, *, force: bool) -> Any:
-        return await self._rotate(rotation, "finish", force=force)
-
-    async def abandon(self, rotation: Any) -> Any:
-        return await self._rotate(rotation, "abandon")
-
-    async def show_secret(self, minted: Any, *, title: str | None = None) -> bool:
-        from orgtui.ui.features.keys.copy_once import show_minted
-
-        return await show_minted(self.app, minted, title=title or "Replacement key: copy it now")
 
 
 async def _open_wizard(app: OrgTuiApp, ctx: ActionContext, *, key: Any, rotation: Any) -> None:
@@ -425,5 +344,5 @@ async def delete_admin_key(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = _session(app, ctx)
     screen = delete_admin_key_screen(key, app.clock.now(), _thresholds(session))
     if await app.push_screen_wait(screen):
-        done = await _invoke(app, ctx, "admin_key.delete", key_id=key.id)
+        done = await _execute(app, ctx, DeleteAdminKey(key_id=key.id))
         _tell(app, done.message, title="Deleted")

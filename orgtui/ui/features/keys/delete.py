@@ -45,16 +45,10 @@ FLAG = "! "
 LABEL_WIDTH = 15
 
 
-class _Limits:
-    """Thresholds with the config's defaults, for callers that have no profile at hand."""
-
-    key_rotation_days = 90
-    key_unused_days = 30
-    admin_key_max_age_days = 90
-
-
 def _limits(thresholds: Any) -> Any:
-    return thresholds if thresholds is not None else _Limits()
+    from orgtui.core.thresholds import thresholds_of
+
+    return thresholds_of(thresholds)
 
 
 def typed_name(name: str | None, fallback: str) -> str:

@@ -3,28 +3,38 @@
 Each handler gathers what the action needs (a dialog), then calls the core service through
 the registry (`registry.invoke`, the read-only gate), and reports the service's own sentence.
 The service applies the result to the session, so the tree, tables and cache follow at once.
-Refusals that need no dialog (last owner, archived project, accepted invite) are raised as
-`ServiceRefusal`s before any dialog opens; `dispatch.run_registered` shows them with the
-reason, and shows an API failure's own text.
+Refusals that need no dialog (last owner, archived project) are core's rules, asked by
+`dispatch.run_registered` before the handler runs (`core.rules.precheck`); an accepted invite
+is refused here before any dialog opens. The dispatch shows an API failure's own text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from orgtui.core.services.commands_members import (
+    AddProjectMember,
+    ChangeInviteRole,
+    ChangeMatrix,
+    CreateInvites,
+    DeleteInvite,
+    RemoveMatrix,
+    RemoveOrgMember,
+    RemoveProjectMember,
+    SetOrgRole,
+    SetProjectRole,
+)
 from orgtui.core.services.errors import (
     AcceptedInviteError,
-    ArchivedProjectError,
     InvalidInput,
-    LastOwnerError,
 )
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
-    from orgtui.api.models import Project
-    from orgtui.core.services.results import InviteReport
+    from orgtui.core.commands import Command
+    from orgtui.core.services.results import InviteReport, Result
     from orgtui.core.session import Session
     from orgtui.core.snapshot import ProjectView
     from orgtui.ui.app import OrgTuiApp
@@ -32,17 +42,20 @@ if TYPE_CHECKING:
 __all__ = ["invite_flow", "report_invites"]
 
 
+R = TypeVar("R")
+
+
 def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-async def _invoke(app: OrgTuiApp, ctx: ActionContext, action_id: str, **params: Any) -> Any:
+async def _execute(app: OrgTuiApp, ctx: ActionContext, command: Command[R]) -> R:
     session = _session(app, ctx)
-    return await session.registry.invoke(action_id, session, **params)
+    return await session.registry.execute(session, command)
 
 
-def _done(app: OrgTuiApp, result: Any, title: str) -> None:
-    unchanged = getattr(result, "outcome", "done") not in ("done", "created")
+def _done(app: OrgTuiApp, result: Result, title: str) -> None:
+    unchanged = result.outcome not in ("done", "created")
     app.notify(
         safe_str(result.message, 300),
         title=title,
@@ -64,46 +77,30 @@ def _view(session: Session, project_id: str | None) -> ProjectView:
     return view
 
 
-def _refuse_archived(project: Project, doing: str) -> None:
-    """Archived projects are read-only; the reason goes on the refused action."""
-    if project.archived_at is not None or project.status == "archived":
-        name = safe_str(project.name or project.id, 60)
-        raise ArchivedProjectError(
-            f"Project {name} is archived: archived projects cannot be used or updated, "
-            f"so {doing} is not possible"
-        )
-
-
 # ---------------------------------------------------------------- organisation members
 
 
 @ui_action("org_member.role")
 async def change_org_role(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.ui.features.members.org_members import last_owner_refusal, org_role_screen
+    from orgtui.ui.features.members.org_members import org_role_screen
 
-    user = _need(ctx.item, "a member")
+    user = _need(ctx.item, "a member")  # the last owner was refused before (core.rules)
     users = _session(app, ctx).snapshot.users
-    reason = last_owner_refusal(users, user, "demoting")
-    if reason:
-        raise LastOwnerError(reason)
     role = await app.push_screen(org_role_screen(user, users), wait_for_dismiss=True)
     if role:
-        result = await _invoke(app, ctx, "org_member.role", user_id=user.id, role=role)
+        result = await _execute(app, ctx, SetOrgRole(user_id=user.id, role=role))
         _done(app, result, "Change role")
 
 
 @ui_action("org_member.remove")
 async def remove_org_member(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.ui.features.members.org_members import last_owner_refusal, remove_org_member_screen
+    from orgtui.ui.features.members.org_members import remove_org_member_screen
 
-    user = _need(ctx.item, "a member")
+    user = _need(ctx.item, "a member")  # the last owner was refused before (core.rules)
     session = _session(app, ctx)
-    reason = last_owner_refusal(session.snapshot.users, user, "removing")
-    if reason:
-        raise LastOwnerError(reason)
     screen = remove_org_member_screen(user, session.snapshot)
     if await app.push_screen(screen, wait_for_dismiss=True):
-        result = await _invoke(app, ctx, "org_member.remove", user_id=user.id)
+        result = await _execute(app, ctx, RemoveOrgMember(user_id=user.id))
         _done(app, result, "Remove member")
 
 
@@ -139,12 +136,8 @@ async def invite_flow(
     request = await app.push_screen(form, wait_for_dismiss=True)
     if request is None:
         return
-    report = await session.registry.invoke(
-        "invite.create",
-        session,
-        emails=request.emails,
-        role=request.role,
-        projects=request.projects,
+    report = await session.registry.execute(
+        session, CreateInvites(emails=request.emails, role=request.role, projects=request.projects)
     )
     report_invites(app, report)
 
@@ -180,7 +173,7 @@ async def delete_invite(app: OrgTuiApp, ctx: ActionContext) -> None:
         body.append(f"It is {invite.status}: deleting it only tidies the list.")
     confirm = ConfirmScreen("Delete invite", body, "Delete invite")
     if await app.push_screen(confirm, wait_for_dismiss=True):
-        result = await _invoke(app, ctx, "invite.delete", invite_id=invite.id)
+        result = await _execute(app, ctx, DeleteInvite(invite_id=invite.id))
         _done(app, result, "Delete invite")
 
 
@@ -207,7 +200,7 @@ async def change_invite_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     role = await app.push_screen(screen, wait_for_dismiss=True)
     if role:
-        result = await _invoke(app, ctx, "invite.role", invite_id=invite.id, role=role)
+        result = await _execute(app, ctx, ChangeInviteRole(invite_id=invite.id, role=role))
         _done(app, result, "Change role")
 
 
@@ -220,7 +213,6 @@ async def add_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     session = _session(app, ctx)
     view = _view(session, ctx.project_id)
-    _refuse_archived(view.project, "adding a member")
     picker = AddMemberScreen(view.project, session.snapshot.users, view.get("users") or ())
     request = await app.push_screen(picker, wait_for_dismiss=True)
     if request is None:
@@ -228,14 +220,12 @@ async def add_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
     if request.invite:
         await invite_flow(app, ctx, emails=request.email or "", grants={view.id: request.role})
         return
-    result = await _invoke(
+    result = await _execute(
         app,
         ctx,
-        "project_member.add",
-        project_id=view.id,
-        role=request.role,
-        user_id=request.user_id,
-        email=request.email,
+        AddProjectMember(
+            project_id=view.id, role=request.role, user_id=request.user_id, email=request.email
+        ),
     )
     _done(app, result, "Add member")
     if result.outcome == "not_a_member" and request.email:
@@ -249,7 +239,6 @@ async def change_project_role(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     member = _need(ctx.item, "a member")
     view = _view(_session(app, ctx), ctx.project_id)
-    _refuse_archived(view.project, "changing a member's role")
     screen = RoleScreen(
         f"Role in {safe_str(view.project.name or view.id, 50)}",
         member_label(member),
@@ -259,8 +248,8 @@ async def change_project_role(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     role = await app.push_screen(screen, wait_for_dismiss=True)
     if role:
-        result = await _invoke(
-            app, ctx, "project_member.role", project_id=view.id, user_id=member.id, role=role
+        result = await _execute(
+            app, ctx, SetProjectRole(project_id=view.id, user_id=member.id, role=role)
         )
         _done(app, result, "Change role")
 
@@ -271,12 +260,11 @@ async def remove_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     member = _need(ctx.item, "a member")
     view = _view(_session(app, ctx), ctx.project_id)
-    _refuse_archived(view.project, "removing a member")
     if await app.push_screen(
         remove_project_member_screen(view.project, member), wait_for_dismiss=True
     ):
-        result = await _invoke(
-            app, ctx, "project_member.remove", project_id=view.id, user_id=member.id
+        result = await _execute(
+            app, ctx, RemoveProjectMember(project_id=view.id, user_id=member.id)
         )
         _done(app, result, "Remove member")
 
@@ -284,11 +272,10 @@ async def remove_project_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 # ---------------------------------------------------------------- access matrix
 
 
-def _matrix_cell(app: OrgTuiApp, ctx: ActionContext, doing: str) -> tuple[Any, ProjectView]:
+def _matrix_cell(app: OrgTuiApp, ctx: ActionContext) -> tuple[Any, ProjectView]:
     user = _need(ctx.item, "a cell")
     session = _session(app, ctx)
     view = _view(session, ctx.project_id)
-    _refuse_archived(view.project, doing)
     if view.get("users") is None:
         raise InvalidInput(
             f"The members of {safe_str(view.project.name or view.id, 60)} are still loading"
@@ -300,7 +287,7 @@ def _matrix_cell(app: OrgTuiApp, ctx: ActionContext, doing: str) -> tuple[Any, P
 async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.features.members.org_members import PROJECT_ROLE_HELP, RoleScreen, member_label
 
-    user, view = _matrix_cell(app, ctx, "changing its members")
+    user, view = _matrix_cell(app, ctx)
     current = next((m.role for m in view.get("users") or () if m.id == user.id), None)
     name = safe_str(view.project.name or view.id, 50)
     screen = RoleScreen(
@@ -313,8 +300,8 @@ async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     role = await app.push_screen(screen, wait_for_dismiss=True)
     if role:
-        result = await _invoke(
-            app, ctx, "matrix.change", project_id=view.id, user_id=user.id, role=role
+        result = await _execute(
+            app, ctx, ChangeMatrix(project_id=view.id, user_id=user.id, role=role)
         )
         _done(app, result, "Access matrix")
 
@@ -323,7 +310,7 @@ async def change_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
 async def remove_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.ui.features.members.project_members import remove_project_member_screen
 
-    user, view = _matrix_cell(app, ctx, "removing its members")
+    user, view = _matrix_cell(app, ctx)
     member = next((m for m in view.get("users") or () if m.id == user.id), None)
     if member is None:
         name = safe_str(user.name or user.email or user.id, 60)
@@ -333,7 +320,7 @@ async def remove_membership(app: OrgTuiApp, ctx: ActionContext) -> None:
     if await app.push_screen(
         remove_project_member_screen(view.project, member), wait_for_dismiss=True
     ):
-        result = await _invoke(app, ctx, "matrix.remove", project_id=view.id, user_id=user.id)
+        result = await _execute(app, ctx, RemoveMatrix(project_id=view.id, user_id=user.id))
         _done(app, result, "Access matrix")
 
 

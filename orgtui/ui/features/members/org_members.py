@@ -31,7 +31,6 @@ __all__ = [
     "ORG_ROLE_HELP",
     "PROJECT_ROLE_HELP",
     "RoleScreen",
-    "last_owner_refusal",
     "member_label",
     "org_role_screen",
     "remove_org_member_screen",
@@ -151,20 +150,6 @@ class RoleScreen(ModalScreen[str | None]):
 
 def _owners(users: Sequence[User]) -> list[User]:
     return [u for u in users if u.role == "owner" and not u.is_service_account]
-
-
-def last_owner_refusal(users: Sequence[User] | None, user: User, doing: str) -> str | None:
-    """The reason `user` cannot be demoted/removed (the only owner), or None when allowed."""
-    from orgtui.core.services.errors import LastOwnerError
-    from orgtui.core.services.members import _guard_last_owner
-
-    if users is None:
-        return None  # not loaded: the service loads them and checks
-    try:
-        _guard_last_owner(list(users), user, doing)
-    except LastOwnerError as refusal:
-        return str(refusal)
-    return None
 
 
 def org_role_screen(user: User, users: Sequence[User] | None) -> RoleScreen:

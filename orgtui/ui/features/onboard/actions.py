@@ -99,5 +99,7 @@ async def onboard(app: OrgTuiApp, ctx: ActionContext) -> None:
     plan = await app.push_screen_wait(OnboardPlanScreen(plan, org))
     if plan is None:
         return
-    flow = await session.registry.invoke(ACTION_ID, session, plan=plan)
+    from orgtui.core.services.commands_keys import StartOnboarding
+
+    flow = await session.registry.execute(session, StartOnboarding(plan=plan))
     await _run(app, session, flow)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
+from orgtui.core.services.commands_keys import ArchiveProject, CreateProject, RenameProject
+from orgtui.core.services.results import Done
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.confirm import ConfirmScreen, typeable
@@ -17,13 +19,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from orgtui.api.models import Project
+    from orgtui.core.services.results import Reconciliation
     from orgtui.core.snapshot import OrgSnapshot
     from orgtui.ui.app import OrgTuiApp
 
-DEFAULT_PROJECT_WHY = (
-    "The default project cannot be renamed or archived: the Admin API refuses changes to the "
-    "organisation's default project."
-)
+from orgtui.core.rules import DEFAULT_PROJECT_WHY
 
 
 def _validate_name(text: str) -> tuple[str | None, str | None]:
@@ -126,16 +126,11 @@ def _project(app: OrgTuiApp, ctx: ActionContext) -> Project | None:
     return project
 
 
-def _is_default(project: Project) -> bool:
-    from orgtui.core.services.projects import is_default_project
-
-    return is_default_project(project)
-
-
-def _report(app: OrgTuiApp, result: Any) -> None:
-    outcome = getattr(result, "outcome", "done")
-    severity = "information" if outcome in ("done", "created", "unchanged") else "warning"
-    app.notify(safe_str(getattr(result, "message", "Done"), 300), severity=severity, markup=False)
+def _report(app: OrgTuiApp, result: Done | Reconciliation) -> None:
+    ok = result.outcome in ("done", "created", "unchanged")
+    app.notify(
+        safe_str(result.message, 300), severity="information" if ok else "warning", markup=False
+    )
 
 
 def _explain_default(app: OrgTuiApp, error: Exception) -> bool:
@@ -154,11 +149,9 @@ async def create_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     if answer is None:
         return
     name, residency = answer
-    result = await session.registry.invoke(
-        "project.create", session, name=name, residency=residency
-    )
+    result = await session.registry.execute(session, CreateProject(name=name, residency=residency))
     _report(app, result)
-    created = getattr(result, "obj", None) or getattr(result, "found", None)
+    created = result.obj if isinstance(result, Done) else result.found
     if created is not None:
         app.main_screen_goto(session.profile.name, created.id)
 
@@ -171,15 +164,12 @@ async def rename_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     project = _project(app, ctx)
     if project is None:
         return
-    if _is_default(project):
-        app.notify(DEFAULT_PROJECT_WHY, title="Default project", severity="warning")
-        return
     name = await app.push_screen_wait(RenameProjectForm(project.name or ""))
     if name is None:
         return
     try:
-        result = await session.registry.invoke(
-            "project.rename", session, project_id=project.id, name=name
+        result = await session.registry.execute(
+            session, RenameProject(project_id=project.id, name=name)
         )
     except BadRequestError as error:
         if _explain_default(app, error):
@@ -196,9 +186,6 @@ async def archive_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     project = _project(app, ctx)
     if project is None:
         return
-    if _is_default(project):
-        app.notify(DEFAULT_PROJECT_WHY, title="Default project", severity="warning")
-        return
     name = project.name or project.id
     typed = name if typeable(name) else project.id
     body = Text("Archiving ")
@@ -213,7 +200,7 @@ async def archive_project(app: OrgTuiApp, ctx: ActionContext) -> None:
     if not confirmed:
         return
     try:
-        result = await session.registry.invoke("project.archive", session, project_id=project.id)
+        result = await session.registry.execute(session, ArchiveProject(project_id=project.id))
     except BadRequestError as error:
         if _explain_default(app, error):
             return

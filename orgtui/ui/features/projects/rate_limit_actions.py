@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from orgtui.core.services.commands_keys import UpdateRateLimit
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
@@ -24,17 +25,10 @@ async def edit_rate_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
     session = ctx.session or app.session
     view = session.snapshot.project(pid)
     name = (view.project.name if view else None) or pid
-    if view is not None and view.archived:
-        app.notify(
-            f"{safe_str(name, 60)} is archived: its rate limits cannot change.",
-            severity="warning",
-            markup=False,
-        )
-        return
     values = await app.push_screen_wait(RateLimitForm(name, limit))
     if values is None:
         return
-    result = await app.registry_for(ctx).invoke(
-        "rate_limit.edit", session, project_id=pid, rate_limit_id=limit.id, values=values
+    result = await app.registry_for(ctx).execute(
+        session, UpdateRateLimit(project_id=pid, rate_limit_id=limit.id, values=values)
     )
     app.notify(safe_str(result.message, 300), markup=False)

@@ -3,11 +3,23 @@ the registry (read-only refuses it there), say what happened, and reload the pan
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from orgtui.api.errors import ApiError
 from orgtui.api.models_security import ORG_RETENTION_TYPES, PROJECT_RETENTION_TYPES
 from orgtui.core.security import RETENTION_LABELS, CertificateInfo, ProjectSecurity, models_used
+from orgtui.core.services.commands_spend import (
+    ActivateCertificate,
+    DeactivateCertificate,
+    DeleteCertificate,
+    RenameCertificate,
+    ResetModelPermissions,
+    SetHostedTools,
+    SetModelPermissions,
+    SetOrgRetention,
+    SetProjectRetention,
+    UploadCertificate,
+)
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.features.security.dialogs import (
     ORG_TARGET,
@@ -21,16 +33,20 @@ from orgtui.ui.features.security.panes import TOOL_LABELS, CertificatesPane, Sec
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
+    from orgtui.core.commands import Command
     from orgtui.core.session import Session
     from orgtui.ui.app import OrgTuiApp
+
+
+R = TypeVar("R")
 
 
 def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-async def _invoke(app: OrgTuiApp, ctx: ActionContext, action_id: str, **params: Any) -> Any:
-    return await app.registry_for(ctx).invoke(action_id, _session(app, ctx), **params)
+async def _execute(app: OrgTuiApp, ctx: ActionContext, command: Command[R]) -> R:
+    return await app.registry_for(ctx).execute(_session(app, ctx), command)
 
 
 def _tell(app: OrgTuiApp, message: str, *, warn: bool = False, title: str = "") -> None:
@@ -77,7 +93,7 @@ async def upload(app: OrgTuiApp, ctx: ActionContext) -> None:
     request = await app.push_screen_wait(UploadCertificateScreen())
     if request is None:
         return
-    done = await _invoke(app, ctx, "certificate.upload", path=request.path, name=request.name)
+    done = await _execute(app, ctx, UploadCertificate(path=request.path, name=request.name))
     _tell(app, done.message, warn=done.outcome == "unknown", title="Certificates")
     _reload(app)
 
@@ -106,7 +122,7 @@ async def rename(app: OrgTuiApp, ctx: ActionContext) -> None:
     name = await app.push_screen_wait(RenameScreen())
     if name is None:
         return
-    done = await _invoke(app, ctx, "certificate.rename", certificate_id=cert.id, name=name)
+    done = await _execute(app, ctx, RenameCertificate(certificate_id=cert.id, name=name))
     _tell(app, done.message, title="Certificates")
     _reload(app)
 
@@ -133,8 +149,8 @@ async def _toggle(app: OrgTuiApp, ctx: ActionContext, activate: bool) -> None:
     if target is None:
         return
     project_id = None if target == ORG_TARGET else target
-    action = "certificate.activate" if activate else "certificate.deactivate"
-    done = await _invoke(app, ctx, action, certificate_id=cert.id, project_id=project_id)
+    kind = ActivateCertificate if activate else DeactivateCertificate
+    done = await _execute(app, ctx, kind(certificate_id=cert.id, project_id=project_id))
     _tell(app, done.message, title="Certificates")
     _reload(app)
 
@@ -172,7 +188,7 @@ async def delete(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     if not ok:
         return
-    done = await _invoke(app, ctx, "certificate.delete", certificate_id=cert.id)
+    done = await _execute(app, ctx, DeleteCertificate(certificate_id=cert.id))
     _tell(app, done.message, title="Deleted")
     _reload(app)
 
@@ -207,13 +223,12 @@ async def models(app: OrgTuiApp, ctx: ActionContext) -> None:
     choice = await app.push_screen_wait(screen)
     if choice is None:
         return
-    done = await _invoke(
+    done = await _execute(
         app,
         ctx,
-        "security.models",
-        project_id=data.project_id,
-        mode=choice.mode,
-        model_ids=list(choice.model_ids),
+        SetModelPermissions(
+            project_id=data.project_id, mode=choice.mode, model_ids=list(choice.model_ids)
+        ),
     )
     _tell(app, done.message, title="Model permissions")
     _reload(app)
@@ -232,7 +247,7 @@ async def models_reset(app: OrgTuiApp, ctx: ActionContext) -> None:
     )
     if not await app.push_screen_wait(ConfirmScreen("Reset model permissions", body, "Reset")):
         return
-    done = await _invoke(app, ctx, "security.models_reset", project_id=data.project_id)
+    done = await _execute(app, ctx, ResetModelPermissions(project_id=data.project_id))
     _tell(app, done.message, title="Model permissions")
     _reload(app)
 
@@ -250,7 +265,7 @@ async def tools(app: OrgTuiApp, ctx: ActionContext) -> None:
     if not changed:
         _tell(app, "Nothing changed.")
         return
-    done = await _invoke(app, ctx, "security.tools", project_id=data.project_id, enabled=changed)
+    done = await _execute(app, ctx, SetHostedTools(project_id=data.project_id, enabled=changed))
     _tell(app, done.message, title="Hosted tools")
     _reload(app)
 
@@ -269,8 +284,8 @@ async def retention(app: OrgTuiApp, ctx: ActionContext) -> None:
     value = await app.push_screen_wait(screen)
     if value is None or value == data.retention:
         return
-    done = await _invoke(
-        app, ctx, "security.retention", project_id=data.project_id, retention_type=value
+    done = await _execute(
+        app, ctx, SetProjectRetention(project_id=data.project_id, retention_type=value)
     )
     _tell(app, done.message, title="Data retention")
     _reload(app)
@@ -286,6 +301,6 @@ async def org_retention(app: OrgTuiApp, ctx: ActionContext) -> None:
     value = await app.push_screen_wait(screen)
     if value is None or value == current:
         return
-    done = await _invoke(app, ctx, "security.org_retention", retention_type=value)
+    done = await _execute(app, ctx, SetOrgRetention(retention_type=value))
     _tell(app, done.message, title="Data retention")
     _reload(app)

@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from orgtui.core.money import format_cents
+from orgtui.core.services.commands_spend import (
+    CreateAlert,
+    DeleteAlert,
+    RemoveLimit,
+    SetLimit,
+    UpdateAlert,
+)
 from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
+    from orgtui.core.services.results import Result
     from orgtui.core.session import Session
     from orgtui.ui.app import OrgTuiApp
     from orgtui.ui.features.usage.graph import UsageGraph
@@ -37,24 +45,9 @@ def _session(app: OrgTuiApp, ctx: ActionContext) -> Session:
     return ctx.session or app.session
 
 
-def _archived(app: OrgTuiApp, session: Session, pid: str | None) -> bool:
-    """Archived projects cannot change: say so before a form, not after it."""
-    view = session.snapshot.project(pid) if pid else None
-    if view is None or not view.archived:
-        return False
-    name = safe_str(view.project.name or pid, 60)
-    app.notify(
-        f"{name} is archived: its limits and alerts cannot change.",
-        severity="warning",
-        markup=False,
-    )
-    return True
-
-
-def _done(app: OrgTuiApp, result: Any) -> None:
-    message = getattr(result, "message", None)
-    if message:
-        app.notify(safe_str(message, 300), markup=False)
+def _done(app: OrgTuiApp, result: Result) -> None:
+    if result.message:
+        app.notify(safe_str(result.message, 300), markup=False)
 
 
 # ---------------------------------------------------------------- the screen and the graph
@@ -178,8 +171,6 @@ async def set_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     session = _session(app, ctx)
     pid = ctx.project_id
-    if _archived(app, session, pid):
-        return
     watch = spend_watch(app)
     if watch.summary(session.profile.name) is None:
         await watch.refresh(session)  # one request: the suggestion needs the last 30 days
@@ -189,7 +180,7 @@ async def set_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
     cents = await app.push_screen_wait(form)
     if cents is None or not await _below_spend_confirmed(app, session, pid, cents, alert=False):
         return
-    result = await app.registry_for(ctx).invoke("limit.set", session, cents=cents, project_id=pid)
+    result = await app.registry_for(ctx).execute(session, SetLimit(cents=cents, project_id=pid))
     _done(app, result)
 
 
@@ -216,7 +207,7 @@ async def remove_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
     ok = await app.push_screen_wait(ConfirmScreen("Remove hard limit", body, "Remove limit"))
     if not ok:
         return
-    _done(app, await app.registry_for(ctx).invoke("limit.remove", session, project_id=pid))
+    _done(app, await app.registry_for(ctx).execute(session, RemoveLimit(project_id=pid)))
 
 
 # ---------------------------------------------------------------- alerts
@@ -229,20 +220,19 @@ async def create_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
 
     session = _session(app, ctx)
     pid = ctx.project_id
-    if _archived(app, session, pid):
-        return
     entered = await app.push_screen_wait(AlertForm(scope_name(session, pid)))
     if entered is None:
         return
     if not await _below_spend_confirmed(app, session, pid, entered.cents, alert=True):
         return
-    result = await app.registry_for(ctx).invoke(
-        "alert.create",
+    result = await app.registry_for(ctx).execute(
         session,
-        cents=entered.cents,
-        recipients=list(entered.recipients),
-        subject_prefix=entered.subject_prefix,
-        project_id=pid,
+        CreateAlert(
+            cents=entered.cents,
+            recipients=list(entered.recipients),
+            subject_prefix=entered.subject_prefix,
+            project_id=pid,
+        ),
     )
     _done(app, result)
 
@@ -275,14 +265,15 @@ async def update_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
         app, session, pid, entered.cents, alert=True
     ):
         return
-    result = await app.registry_for(ctx).invoke(
-        "alert.update",
+    result = await app.registry_for(ctx).execute(
         session,
-        alert_id=alert.id,
-        project_id=pid,
-        cents=entered.cents,
-        recipients=list(entered.recipients),
-        subject_prefix=entered.subject_prefix or "",
+        UpdateAlert(
+            alert_id=alert.id,
+            project_id=pid,
+            cents=entered.cents,
+            recipients=list(entered.recipients),
+            subject_prefix=entered.subject_prefix or "",
+        ),
     )
     _done(app, result)
 
@@ -305,7 +296,7 @@ async def delete_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
     body.append(f"?\n\nIt emails {safe_str(recipients, 200) or 'nobody'}.")
     ok = await app.push_screen_wait(ConfirmScreen("Delete spend alert", body, "Delete alert"))
     if ok:
-        result = await app.registry_for(ctx).invoke(
-            "alert.delete", session, alert_id=alert.id, project_id=pid
+        result = await app.registry_for(ctx).execute(
+            session, DeleteAlert(alert_id=alert.id, project_id=pid)
         )
         _done(app, result)
