@@ -192,10 +192,12 @@ class Activity:
 
         w = spend_windows(now)
         window = (w.costs_start, w.tomorrow_start, w.minutes_end)
-        if not include_usage:
+        if not include_usage:  # a fetch with usage on its way or fresh serves costs too
             wider = self._cache.get(("spend", window, True))
-            if wider is not None and wider.ok and not wider.stale(self.clock.now(), max_age):
-                return wider
+            if ("spend", window, True) in self._inflight or (
+                wider is not None and wider.ok and not wider.stale(self.clock.now(), max_age)
+            ):
+                include_usage = True
 
         async def fetch() -> SpendData:
             return await fetch_spend_data(self.session.client, now, include_usage=include_usage)

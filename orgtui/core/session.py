@@ -16,10 +16,10 @@ from orgtui.core.clock import Clock, SystemClock
 from orgtui.core.snapshot import OrgSnapshot
 
 if TYPE_CHECKING:
-    from orgtui.core.activity import Activity
     from orgtui.api.client import AdminClient
     from orgtui.config import Profile
     from orgtui.core.actions import ActionRegistry
+    from orgtui.core.activity import Activity
     from orgtui.core.cache import Cache
 
 __all__ = ["Session", "Subscriber"]

@@ -300,16 +300,15 @@ class AuditScreen(Screen[None]):
         )
 
     async def _fetch(self, generation: int, after: str | None) -> None:
-        from orgtui.api.errors import ApiError
         from orgtui.core.audit_query import AuditFilters
 
         filters = self.filters or AuditFilters()
-        try:
-            page = await filters.fetch_page(self.session.client, after=after, limit=self.page_size)
-        except ApiError as error:
+        got = await self.session.activity.audit(filters, after, self.page_size)
+        page = got.value
+        if page is None:
             if generation == self._generation:
                 self.fetching = False
-                self.error = str(error)
+                self.error = str(got.problem)
                 self._show_status()
             return
         if generation != self._generation:  # the filters changed while this page was coming

@@ -32,6 +32,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from orgtui.core import actions as A
+from orgtui.core.activity import FRESH_SECONDS
 from orgtui.core.health import CHECKS, SEVERITY_ORDER, Finding, ObjectRef, Severity, run_checks
 from orgtui.core.leak_record import last_scan
 from orgtui.core.money import format_usd
@@ -175,30 +176,23 @@ class HealthScreen(Screen[None]):
         self._show_header()
         self._show_detail()
 
-    def fetch_costs(self) -> None:
+    def fetch_costs(self, max_age: float = FRESH_SECONDS) -> None:
         self.costs_state = "fetching"
         self._show_header()
         self.run_worker(
-            self._fetch_costs(), group="health-costs", exclusive=True, exit_on_error=False
+            self._fetch_costs(max_age), group="health-costs", exclusive=True, exit_on_error=False
         )
 
-    async def _fetch_costs(self) -> None:
-        from orgtui.api.errors import ApiError
-        from orgtui.core.spend_fetch import (
-            fetch_spend_data,
-            trailing_cost_by_project,
-            trailing_org_cost,
-        )
+    async def _fetch_costs(self, max_age: float) -> None:
+        from orgtui.core.spend_fetch import trailing_cost_by_project, trailing_org_cost
 
-        try:
-            data = await fetch_spend_data(
-                self.session.client, self.app.clock.now(), include_usage=False
-            )
-        except ApiError as error:
-            self.costs, self.costs_state, self.costs_error = None, "failed", str(error)
+        now = self.app.clock.now()
+        got = await self.session.activity.spend(now, include_usage=False, max_age=max_age)
+        if got.value is None:
+            self.costs, self.costs_state, self.costs_error = None, "failed", str(got.problem)
         else:
-            self.costs, self.costs_state = trailing_cost_by_project(data), "ready"
-            self.org_cost = trailing_org_cost(data)
+            self.costs, self.costs_state = trailing_cost_by_project(got.value), "ready"
+            self.org_cost = trailing_org_cost(got.value)
         self.compute()
 
     def fetch_security(self) -> None:
@@ -218,19 +212,14 @@ class HealthScreen(Screen[None]):
 
     async def _check_access(self) -> None:
         """The checks on groups and roles (their state is not in the snapshot)."""
-        from orgtui.api.errors import ApiError
-        from orgtui.core.access import load_access
         from orgtui.core.health_access import run_access_checks
 
         snapshot = self.session.snapshot
         active = [pid for pid, view in snapshot.projects.items() if not view.project.archived]
-        try:
-            access = await load_access(
-                self.session.client, active, [u.id for u in snapshot.users or ()]
-            )
-        except ApiError:
+        got = await self.session.activity.access(active, [u.id for u in snapshot.users or ()])
+        if got.value is None:
             return  # no RBAC here (or no permission): the other checks stand alone
-        self.access_findings = run_access_checks(access, snapshot)
+        self.access_findings = run_access_checks(got.value, snapshot)
         self.compute()
 
     def recompute(self) -> None:
@@ -238,7 +227,7 @@ class HealthScreen(Screen[None]):
         profile = self.session.profile.name
         if not self.app.is_syncing(profile):
             self.app.refresh_all(profile)
-        self.fetch_costs()
+        self.fetch_costs(max_age=0.0)  # the user asked for new figures
         self.fetch_security()
         self.compute()
 

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from orgtui.core.activity import FRESH_SECONDS, is_stale
 from orgtui.core.money import format_cents, format_usd
-from orgtui.core.spend import SpendData, SpendSummary, fetch_spend_data, summarise
+from orgtui.core.spend import SpendData, SpendSummary, summarise
 from orgtui.core.usage_series import poll_interval
 from orgtui.ui.messages import SpendAlertsChanged, SpendUpdated
 
@@ -249,8 +250,7 @@ class SpendWatch:
         """Re-evaluate from cached costs, or fetch them first when they are too old."""
         figures = self.figures(session.profile.name)
         now = session.clock.now()
-        stale = figures.fetched_at is None or now - figures.fetched_at >= self.max_age(session)
-        if stale:
+        if is_stale(figures.fetched_at, now, self.max_age(session)):
             self.request(session)
         elif figures.data is not None:
             self.evaluate(session)
@@ -263,15 +263,16 @@ class SpendWatch:
                 figures.again = True  # a spend screen opened meanwhile: it wants burn rates
             return None
         return self.app.run_worker(
-            partial(self.refresh, session),  # not a coroutine: a cancelled start leaks none
+            # not a coroutine: a cancelled start leaks none
+            partial(self.refresh, session, max_age=0.0 if force else FRESH_SECONDS),
             group=f"spend-watch:{session.profile.name}",
             exclusive=True,
             exit_on_error=False,
         )
 
-    async def refresh(self, session: Session) -> SpendSummary | None:
-        from orgtui.api.errors import ApiError
-
+    async def refresh(
+        self, session: Session, max_age: float = FRESH_SECONDS
+    ) -> SpendSummary | None:
         profile = session.profile.name
         figures = self.figures(profile)
         figures.generation += 1
@@ -279,15 +280,17 @@ class SpendWatch:
         figures.fetching, figures.fetching_usage = True, self.usage_wanted > 0
         now = session.clock.now()
         try:
-            data = await fetch_spend_data(session.client, now, include_usage=figures.fetching_usage)
-        except ApiError as error:
-            figures.error = str(error)
-            self._broadcast(SpendUpdated(profile, figures.summary, figures.error))
-            return figures.summary
+            got = await session.activity.spend(
+                now, include_usage=figures.fetching_usage, max_age=max_age
+            )
         finally:
             if figures.generation == mine:  # a newer fetch (force) owns the flag now
                 figures.fetching = False
-        figures.data, figures.fetched_at, figures.error = data, now, None
+        if got.value is None:
+            figures.error = str(got.problem)
+            self._broadcast(SpendUpdated(profile, figures.summary, figures.error))
+            return figures.summary
+        figures.data, figures.fetched_at, figures.error = got.value, now, None
         summary = self.evaluate(session)
         if figures.again:
             figures.again = False
