@@ -74,6 +74,7 @@ class SyncResult:
     mode: str = "parts"  # full | incremental | parts
     full_reason: str | None = None  # why an incremental cycle became a full refresh
     requests: int = 0  # requests the refresh made (incremental cycles and full refreshes)
+    offline: bool = False  # a request could not reach the organisation at all
 
     @property
     def ok(self) -> bool:
@@ -261,6 +262,7 @@ class Syncer:
             values = await self._fetch(part_id)
         except ApiError as exc:
             self._mark_failed(run, [part_id], str(exc))
+            run.result.offline |= isinstance(exc, OfflineError)
             if isinstance(exc, _GLOBAL_ERRORS):
                 run.fatal = str(exc)
         except Exception as exc:  # noqa: BLE001 - one broken part must not stop the rest

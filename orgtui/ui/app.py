@@ -344,8 +344,6 @@ class OrgTuiApp(App[int]):
         return self.run_worker(run(), group=group, exclusive=True, exit_on_error=False)
 
     async def _run_sync(self, session: Session, parts: str | list[str]) -> SyncResult:
-        from orgtui.api.errors import OfflineError
-
         profile = session.profile.name
         state = self.sync_states[profile]
         syncer = self.syncers[profile]
@@ -368,9 +366,7 @@ class OrgTuiApp(App[int]):
         finally:
             state.running = False
             state.progress = None
-        offline = not result.fetched and any(
-            error.startswith(OfflineError.label) for error in result.errors.values()
-        )
+        offline = not result.fetched and result.offline  # typed: set where it could not connect
         if result.fetched:
             state.offline = False
         elif offline:
