@@ -31,11 +31,9 @@ from textual_plotext import PlotextPlot
 from orgtui.core.actions import SPEND
 from orgtui.core.activity import FRESH_SECONDS
 from orgtui.core.clock import ClockTimer, scheduler_for
-from orgtui.core.usage_kinds import ALL, GRAPH_KINDS, kind_name, stack
+from orgtui.core.usage_kinds import ALL, GRAPH_KINDS, stack
 from orgtui.core.usage_series import (
-    GROUP_TITLES,
     GROUPS,
-    RANGE_TITLES,
     RANGES,
     GraphData,
     GraphQuery,
@@ -47,9 +45,9 @@ from orgtui.core.usage_series import (
 )
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.features.usage.graph_paint import paint_legend, paint_plot
+from orgtui.ui.features.usage.graph_paint import paint_caption, paint_legend, paint_plot
 from orgtui.ui.messages import RequestsMade
-from orgtui.ui.text import clock_time, safe_str, safe_text
+from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -356,37 +354,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
     def _paint_caption(self) -> None:
         if not self.is_mounted:
             return
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        if self.range_id == "cost":
-            text.append("Cost ", style="bold")
-            text.append(f"{RANGE_TITLES[self.range_id]} · {GROUP_TITLES[self.group]} · ")
-        else:
-            query = self.query_now()
-            group = query.group if query is not None else self.group
-            title = "Usage" if self.kind == "completions" else kind_name(self.kind).capitalize()
-            text.append(f"{title} ", style="bold")
-            grouping = "" if self.kind == ALL else f"{GROUP_TITLES[group]} · "
-            text.append(f"{RANGE_TITLES[self.range_id]} · {grouping}")
-        text.append_text(safe_text(self._scope_name(), 40))
-        right = Text(end="")
-        if self.paused:
-            right.append(" PAUSED ", style="bold reverse")
-        elif self.fetching:
-            right.append("loading…", style="dim")
-        if self.error:
-            right.append(f" ⚠ {self.error}", style="bold")
-        elif self.data is not None:
-            newest = self.data.newest
-            if newest and self.fetched_at is not None:
-                newest = min(newest, int(self.fetched_at))  # today's cost bucket is still open
-            right.append(f" data to {clock_time(newest)}" if newest else " no data yet")
-            if not self.paused:
-                right.append(f" · every {self.interval():.0f}s", style="dim")
-        width = max(self.size.width - 2, 20)
-        if text.cell_len + right.cell_len + 1 > width:
-            text.truncate(max(width - right.cell_len - 1, 10), overflow="ellipsis")
-        gap = max(width - text.cell_len - right.cell_len, 1)
-        self.query_one("#graph-caption", Static).update(Text.assemble(text, " " * gap, right))
+        self.query_one("#graph-caption", Static).update(paint_caption(self))
 
     def _paint_plot(self) -> None:
         paint_plot(self)
