@@ -104,7 +104,10 @@ class SyncMixin:
         async def run() -> None:
             await self._run_sync(session, list(part_ids))
 
-        return self.run_worker(run(), group=group, exclusive=True, exit_on_error=False)
+        worker: Worker[None] = self.run_worker(
+            run(), group=group, exclusive=True, exit_on_error=False
+        )
+        return worker
 
     async def _run_sync(self, session: Session, parts: str | list[str]) -> SyncResult:
         profile = session.profile.name

@@ -30,7 +30,7 @@ from textual_plotext import PlotextPlot
 
 from orgtui.core.actions import SPEND
 from orgtui.core.activity import FRESH_SECONDS
-from orgtui.core.clock import ClockTimer, scheduler_for
+from orgtui.core.clock import Clock, ClockTimer, Scheduler, SystemClock, scheduler_for
 from orgtui.core.usage_kinds import ALL, GRAPH_KINDS, stack
 from orgtui.core.usage_series import (
     GROUPS,
@@ -52,6 +52,7 @@ from orgtui.ui.text import safe_str
 if TYPE_CHECKING:
     from orgtui.core.session import Session
 
+SYSTEM_CLOCK = SystemClock()  # when neither a session nor the app has one (a bare widget)
 SCOPE_SETTLE_SECONDS = 0.4  # fetch for a new scope once the selection has rested this long
 
 
@@ -156,10 +157,10 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
             self.settle_seconds, self._settled, "usage-scope"
         )
 
-    def _scheduler(self) -> Any:
+    def _scheduler(self) -> Scheduler:
         """Timers on the session's clock: a frozen clock holds them until it is moved."""
         session = self.session or getattr(self.app, "session", None)
-        clock = getattr(session, "clock", None) or getattr(self.app, "clock", None)
+        clock: Clock = getattr(session, "clock", None) or getattr(self.app, "clock", SYSTEM_CLOCK)
         return scheduler_for(clock)
 
     def on_unmount(self) -> None:
