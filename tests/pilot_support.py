@@ -2,8 +2,8 @@
 
 - `wait_idle(pilot)`: until the app's `idle` event (orgtui/ui/idle.py: no worker, fetch or
   working screen in flight), then until one more frame is drawn, so what that work queued is on
-  screen. A usage graph's resting scope is not waited out in real time: its debounce runs on
-  the app's frozen clock, which `flush_graphs` moves to the end of the rest.
+  screen. A usage graph's resting scope is flushed (`UsageGraph.flush_scope`) instead of waited
+  out: its debounce is there for a hand on the keys, not for a test.
 - `wait_until(pilot, check, what)`: until `check()` holds, checked after every round of the
   app's messages; returns what `check()` returned.
 - `wait_for_screen(pilot, kind)`: until a screen of that kind (a class or a class name) is on
@@ -51,16 +51,12 @@ def _describe(check: Callable[[], Any]) -> str:
 
 
 def flush_graphs(app: Any) -> None:
-    """A usage graph whose new scope is resting before its fetch: move the app's frozen clock
-    to the end of the rest (the debounce runs on that clock), so it fetches now. On a real
-    clock the rest simply runs out."""
+    """Fetch now for every usage graph whose new scope is still resting."""
     if not app.screen_stack:
         return
-    clock = getattr(app, "clock", None)
     for graph in app.screen.query("UsageGraph"):
-        deadline = getattr(graph, "scope_deadline", None)
-        if deadline is not None and hasattr(clock, "advance"):
-            clock.advance(max(deadline - clock.now(), 0.0))  # a move fires what came due
+        if getattr(graph, "scope_pending", False):
+            graph.flush_scope()
 
 
 async def frame(pilot: Any, *, timeout: float = WAIT_SECONDS) -> None:
