@@ -21,10 +21,12 @@ invites), from a snapshot: it resolves names typed into the filters to ids, and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
+
+from orgtui.core.audit_directory import Directory
+from orgtui.core.audit_directory import quote_text as _quote
 
 __all__ = [
     "EVENT_TYPES",
@@ -110,13 +112,6 @@ _RELATIVE = re.compile(r"^(\d{1,6})\s*(min|m|h|d|w)$")
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 TIME_HELP = "use 1h, 24h, 7d, a date (2026-11-01) or two (2026-11-01..2026-11-15)"
 _SHOWN = 40  # how much of a typed value an error message repeats
-
-
-def _quote(text: str) -> str:
-    # Echoed input stays one printable line, whatever was typed or pasted.
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    text = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
-    return f"“{text}”"
 
 
 # ---------------------------------------------------------------- time ranges
@@ -238,96 +233,6 @@ def expand_event_types(text: str) -> tuple[tuple[str, ...] | None, str | None]:
             hint = " (→ completes as you type)"
         return None, f"Unknown event type {_quote(name)}{hint}"
     return tuple(dict.fromkeys(found)), None
-
-
-# ---------------------------------------------------------------- names known to the console
-
-
-@dataclass(frozen=True)
-class Named:
-    kind: str  # project | api_key | service_account | user | invite | admin_key
-    name: str
-    project_id: str | None = None
-
-
-def _add(objects: dict[str, Named], items: Any, kind: str, pid: str | None, *fields: str) -> None:
-    for item in items or ():
-        ident = getattr(item, "id", None)
-        if not ident or ident in objects:
-            continue
-        name = next((getattr(item, f, None) for f in fields if getattr(item, f, None)), None)
-        if name:
-            objects[ident] = Named(kind, str(name), pid)
-
-
-@dataclass
-class Directory:
-    """Ids and names the console already holds (from the snapshot)."""
-
-    objects: dict[str, Named] = field(default_factory=dict)
-    projects: dict[str, str] = field(default_factory=dict)  # id -> name
-    emails: tuple[str, ...] = ()
-
-    @classmethod
-    def from_snapshot(cls, snapshot: Any) -> Directory:
-        objects: dict[str, Named] = {}
-        projects: dict[str, str] = {}
-        _add(objects, getattr(snapshot, "users", None), "user", None, "email", "name")
-        admin_keys = getattr(snapshot, "admin_keys", None)
-        _add(objects, admin_keys, "admin_key", None, "name", "redacted_value")
-        _add(objects, getattr(snapshot, "invites", None), "invite", None, "email")
-        for pid, view in (getattr(snapshot, "projects", None) or {}).items():
-            projects[pid] = view.project.name or pid
-            objects.setdefault(pid, Named("project", projects[pid], pid))
-            _add(objects, view.get("api_keys"), "api_key", pid, "name", "redacted_value")
-            _add(objects, view.get("service_accounts"), "service_account", pid, "name")
-            _add(objects, view.get("users"), "user", pid, "email", "name")
-        emails = [u.email for u in getattr(snapshot, "users", None) or () if u.email]
-        return cls(objects, projects, tuple(sorted(set(emails), key=str.casefold)))
-
-    def name_of(self, ident: str | None) -> str | None:
-        named = self.objects.get(ident or "")
-        return named.name if named else None
-
-    def _by_name(self, text: str, ids: Iterable[str]) -> list[str]:
-        wanted = text.casefold()
-        return [
-            i for i in ids if (self.name_of(i) or self.projects.get(i, "")).casefold() == wanted
-        ]
-
-    def resolve_project(self, text: str) -> tuple[str | None, str | None]:
-        value = text.strip()
-        if value in self.projects:
-            return value, None
-        matches = [
-            pid for pid, name in self.projects.items() if name.casefold() == value.casefold()
-        ]
-        if len(matches) == 1:
-            return matches[0], None
-        if matches:
-            return None, f"{len(matches)} projects are named {_quote(value)}: type the project id"
-        return None, f"No project {_quote(value)} in this organisation"
-
-    def resolve_object(self, text: str) -> tuple[str | None, str | None]:
-        """An id as typed (ids are opaque: a deleted object's id is still worth asking for),
-        or the id of the one object with that name."""
-        value = text.strip()
-        if value in self.objects:
-            return value, None
-        matches = self._by_name(value, self.objects)
-        if len(matches) > 1:
-            return None, f"{len(matches)} objects are named {_quote(value)}: type an id"
-        return (matches[0] if matches else value), None
-
-    def resolve_actor(self, text: str) -> tuple[tuple[str, str] | None, str | None]:
-        """("email", address) or ("id", user or key id)."""
-        value = text.strip()
-        if "@" in value:
-            return ("email", value), None
-        ident, error = self.resolve_object(value)
-        if ident is None:
-            return None, error
-        return ("id", ident), None
 
 
 # ---------------------------------------------------------------- all filters

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from orgtui.api.errors import ApiError
+from orgtui.api.errors import ApiError, OfflineError
 from orgtui.core.snapshot import PROJECT_PART_KINDS, PROJECTS, OrgSnapshot, project_part
 from orgtui.core.sync_result import ProgressCallback, SyncResult
 
@@ -295,6 +295,7 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
         more = await syncer.refresh_parts(rest, on_progress)
         result.fetched += more.fetched
         result.errors.update(more.errors)
+        result.offline |= more.offline
         result.skipped += more.skipped
     await _apply_objects(syncer, [c for c in objects if c.part not in parts], result)
     assert syncer.watermark is not None
@@ -327,6 +328,7 @@ async def _apply_objects(syncer: Syncer, changes: list[ObjectChange], result: Sy
                 obj = None  # deleted since: a later event says so too
             except ApiError as exc:
                 result.errors[change.part] = exc.label
+                result.offline |= isinstance(exc, OfflineError)
                 continue
         field = "api_keys" if change.kind == "key" else "service_accounts"
         kind = "keys" if change.kind == "key" else "service_accounts"

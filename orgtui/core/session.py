@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from orgtui.api.client import AdminClient
     from orgtui.config import Profile
     from orgtui.core.actions import ActionRegistry
+    from orgtui.core.activity import Activity
     from orgtui.core.cache import Cache
 
 __all__ = ["Session", "Subscriber"]
@@ -119,6 +120,16 @@ class Session:
         if self.cache_error:
             return self.cache_error
         return self.cache.notice if self.cache is not None else None
+
+    @property
+    def activity(self) -> Activity:
+        """Spend, costs, usage and audit reads, shared and kept fresh (`core/activity.py`)."""
+        found: Activity | None = self.__dict__.get("_activity")
+        if found is None:
+            from orgtui.core.activity import Activity
+
+            found = self.__dict__["_activity"] = Activity(self)
+        return found
 
     def now(self) -> float:
         return self.clock.now()

@@ -241,6 +241,7 @@ class Syncer:
             values = await self._fetch(part_id)
         except ApiError as exc:
             self._mark_failed(run, [part_id], str(exc))
+            run.result.offline |= isinstance(exc, OfflineError)
             if isinstance(exc, _GLOBAL_ERRORS):
                 run.fatal = str(exc)
         except Exception as exc:  # noqa: BLE001 - one broken part must not stop the rest

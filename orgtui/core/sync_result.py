@@ -21,6 +21,7 @@ class SyncResult:
     mode: str = "parts"  # full | incremental | parts
     full_reason: str | None = None  # why an incremental cycle became a full refresh
     requests: int = 0  # requests the refresh made (incremental cycles and full refreshes)
+    offline: bool = False  # a request could not reach the organisation at all
 
     @property
     def ok(self) -> bool:

@@ -13,50 +13,35 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
 from textual.app import App
 from textual.binding import BindingType
-from textual.message import Message
 from textual.worker import Worker
 
 from orgtui.core.actions import ActionRegistry
 from orgtui.core.clock import Clock, SystemClock
 from orgtui.core.session import Session
-from orgtui.core.sync import Syncer, SyncResult
+from orgtui.core.sync import Syncer
 from orgtui.ui import themes
+from orgtui.ui.app_sync import SyncMixin, SyncState
 from orgtui.ui.bindings import global_bindings
 from orgtui.ui.commands import OrgCommands
-from orgtui.ui.compat import on_app_thread
 from orgtui.ui.dispatch import (
     ActionContext,
     context_from_focus,
     run_registered,
     will_have_ui_handler,
 )
-from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from orgtui.connect import Connection
-    from orgtui.core.snapshot import OrgSnapshot
 
 _NATIVE = frozenset({"app.palette"})
 
 
-class SyncState:
-    """Per-profile refresh state for the header."""
-
-    def __init__(self) -> None:
-        self.running = False
-        self.progress: tuple[int, int] | None = None
-        self.label = ""
-        self.offline = False
-        self.last_errors: dict[str, str] = {}
-
-
-class OrgTuiApp(App[int]):
+class OrgTuiApp(SyncMixin, App[int]):
     """orgtui's console. `OrgTuiApp(connection | [connections], start="main", clock=None)`."""
 
     CSS_PATH = "orgtui.tcss"
@@ -157,9 +142,6 @@ class OrgTuiApp(App[int]):
     def registry_for(self, ctx: ActionContext) -> ActionRegistry:
         return (ctx.session or self.session).registry
 
-    def is_syncing(self, profile: str) -> bool:
-        return self.sync_states[profile].running
-
     # ------------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
@@ -243,34 +225,6 @@ class OrgTuiApp(App[int]):
         if self.track_idle:
             self.update_idle()
 
-    def sync_note(self, profile: str) -> str:
-        """When the org was last refreshed in full and from the audit log, and what the last
-        cycle cost (or why it had to be a full one)."""
-        from orgtui.ui.text import clock_time, safe_str
-
-        syncer = self.syncers.get(profile)
-        last = syncer.last_cycle if syncer is not None else None
-        if syncer is None or last is None or syncer.last_full_at is None:
-            return ""
-        full = f"full {clock_time(syncer.last_full_at)}"
-        if last.mode == "incremental" and syncer.last_incremental_at is not None:
-            return f"{full} · changes {clock_time(syncer.last_incremental_at)}, {last.requests} req"
-        if last.full_reason:
-            return f"{full} ({safe_str(last.full_reason, 60)})"
-        return full
-
-    def _periodic_refresh(self) -> None:
-        if not any(state.running for state in self.sync_states.values()):
-            self.refresh_changes()
-
-    @work(exclusive=True, group="sync")
-    async def refresh_changes(self, profile: str | None = None) -> None:
-        """The periodic refresh: what the audit log says changed (a full one when it must)."""
-        import asyncio
-
-        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
-        await asyncio.gather(*(self._run_sync(s, "changes") for s in sessions))
-
     async def action_quit(self) -> None:
         self.exit(0)
 
@@ -294,73 +248,6 @@ class OrgTuiApp(App[int]):
                     await connection.aclose()
 
     # ------------------------------------------------------------------ data flow
-
-    def _subscriber(self, profile: str) -> Callable[[OrgSnapshot, tuple[str, ...]], None]:
-        def on_change(snapshot: OrgSnapshot, parts: tuple[str, ...]) -> None:
-            self._broadcast(lambda: SnapshotChanged(profile, snapshot, parts))
-
-        return on_change
-
-    def _broadcast(self, make: Callable[[], Message]) -> None:
-        """Post a fresh message to every screen on the stack (from any thread)."""
-        if not on_app_thread(self):
-            self.call_from_thread(self._broadcast, make)
-            return
-        for screen in self.screen_stack:
-            screen.post_message(make())
-
-    @work(exclusive=True, group="sync")
-    async def refresh_all(self, profile: str | None = None) -> None:
-        """`R`: refresh every part of one organisation (or all of them)."""
-        import asyncio
-
-        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
-        await asyncio.gather(*(self._run_sync(s, "all") for s in sessions))
-
-    def refresh_scope(self, session: Session, part_ids: Sequence[str]) -> Worker[None]:
-        """`r`: refresh some parts, in their own worker (does not cancel a full refresh)."""
-        group = f"refresh:{session.profile.name}:{','.join(part_ids)}"
-
-        async def run() -> None:
-            await self._run_sync(session, list(part_ids))
-
-        return self.run_worker(run(), group=group, exclusive=True, exit_on_error=False)
-
-    async def _run_sync(self, session: Session, parts: str | list[str]) -> SyncResult:
-        from orgtui.api.errors import OfflineError
-
-        profile = session.profile.name
-        state = self.sync_states[profile]
-        syncer = self.syncers[profile]
-        state.running = True
-        state.progress = (0, 0)
-
-        def progress(done: int, total: int, label: str) -> None:
-            state.progress = (done, total)
-            state.label = label
-            self._broadcast(lambda: SyncProgress(profile, done, total, label))
-
-        self._broadcast(lambda: SyncProgress(profile, 0, 0, "starting"))
-        try:
-            if parts == "all":
-                result = await syncer.refresh_all(on_progress=progress)
-            elif parts == "changes":
-                result = await syncer.refresh_incremental(on_progress=progress)
-            else:
-                result = await syncer.refresh_parts(parts, on_progress=progress)
-        finally:
-            state.running = False
-            state.progress = None
-        offline = not result.fetched and any(
-            error.startswith(OfflineError.label) for error in result.errors.values()
-        )
-        if result.fetched:
-            state.offline = False
-        elif offline:
-            state.offline = True
-        state.last_errors = dict(result.errors)
-        self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
-        return result
 
     # ------------------------------------------------------------------ actions
 

@@ -150,7 +150,7 @@ async def test_offline_refresh_marks_parts_and_keeps_data(
 ) -> None:
     session = make_session()
     syncer = Syncer(session)
-    await syncer.refresh_all()
+    assert not (await syncer.refresh_all()).offline
     before = session.snapshot
     transport.offline = True
     transport.requests.clear()
@@ -160,6 +160,7 @@ async def test_offline_refresh_marks_parts_and_keeps_data(
     snap = session.snapshot
     assert set(result.errors) == set(before.all_part_ids())
     assert all(err.startswith("Offline") for err in result.errors.values())
+    assert result.offline  # typed: the app reads this, not the message text
     assert len(transport.requests) <= 3  # the whole refresh gave up after the first part
     assert snap.projects == before.projects and snap.users == before.users
     assert snap.oldest_fetch() == before.oldest_fetch()

@@ -171,7 +171,8 @@ async def test_a_screen_that_wants_burn_rates_gets_them_after_a_costs_only_fetch
         await settle(pilot)
         watch = spend_watch(app)
         session = app.session
-        frozen_clock.advance(HOUR)
+        frozen_clock.advance(HOUR)  # the usage graph's poll (on this clock) is due: it polls
+        await settle(pilot)
         before = transport.count("/usage/completions")
         watch.usage_wanted = 0
         watch.request(session)  # a costs-only check is in flight...

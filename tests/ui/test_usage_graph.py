@@ -33,7 +33,7 @@ async def test_the_strip_follows_the_selected_project(
         await settle(pilot)
         graph = strip_graph(app)
         assert graph.data is not None and graph.project_id is None
-        graph.settle_seconds = 3600  # the selection rests only when the test says so
+        # The debounce runs on the session's frozen clock: it fires when the test moves it.
         pid = project_id(app, "search-prod")
         before = transport.count("/usage/completions")
         app.main_screen_goto(app.session.profile.name, pid)  # the tree moves the strip's scope
@@ -42,7 +42,11 @@ async def test_the_strip_follows_the_selected_project(
                 break
             await pilot.pause()
         assert graph.scope_pending and transport.count("/usage/completions") == before
-        graph.flush_scope()  # the selection rests: one request, for it
+        frozen_clock.advance(graph.settle_seconds / 2)  # not rested long enough yet
+        await pilot.pause()
+        assert graph.scope_pending and transport.count("/usage/completions") == before
+        frozen_clock.advance(graph.settle_seconds / 2)  # the selection rests: one request
+        assert not graph.scope_pending
         await settle(pilot)
         requests = transport.matching("/usage/completions")[before:]
         assert [parse_qs(r.url.query.decode())["project_ids"] for r in requests] == [[pid]]
@@ -54,7 +58,8 @@ async def test_the_strip_follows_the_selected_project(
         for name in ("search-dev", "support-bot-prod", "data-pipeline"):
             graph.set_scope(app.session, project_id(app, name))
         assert transport.count("/usage/completions") == before and graph.scope_pending
-        graph.flush_scope()
+        frozen_clock.advance(graph.settle_seconds)
+        assert not graph.scope_pending
         await settle(pilot)
         requests = transport.matching("/usage/completions")[before:]
         expected = [[project_id(app, "data-pipeline")]]

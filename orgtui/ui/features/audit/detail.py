@@ -22,8 +22,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from orgtui.core.audit_query import Directory
-from orgtui.core.records import as_data as to_data
+from orgtui.core.audit_directory import Directory, event_data
 from orgtui.ui.text import relative_time, safe_str, safe_text
 from orgtui.ui.widgets.footer import OrgFooter
 
@@ -69,7 +68,7 @@ def event_object(entry: Any, directory: Directory) -> tuple[str | None, str | No
 
 def event_json(entry: Any, *, ascii_only: bool = False) -> str:
     """The event as the API sent it (fields it left out stay out), pretty-printed."""
-    data = getattr(entry, "as_sent", None) or to_data(entry)
+    data = event_data(entry)
     return json.dumps(data, indent=2, ensure_ascii=ascii_only)
 
 

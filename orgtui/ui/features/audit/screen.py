@@ -15,7 +15,6 @@ in flight (a generation counter drops a late answer). `enter` on a row opens the
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -24,15 +23,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
 from orgtui.core.audit_query import EVENT_TYPES, Directory, FilterTexts, parse_filters
 from orgtui.ui.features.audit.detail import AuditDetailScreen, actor_label, event_object, local_time
+from orgtui.ui.features.audit.table import PREFETCH_ROWS, AuditTable, ItemSuggester, typeable
 from orgtui.ui.messages import SnapshotChanged
-from orgtui.ui.text import has_controls, safe_str, safe_text
+from orgtui.ui.text import safe_str, safe_text
 from orgtui.ui.widgets.footer import OrgFooter
 from orgtui.ui.widgets.vtable import Column, Row, VirtualTable
 
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["AuditScreen", "AuditTable", "ItemSuggester"]
 
 PAGE_SIZE = 50
-PREFETCH_ROWS = 10  # fetch the next page when the cursor is this close to the last row
 # (field, label, placeholder); the order of the filter row.
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("event", "Event type", "any, e.g. api_key.*"),
@@ -60,62 +58,6 @@ COLUMNS = (
     Column("project", "Project", 16, priority=3),
     Column("object", "Object", 16, flex=True, priority=1),
 )
-
-
-class AuditTable(VirtualTable):
-    """The event list. Past the columns' base widths, the actor shares the spare room with the
-    object (emails are long), instead of the object taking all of it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Details")]
-    ACTOR_EXTRA_MAX = 14
-
-    class NearEnd(Message):
-        """Scrolled (wheel, scrollbar) to within a few rows of the last one."""
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        visible = self.scrollable_content_region.height
-        if self.rows and round(new) + visible >= len(self.rows) - PREFETCH_ROWS:
-            self.post_message(self.NearEnd())
-
-    def column_layout(self, width: int) -> list[tuple[int, int]]:
-        layout = super().column_layout(width)
-        keys = [self.columns[index].key for index, _ in layout]
-        if "actor" not in keys or "object" not in keys:
-            return layout
-        actor, obj = keys.index("actor"), keys.index("object")
-        spare = layout[obj][1] - self.columns[layout[obj][0]].width
-        give = min(spare // 2, self.ACTOR_EXTRA_MAX)
-        if give <= 0:
-            return layout
-        out = list(layout)
-        out[actor] = (layout[actor][0], layout[actor][1] + give)
-        out[obj] = (layout[obj][0], layout[obj][1] - give)
-        return out
-
-
-class ItemSuggester(Suggester):
-    """Completes the last item of a comma-separated list from a fixed list of words."""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.words = list(words)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        last = value.rpartition(",")[2].lstrip()
-        if not last:
-            return None
-        wanted = last.casefold()
-        for word in self.words:
-            if word.casefold().startswith(wanted) and len(word) > len(last):
-                return value + word[len(last) :]
-        return None
-
-
-def _typeable(items: Iterable[str]) -> list[str]:
-    """Only what a user could type: a suggestion is drawn inside the input, so a name holding
-    control characters must never be offered (it would reach the terminal raw)."""
-    return [item for item in items if not has_controls(item)]
 
 
 class AuditScreen(Screen[None]):
@@ -186,10 +128,10 @@ class AuditScreen(Screen[None]):
         if name == "event":
             return ItemSuggester(EVENT_TYPES)
         if name == "actor":
-            return ItemSuggester(_typeable(self.directory.emails))
+            return ItemSuggester(typeable(self.directory.emails))
         if name == "project":
             names = sorted(self.directory.projects.values(), key=str.casefold)
-            return ItemSuggester(_typeable(names))
+            return ItemSuggester(typeable(names))
         return None
 
     def _title(self) -> Table:
@@ -300,16 +242,15 @@ class AuditScreen(Screen[None]):
         )
 
     async def _fetch(self, generation: int, after: str | None) -> None:
-        from orgtui.api.errors import ApiError
         from orgtui.core.audit_query import AuditFilters
 
         filters = self.filters or AuditFilters()
-        try:
-            page = await filters.fetch_page(self.session.client, after=after, limit=self.page_size)
-        except ApiError as error:
+        got = await self.session.activity.audit(filters, after, self.page_size)
+        page = got.value
+        if page is None:
             if generation == self._generation:
                 self.fetching = False
-                self.error = str(error)
+                self.error = str(got.problem)
                 self._show_status()
             return
         if generation != self._generation:  # the filters changed while this page was coming

@@ -19,7 +19,6 @@ spend checks wait). A new snapshot recomputes; `r` refreshes the organisation an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -32,10 +31,21 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from orgtui.core import actions as A
-from orgtui.core.health import CHECKS, SEVERITY_ORDER, Finding, ObjectRef, Severity, run_checks
+from orgtui.core.activity import FRESH_SECONDS
+from orgtui.core.health import SEVERITY_ORDER, Finding, Severity, run_checks
 from orgtui.core.leak_record import last_scan
 from orgtui.core.money import format_usd
 from orgtui.ui.dispatch import ActionContext
+from orgtui.ui.features.health.tree import (
+    HEADINGS,
+    MARKS,
+    SPEND_PENDING,
+    STYLES,
+    TITLES,
+    HealthTree,
+    NodeData,
+    object_label,
+)
 from orgtui.ui.messages import SnapshotChanged, SyncFinished
 from orgtui.ui.text import clock_time, relative_time, safe_text
 from orgtui.ui.widgets.footer import OrgFooter
@@ -44,58 +54,6 @@ if TYPE_CHECKING:
     from orgtui.core.session import Session
 
 __all__ = ["HealthScreen", "HealthTree", "NodeData"]
-
-HEADINGS = {Severity.FAILURE: "Failures", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
-MARKS = {Severity.FAILURE: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
-STYLES = {Severity.FAILURE: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
-KINDS = {
-    "project": "project",
-    "api_key": "key",
-    "admin_key": "admin key",
-    "user": "member",
-    "invite": "invite",
-    "service_account": "account",
-    "organization": "org",
-    "part": "data",
-    "certificate": "cert",
-    "project_security": "project",
-}
-TITLES = {spec.id: spec.title for spec in CHECKS}
-SPEND_PENDING = "spend.unavailable"  # while costs are on their way this is not yet true
-
-
-@dataclass(frozen=True)
-class NodeData:
-    """What a tree node stands for: a severity, a check (all its findings) or one object."""
-
-    kind: str  # severity | check | object
-    key: tuple[Any, ...]
-    findings: tuple[Finding, ...] = ()
-    ref: ObjectRef | None = None
-
-
-class HealthTree(Tree[NodeData]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-    ICON_NODE = "▸ "
-    ICON_NODE_EXPANDED = "▾ "
-
-
-def object_label(ref: ObjectRef, project_names: dict[str, str]) -> Text:
-    text = Text()
-    text.append(f"{KINDS.get(ref.type, ref.type):<8}", style="dim")
-    text.append_text(safe_text(ref.name or ref.id, 80))
-    if ref.type == "part":
-        return text
-    if ref.project_id and ref.type != "project":
-        text.append("  ")
-        text.append_text(
-            safe_text(project_names.get(ref.project_id, ref.project_id), 40, style="dim italic")
-        )
-    return text
 
 
 class HealthScreen(Screen[None]):
@@ -175,30 +133,23 @@ class HealthScreen(Screen[None]):
         self._show_header()
         self._show_detail()
 
-    def fetch_costs(self) -> None:
+    def fetch_costs(self, max_age: float = FRESH_SECONDS) -> None:
         self.costs_state = "fetching"
         self._show_header()
         self.run_worker(
-            self._fetch_costs(), group="health-costs", exclusive=True, exit_on_error=False
+            self._fetch_costs(max_age), group="health-costs", exclusive=True, exit_on_error=False
         )
 
-    async def _fetch_costs(self) -> None:
-        from orgtui.api.errors import ApiError
-        from orgtui.core.spend_fetch import (
-            fetch_spend_data,
-            trailing_cost_by_project,
-            trailing_org_cost,
-        )
+    async def _fetch_costs(self, max_age: float) -> None:
+        from orgtui.core.spend_fetch import trailing_cost_by_project, trailing_org_cost
 
-        try:
-            data = await fetch_spend_data(
-                self.session.client, self.app.clock.now(), include_usage=False
-            )
-        except ApiError as error:
-            self.costs, self.costs_state, self.costs_error = None, "failed", str(error)
+        now = self.app.clock.now()
+        got = await self.session.activity.spend(now, include_usage=False, max_age=max_age)
+        if got.value is None:
+            self.costs, self.costs_state, self.costs_error = None, "failed", str(got.problem)
         else:
-            self.costs, self.costs_state = trailing_cost_by_project(data), "ready"
-            self.org_cost = trailing_org_cost(data)
+            self.costs, self.costs_state = trailing_cost_by_project(got.value), "ready"
+            self.org_cost = trailing_org_cost(got.value)
         self.compute()
 
     def fetch_security(self) -> None:
@@ -218,19 +169,14 @@ class HealthScreen(Screen[None]):
 
     async def _check_access(self) -> None:
         """The checks on groups and roles (their state is not in the snapshot)."""
-        from orgtui.api.errors import ApiError
-        from orgtui.core.access import load_access
         from orgtui.core.health_access import run_access_checks
 
         snapshot = self.session.snapshot
         active = [pid for pid, view in snapshot.projects.items() if not view.project.archived]
-        try:
-            access = await load_access(
-                self.session.client, active, [u.id for u in snapshot.users or ()]
-            )
-        except ApiError:
+        got = await self.session.activity.access(active, [u.id for u in snapshot.users or ()])
+        if got.value is None:
             return  # no RBAC here (or no permission): the other checks stand alone
-        self.access_findings = run_access_checks(access, snapshot)
+        self.access_findings = run_access_checks(got.value, snapshot)
         self.compute()
 
     def recompute(self) -> None:
@@ -238,7 +184,7 @@ class HealthScreen(Screen[None]):
         profile = self.session.profile.name
         if not self.app.is_syncing(profile):
             self.app.refresh_all(profile)
-        self.fetch_costs()
+        self.fetch_costs(max_age=0.0)  # the user asked for new figures
         self.fetch_security()
         self.compute()
 

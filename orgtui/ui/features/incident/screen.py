@@ -64,16 +64,13 @@ class IncidentScreen(Screen[None]):
         self.run_worker(self._load(), group="refresh-incident", exclusive=True)
 
     async def _load(self) -> None:
-        from orgtui.api.errors import ApiError
-        from orgtui.core.incident import compute_incident
-
         status = self.query_one("#incident-status", Static)
-        try:
-            report = await compute_incident(self.session.client, self.app.clock.now())  # type: ignore[attr-defined]
-        except ApiError as error:
-            status.update(Text(f"Could not read the usage: {safe_str(error, 200)}"))
+        now = self.app.clock.now()  # type: ignore[attr-defined]
+        got = await self.session.activity.kinds(now, max_age=0.0)
+        if got.value is None:
+            status.update(Text(f"Could not read the usage: {safe_str(got.problem, 200)}"))
             return
-        self.show(report)
+        self.show(got.value)
 
     def show(self, report: IncidentReport) -> None:
         from orgtui.core.incident import DEFAULT_SPIKE_FACTOR

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from orgtui.core.money import format_cents, format_usd
-from orgtui.core.spend import SpendData, SpendSummary, fetch_spend_data, summarise
+from orgtui.core.activity import FRESH_SECONDS, is_stale
+from orgtui.core.activity_alerts import AlertMemory, Finding, findings
+from orgtui.core.spend import SpendData, SpendSummary, summarise
 from orgtui.core.usage_series import poll_interval
 from orgtui.ui.compat import on_app_thread
 from orgtui.ui.messages import SpendAlertsChanged, SpendUpdated
@@ -45,87 +45,6 @@ __all__ = [
     "findings",
     "spend_watch",
 ]
-
-ORG = "org"
-
-
-@dataclass(frozen=True)
-class Finding:
-    key: tuple[str, ...]  # stable identity: (profile, kind, scope, id)
-    scope: str  # ORG or a project id
-    text: str
-    enforcing: bool = False
-
-
-def findings(summary: SpendSummary, profile: str) -> tuple[list[Finding], set[str]]:
-    """(what is crossed or enforcing now, the scopes whose limits and alerts were known)."""
-    found: list[Finding] = []
-    known: set[str] = set()
-    scopes: list[tuple[str, str, Any]] = [(ORG, "Organisation", summary.org)]
-    scopes += [(p.id, p.name, p) for p in summary.projects]
-    for scope, name, figures in scopes:
-        if figures.limit_known:
-            known.add(f"{scope}:limit")
-            limit = figures.limit
-            if limit is not None and limit.enforcing:
-                found.append(
-                    Finding(
-                        (profile, "limit", scope),
-                        scope,
-                        f"{name}: hard limit {format_cents(limit.threshold_cents)} is ENFORCING "
-                        "(API calls are being rejected)",
-                        enforcing=True,
-                    )
-                )
-        if figures.alerts_known:
-            known.add(f"{scope}:alerts")
-            for alert in figures.alerts:
-                if alert.crossed:
-                    found.append(
-                        Finding(
-                            (profile, "alert", scope, alert.id),
-                            scope,
-                            f"{name}: {format_usd(alert.spent_usd)} this month crossed the "
-                            f"{format_cents(alert.threshold_cents)} alert",
-                        )
-                    )
-    return found, known
-
-
-def _evaluated(key: tuple[str, ...], known: set[str]) -> bool:
-    scope = key[2]
-    return f"{scope}:{'limit' if key[1] == 'limit' else 'alerts'}" in known
-
-
-@dataclass
-class AlertMemory:
-    """The once-only rule, free of any UI: which findings were told, which are still unseen."""
-
-    notified: set[tuple[str, ...]] = field(default_factory=set)
-    unseen: set[tuple[str, ...]] = field(default_factory=set)
-
-    def observe(
-        self, found: Iterable[Finding], known: set[str], profile: str | None = None
-    ) -> list[Finding]:
-        """The findings not told before. A condition that cleared is forgotten, so it is told
-        again if it comes back; a scope that was not evaluated keeps what it had."""
-        found = list(found)
-        current = {f.key for f in found}
-        for key in list(self.notified):
-            mine = profile is None or key[0] == profile
-            if mine and key not in current and _evaluated(key, known):
-                self.notified.discard(key)
-                self.unseen.discard(key)
-        new = [f for f in found if f.key not in self.notified]
-        for finding in new:
-            self.notified.add(finding.key)
-            self.unseen.add(finding.key)
-        return new
-
-    def mark_seen(self) -> bool:
-        had = bool(self.unseen)
-        self.unseen.clear()
-        return had
 
 
 def badge_text(unseen: int) -> str | None:
@@ -249,8 +168,7 @@ class SpendWatch:
         """Re-evaluate from cached costs, or fetch them first when they are too old."""
         figures = self.figures(session.profile.name)
         now = session.clock.now()
-        stale = figures.fetched_at is None or now - figures.fetched_at >= self.max_age(session)
-        if stale:
+        if is_stale(figures.fetched_at, now, self.max_age(session)):
             self.request(session)
         elif figures.data is not None:
             self.evaluate(session)
@@ -263,15 +181,16 @@ class SpendWatch:
                 figures.again = True  # a spend screen opened meanwhile: it wants burn rates
             return None
         return self.app.run_worker(
-            partial(self.refresh, session),  # not a coroutine: a cancelled start leaks none
+            # not a coroutine: a cancelled start leaks none
+            partial(self.refresh, session, max_age=0.0 if force else FRESH_SECONDS),
             group=f"spend-watch:{session.profile.name}",
             exclusive=True,
             exit_on_error=False,
         )
 
-    async def refresh(self, session: Session) -> SpendSummary | None:
-        from orgtui.api.errors import ApiError
-
+    async def refresh(
+        self, session: Session, max_age: float = FRESH_SECONDS
+    ) -> SpendSummary | None:
         profile = session.profile.name
         figures = self.figures(profile)
         figures.generation += 1
@@ -279,15 +198,17 @@ class SpendWatch:
         figures.fetching, figures.fetching_usage = True, self.usage_wanted > 0
         now = session.clock.now()
         try:
-            data = await fetch_spend_data(session.client, now, include_usage=figures.fetching_usage)
-        except ApiError as error:
-            figures.error = str(error)
-            self._broadcast(SpendUpdated(profile, figures.summary, figures.error))
-            return figures.summary
+            got = await session.activity.spend(
+                now, include_usage=figures.fetching_usage, max_age=max_age
+            )
         finally:
             if figures.generation == mine:  # a newer fetch (force) owns the flag now
                 figures.fetching = False
-        figures.data, figures.fetched_at, figures.error = data, now, None
+        if got.value is None:
+            figures.error = str(got.problem)
+            self._broadcast(SpendUpdated(profile, figures.summary, figures.error))
+            return figures.summary
+        figures.data, figures.fetched_at, figures.error = got.value, now, None
         summary = self.evaluate(session)
         if figures.again:
             figures.again = False

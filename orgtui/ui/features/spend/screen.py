@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Digits, Static
 
 from orgtui.core import actions as A
+from orgtui.core.clock import scheduler_for
 from orgtui.core.money import format_usd
 from orgtui.core.snapshot import project_part
 from orgtui.ui.bindings import scope_bindings
@@ -145,9 +146,15 @@ class SpendScreen(Screen[None]):
         self._paint()
         self.projects_table.focus()
         self.refresh_figures()
-        self.set_interval(self.graph.interval(), self._tick, name="spend-poll")
+        # On the session's clock (a frozen clock in tests holds it until it is moved).
+        self._poll = scheduler_for(session.clock).every(
+            self.graph.interval(), self._tick, "spend-poll"
+        )
 
     def on_unmount(self) -> None:
+        poll = getattr(self, "_poll", None)
+        if poll is not None:
+            poll.stop()
         watch = spend_watch(self.app)
         watch.usage_wanted = max(0, watch.usage_wanted - 1)
 
@@ -174,15 +181,12 @@ class SpendScreen(Screen[None]):
 
     async def _read_kinds(self) -> None:
         """Every kind of usage, as the incident panel reads it (at most 12 requests)."""
-        from orgtui.api.errors import ApiError
-        from orgtui.core.incident import compute_incident
-
         session = self.session
-        try:
-            self.kinds_report = await compute_incident(session.client, session.clock.now())
-            self.kinds_error = None
-        except ApiError as error:
-            self.kinds_error = safe_str(error, 160)
+        got = await session.activity.kinds(session.clock.now(), max_age=0.0)
+        if got.value is not None:
+            self.kinds_report, self.kinds_error = got.value, None
+        else:
+            self.kinds_error = safe_str(got.problem, 160)
         self.post_message(RequestsMade())
         self._paint_kinds()
 

@@ -29,11 +29,11 @@ from textual.worker import Worker
 from textual_plotext import PlotextPlot
 
 from orgtui.core.actions import SPEND
-from orgtui.core.usage_kinds import ALL, GRAPH_KINDS, kind_name, stack
+from orgtui.core.activity import FRESH_SECONDS
+from orgtui.core.clock import Clock, ClockTimer, Scheduler, SystemClock, scheduler_for
+from orgtui.core.usage_kinds import ALL, GRAPH_KINDS, stack
 from orgtui.core.usage_series import (
-    GROUP_TITLES,
     GROUPS,
-    RANGE_TITLES,
     RANGES,
     GraphData,
     GraphQuery,
@@ -45,13 +45,14 @@ from orgtui.core.usage_series import (
 )
 from orgtui.ui.bindings import ScopedActions, scope_bindings
 from orgtui.ui.dispatch import ActionContext
-from orgtui.ui.features.usage.graph_paint import paint_legend, paint_plot
+from orgtui.ui.features.usage.graph_paint import paint_caption, paint_legend, paint_plot
 from orgtui.ui.messages import RequestsMade
-from orgtui.ui.text import clock_time, safe_str, safe_text
+from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
 
+SYSTEM_CLOCK = SystemClock()  # when neither a session nor the app has one (a bare widget)
 SCOPE_SETTLE_SECONDS = 0.4  # fetch for a new scope once the selection has rested this long
 
 
@@ -103,7 +104,8 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         self.fetching = False
         self.fetched_at: float | None = None
         self._worker: Worker[None] | None = None
-        self._settle_timer: Any = None
+        self._settle_timer: ClockTimer | None = None
+        self._poll_timer: ClockTimer | None = None
         self.settle_seconds = SCOPE_SETTLE_SECONDS
         self._pending = False  # a poll is due once the screen is shown again
 
@@ -124,12 +126,13 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         spend_watch(self.app)
         if self.session is None:
             self.session = getattr(self.app, "session", None)
-        self.set_interval(self.interval(), self._tick, name="usage-poll")
+        self._poll_timer = self._scheduler().every(self.interval(), self._tick, "usage-poll")
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self._paint()
         # After the first frame: the request (and in the demo, building the sandbox) must not
         # delay the cached organisation appearing.
-        self.call_after_refresh(self.poll)
+        # The first load shares a fresh answer another view of the same window already has.
+        self.call_after_refresh(partial(self.poll, max_age=FRESH_SECONDS))
 
     # ------------------------------------------------------------------ scope and modes
 
@@ -150,7 +153,21 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         if self._settle_timer is not None:
             self._settle_timer.stop()
         self._paint()
-        self._settle_timer = self.set_timer(self.settle_seconds, self._settled)
+        self._settle_timer = self._scheduler().after(
+            self.settle_seconds, self._settled, "usage-scope"
+        )
+
+    def _scheduler(self) -> Scheduler:
+        """Timers on the session's clock: a frozen clock holds them until it is moved."""
+        session = self.session or getattr(self.app, "session", None)
+        clock: Clock = getattr(session, "clock", None) or getattr(self.app, "clock", SYSTEM_CLOCK)
+        return scheduler_for(clock)
+
+    def on_unmount(self) -> None:
+        for timer in (self._settle_timer, self._poll_timer):
+            if timer is not None:
+                timer.stop()
+        self._settle_timer = self._poll_timer = None
 
     def _settled(self) -> None:
         self._settle_timer = None
@@ -254,8 +271,9 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
             usage_kind=self.kind,
         )
 
-    def poll(self, *, force: bool = False) -> Worker[None] | None:
-        """Fetch now, in a worker; never while paused, at most one fetch at a time."""
+    def poll(self, *, force: bool = False, max_age: float = 0.0) -> Worker[None] | None:
+        """Fetch now, in a worker; never while paused, at most one fetch at a time. `max_age`:
+        how old an answer another caller already has may be (0: new figures)."""
         if self.paused or self.session is None:
             return None
         running = self._worker is not None and self._worker.is_running
@@ -267,59 +285,50 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         self.fetching = True
         self._paint_caption()
         self._worker = self.run_worker(
-            partial(self._fetch, self.session, query),
+            partial(self._fetch, self.session, query, max_age),
             group="usage-graph",
             exclusive=True,
             exit_on_error=False,
         )
         return self._worker
 
-    async def _fetch(self, session: Session, query: GraphQuery) -> None:
-        from orgtui.api.errors import ApiError
-
-        client: Any = session.client
+    async def _fetch(self, session: Session, query: GraphQuery, max_age: float = 0.0) -> None:
         if query.kind != "costs" and query.usage_kind == ALL:
-            await self._fetch_stacked(session, query)
+            await self._fetch_stacked(session, query, max_age)
             return
-        if query.kind == "costs":
-            source = client.iter_costs(query.start, **query.client_kwargs())
-        else:
-            source = client.iter_usage(query.usage_kind, query.start, **query.client_kwargs())
-        try:
-            buckets = [bucket async for bucket in source]
-        except ApiError as error:
-            self.post_message(RequestsMade())
-            self.error = safe_str(error, 160)
+        got = await session.activity.usage(query, max_age=max_age)
+        self.post_message(RequestsMade())
+        if got.problem is not None:
+            self.error = safe_str(got.problem, 160)
             self.fetching = False
             self._paint_caption()
             if self.data is None:
                 self._paint_legend()  # not "loading…" any more: the caption says why
             return
-        self.post_message(RequestsMade())
         current = self.query_now()
         if current is None or current.mode != query.mode:
             return  # the scope or mode moved on while this was in flight
-        self.data = shape(query, buckets, series_labels(session.snapshot))
+        self.data = shape(query, got.value or [], series_labels(session.snapshot))
         self.error = None
         self.fetching = False
-        self.fetched_at = session.clock.now()
+        self.fetched_at = got.fetched_at
         self._paint()
 
-    async def _fetch_stacked(self, session: Session, query: GraphQuery) -> None:
+    async def _fetch_stacked(self, session: Session, query: GraphQuery, max_age: float) -> None:
         """Every kind, ungrouped, one request each; a kind that fails is named, not fatal."""
-        from orgtui.ui.features.usage.graph_fetch import fetch_stacked
-
-        per_kind, failed = await fetch_stacked(session.client, query)
+        got = await session.activity.stacked(query, max_age=max_age)
         self.post_message(RequestsMade())
         current = self.query_now()
         if current is None or current.mode != query.mode:
             return
+        stacked = got.value
+        per_kind, failed = (stacked.per_kind, stacked.failed) if stacked else ({}, [])
         self.kind_errors = failed
         self.error = None if per_kind else "no kind of usage could be read"
         self.fetching = False
         if per_kind:
             self.data = stack(per_kind, query)
-            self.fetched_at = session.clock.now()
+            self.fetched_at = got.fetched_at
         self._paint()
 
     # ------------------------------------------------------------------ painting
@@ -346,37 +355,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
     def _paint_caption(self) -> None:
         if not self.is_mounted:
             return
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        if self.range_id == "cost":
-            text.append("Cost ", style="bold")
-            text.append(f"{RANGE_TITLES[self.range_id]} · {GROUP_TITLES[self.group]} · ")
-        else:
-            query = self.query_now()
-            group = query.group if query is not None else self.group
-            title = "Usage" if self.kind == "completions" else kind_name(self.kind).capitalize()
-            text.append(f"{title} ", style="bold")
-            grouping = "" if self.kind == ALL else f"{GROUP_TITLES[group]} · "
-            text.append(f"{RANGE_TITLES[self.range_id]} · {grouping}")
-        text.append_text(safe_text(self._scope_name(), 40))
-        right = Text(end="")
-        if self.paused:
-            right.append(" PAUSED ", style="bold reverse")
-        elif self.fetching:
-            right.append("loading…", style="dim")
-        if self.error:
-            right.append(f" ⚠ {self.error}", style="bold")
-        elif self.data is not None:
-            newest = self.data.newest
-            if newest and self.fetched_at is not None:
-                newest = min(newest, int(self.fetched_at))  # today's cost bucket is still open
-            right.append(f" data to {clock_time(newest)}" if newest else " no data yet")
-            if not self.paused:
-                right.append(f" · every {self.interval():.0f}s", style="dim")
-        width = max(self.size.width - 2, 20)
-        if text.cell_len + right.cell_len + 1 > width:
-            text.truncate(max(width - right.cell_len - 1, 10), overflow="ellipsis")
-        gap = max(width - text.cell_len - right.cell_len, 1)
-        self.query_one("#graph-caption", Static).update(Text.assemble(text, " " * gap, right))
+        self.query_one("#graph-caption", Static).update(paint_caption(self))
 
     def _paint_plot(self) -> None:
         paint_plot(self)

@@ -18,8 +18,15 @@ from textual.color import Color
 
 from orgtui.core.money import format_usd
 from orgtui.core.usage_kinds import ALL, cumulative, kind_name, spec_of
-from orgtui.core.usage_series import GraphData, compact, time_ticks, value_ticks
-from orgtui.ui.text import safe_text
+from orgtui.core.usage_series import (
+    GROUP_TITLES,
+    RANGE_TITLES,
+    GraphData,
+    compact,
+    time_ticks,
+    value_ticks,
+)
+from orgtui.ui.text import clock_time, safe_text
 
 if TYPE_CHECKING:
     from orgtui.ui.features.usage.graph import UsageGraph
@@ -222,3 +229,39 @@ def paint_legend(graph: UsageGraph) -> Text:
                 total = _amount(series.total_measure, spec.unit).removesuffix(f" {spec.unit}")
             text.append(f" {total}  ")
     return text
+
+
+def paint_caption(graph: UsageGraph) -> Text:
+    """What, which range and grouping, whose; on the right: paused, loading, the error or how
+    recent the data is and how often it is polled."""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    if graph.range_id == "cost":
+        text.append("Cost ", style="bold")
+        text.append(f"{RANGE_TITLES[graph.range_id]} · {GROUP_TITLES[graph.group]} · ")
+    else:
+        query = graph.query_now()
+        group = query.group if query is not None else graph.group
+        title = "Usage" if graph.kind == "completions" else kind_name(graph.kind).capitalize()
+        text.append(f"{title} ", style="bold")
+        grouping = "" if graph.kind == ALL else f"{GROUP_TITLES[group]} · "
+        text.append(f"{RANGE_TITLES[graph.range_id]} · {grouping}")
+    text.append_text(safe_text(graph._scope_name(), 40))
+    right = Text(end="")
+    if graph.paused:
+        right.append(" PAUSED ", style="bold reverse")
+    elif graph.fetching:
+        right.append("loading…", style="dim")
+    if graph.error:
+        right.append(f" ⚠ {graph.error}", style="bold")
+    elif graph.data is not None:
+        newest = graph.data.newest
+        if newest and graph.fetched_at is not None:
+            newest = min(newest, int(graph.fetched_at))  # today's cost bucket is still open
+        right.append(f" data to {clock_time(newest)}" if newest else " no data yet")
+        if not graph.paused:
+            right.append(f" · every {graph.interval():.0f}s", style="dim")
+    width = max(graph.size.width - 2, 20)
+    if text.cell_len + right.cell_len + 1 > width:
+        text.truncate(max(width - right.cell_len - 1, 10), overflow="ellipsis")
+    gap = max(width - text.cell_len - right.cell_len, 1)
+    return Text.assemble(text, " " * gap, right)

@@ -1,0 +1,141 @@
+"""The console's refreshes: per-profile sync state, the sync workers, and the messages they send
+to every screen (`SyncProgress`, `SyncFinished`, `SnapshotChanged`). Offline is read from the
+typed `SyncResult.offline`, never from the text of an error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.message import Message
+from textual.worker import Worker
+
+from orgtui.ui.compat import on_app_thread
+from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
+
+if TYPE_CHECKING:
+    from orgtui.core.session import Session
+    from orgtui.core.snapshot import OrgSnapshot
+    from orgtui.core.sync import Syncer, SyncResult
+
+__all__ = ["SyncMixin", "SyncState"]
+
+
+class SyncState:
+    """Per-profile refresh state for the header."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.progress: tuple[int, int] | None = None
+        self.label = ""
+        self.offline = False
+        self.last_errors: dict[str, str] = {}
+
+
+class SyncMixin:
+    """The app's refresh methods (mixed into `OrgTuiApp`)."""
+
+    sync_states: dict[str, SyncState]
+    syncers: dict[str, Syncer]
+    sessions: list[Session]
+    screen_stack: Any
+    call_from_thread: Any
+    run_worker: Any
+
+    def is_syncing(self, profile: str) -> bool:
+        return self.sync_states[profile].running
+
+    def sync_note(self, profile: str) -> str:
+        """When the org was last refreshed in full and from the audit log, and what the last
+        cycle cost (or why it had to be a full one)."""
+        from orgtui.ui.text import clock_time, safe_str
+
+        syncer = self.syncers.get(profile)
+        last = syncer.last_cycle if syncer is not None else None
+        if syncer is None or last is None or syncer.last_full_at is None:
+            return ""
+        full = f"full {clock_time(syncer.last_full_at)}"
+        if last.mode == "incremental" and syncer.last_incremental_at is not None:
+            return f"{full} · changes {clock_time(syncer.last_incremental_at)}, {last.requests} req"
+        if last.full_reason:
+            return f"{full} ({safe_str(last.full_reason, 60)})"
+        return full
+
+    def _periodic_refresh(self) -> None:
+        if not any(state.running for state in self.sync_states.values()):
+            self.refresh_changes()
+
+    @work(exclusive=True, group="sync")
+    async def refresh_changes(self, profile: str | None = None) -> None:
+        """The periodic refresh: what the audit log says changed (a full one when it must)."""
+        import asyncio
+
+        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
+        await asyncio.gather(*(self._run_sync(s, "changes") for s in sessions))
+
+    def _subscriber(self, profile: str) -> Callable[[OrgSnapshot, tuple[str, ...]], None]:
+        def on_change(snapshot: OrgSnapshot, parts: tuple[str, ...]) -> None:
+            self._broadcast(lambda: SnapshotChanged(profile, snapshot, parts))
+
+        return on_change
+
+    def _broadcast(self, make: Callable[[], Message]) -> None:
+        """Post a fresh message to every screen on the stack (from any thread)."""
+        if not on_app_thread(self):  # type: ignore[arg-type]  # a mixin of OrgTuiApp
+            self.call_from_thread(self._broadcast, make)
+            return
+        for screen in self.screen_stack:
+            screen.post_message(make())
+
+    @work(exclusive=True, group="sync")
+    async def refresh_all(self, profile: str | None = None) -> None:
+        """`R`: refresh every part of one organisation (or all of them)."""
+        import asyncio
+
+        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
+        await asyncio.gather(*(self._run_sync(s, "all") for s in sessions))
+
+    def refresh_scope(self, session: Session, part_ids: Sequence[str]) -> Worker[None]:
+        """`r`: refresh some parts, in their own worker (does not cancel a full refresh)."""
+        group = f"refresh:{session.profile.name}:{','.join(part_ids)}"
+
+        async def run() -> None:
+            await self._run_sync(session, list(part_ids))
+
+        worker: Worker[None] = self.run_worker(
+            run(), group=group, exclusive=True, exit_on_error=False
+        )
+        return worker
+
+    async def _run_sync(self, session: Session, parts: str | list[str]) -> SyncResult:
+        profile = session.profile.name
+        state = self.sync_states[profile]
+        syncer = self.syncers[profile]
+        state.running = True
+        state.progress = (0, 0)
+
+        def progress(done: int, total: int, label: str) -> None:
+            state.progress = (done, total)
+            state.label = label
+            self._broadcast(lambda: SyncProgress(profile, done, total, label))
+
+        self._broadcast(lambda: SyncProgress(profile, 0, 0, "starting"))
+        try:
+            if parts == "all":
+                result = await syncer.refresh_all(on_progress=progress)
+            elif parts == "changes":
+                result = await syncer.refresh_incremental(on_progress=progress)
+            else:
+                result = await syncer.refresh_parts(parts, on_progress=progress)
+        finally:
+            state.running = False
+            state.progress = None
+        offline = not result.fetched and result.offline  # typed: set where it could not connect
+        if result.fetched:
+            state.offline = False
+        elif offline:
+            state.offline = True
+        state.last_errors = dict(result.errors)
+        self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
+        return result
