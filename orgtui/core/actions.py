@@ -46,7 +46,8 @@ from orgtui.core.action_table import (
     UnknownAction,
 )
 from orgtui.core.commands import Command, Handler, handler, handler_for
-from orgtui.core.rules import precheck, read_only_refusal
+from orgtui.core.refusals import ArchivedProjectError, DefaultProjectError, LastOwnerError
+from orgtui.core.rules import Refusal, precheck, read_only_refusal
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
@@ -146,10 +147,7 @@ class ActionRegistry:
             project=command.target_project(session),
             user=command.target_user(session),
         )
-        if refusal is not None:
-            from orgtui.core.services._common import refuse
-
-            refuse(refusal)
+        refuse(refusal)
         return await command.run(session)
 
     async def invoke(self, action_id: str, *args: Any, **params: Any) -> Any:
@@ -159,3 +157,20 @@ class ActionRegistry:
         if fn is None:
             raise UnknownAction(f"{action_id} has no handler")
         return await fn(*args, **params)
+
+
+_TABLE = ActionRegistry()
+
+
+def refuse(refusal: Refusal | None) -> None:
+    """Raise a rule's refusal (`core.rules`) as the matching typed exception; None passes."""
+    if refusal is None:
+        return
+    if refusal.rule == "read_only":
+        raise ReadOnlyRefusal(_TABLE.get(refusal.action_id), refusal.reason)
+    kind = {
+        "archived": ArchivedProjectError,
+        "default_project": DefaultProjectError,
+        "last_owner": LastOwnerError,
+    }[refusal.rule]
+    raise kind(refusal.reason)

@@ -7,9 +7,9 @@ high-water mark (two queries: the organisation's events, and the tenant-scoped o
 limits and admin keys are recorded), re-fetches those parts, and the focused project's keys
 (their `last_used_at` is not in the log).
 
-It gives way to a full refresh, with the reason, when the log cannot be trusted to be complete:
-audit logging is off or a page failed, the mark is older than the log's retention, an event
-type is unknown, or every `full_every` cycles as a safety net.
+It gives way to a full refresh, with the reason, when the log cannot be trusted to be complete
+(logging off, a page failed, the mark older than the retention, an unknown event type), and
+every `full_every` cycles as a safety net.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ __all__ = [
     "parts_for",
 ]
 
-# Events can reach the log a little after they happen: each cycle reads back this far before
-# the mark and skips the events it has already applied.
+# Events reach the log a little late: read back this far before the mark, skip those applied.
 OVERLAP_S = 120
 # The audit log's retention; a mark older than this may have lost events (full refresh).
 RETENTION_S = 30 * 86400

@@ -147,7 +147,7 @@ def precheck_context(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> Refu
 
 async def run_registered(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> bool:
     """Gate, then run the UI handler. Returns True when the handler ran to the end."""
-    from orgtui.api.errors import ApiError
+    from orgtui.core.errors import ApiError
     from orgtui.core.services.errors import ServiceRefusal
 
     try:

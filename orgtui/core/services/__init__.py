@@ -3,7 +3,7 @@
 Each handler is `async def fn(session, **params)`, registered by id (through `_common.mutation`,
 which also asks the read-only gate) for `ActionRegistry.invoke`; the typed way in is a command
 beside it (`commands_keys`, `commands_members`, `commands_roles`, `commands_spend`) run with
-`ActionRegistry.execute`. A handler asks core's rules (`core.rules`, raised by `_common.refuse`)
+`ActionRegistry.execute`. A handler asks core's rules (`core.rules`, raised by `actions.refuse`)
 and checks its input before calling (refusals are `errors.ServiceRefusal`), calls the API,
 applies the change to the session's snapshot and returns a result from `results`. API failures
 propagate as the client's typed `ApiError` with nothing applied. Creates go through

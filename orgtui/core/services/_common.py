@@ -12,14 +12,11 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from orgtui.core.actions import ActionRegistry, ReadOnlyRefusal
+from orgtui.core.actions import ActionRegistry, refuse
 from orgtui.core.commands import handler
-from orgtui.core.rules import Refusal, archived, archived_refusal
+from orgtui.core.rules import archived, archived_refusal
 from orgtui.core.services.errors import (
-    ArchivedProjectError,
-    DefaultProjectError,
     InvalidInput,
-    LastOwnerError,
 )
 from orgtui.core.snapshot import OrgSnapshot, PartStatus, project_part
 
@@ -53,20 +50,6 @@ _SPECS = ActionRegistry()
 def ensure_writable(session: Session, action_id: str) -> None:
     """The read-only gate (`ActionRegistry.ensure_allowed`), for a service called directly."""
     session.registry.ensure_allowed(action_id)
-
-
-def refuse(refusal: Refusal | None) -> None:
-    """Raise a rule's refusal (`core.rules`) as the matching typed exception; None passes."""
-    if refusal is None:
-        return
-    if refusal.rule == "read_only":
-        raise ReadOnlyRefusal(_SPECS.get(refusal.action_id), refusal.reason)
-    kind = {
-        "archived": ArchivedProjectError,
-        "default_project": DefaultProjectError,
-        "last_owner": LastOwnerError,
-    }[refusal.rule]
-    raise kind(refusal.reason)
 
 
 def mutation(action_id: str) -> Callable[[Fn], Fn]:

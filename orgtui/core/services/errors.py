@@ -7,6 +7,13 @@ are not wrapped: the client's typed `ApiError` propagates (its `str()` is the AP
 from __future__ import annotations
 
 from orgtui.api.errors import ApiError
+from orgtui.core.refusals import (
+    ArchivedProjectError,
+    DefaultProjectError,
+    InvalidInput,
+    LastOwnerError,
+    ServiceRefusal,
+)
 
 __all__ = [
     "AcceptedInviteError",
@@ -19,37 +26,6 @@ __all__ = [
     "ServiceAccountKeyError",
     "ServiceRefusal",
 ]
-
-
-class ServiceRefusal(Exception):
-    """A mutation refused before any request was sent (nothing changed)."""
-
-    suggested_action: str | None = None
-
-    def __init__(self, message: str, *, suggested_action: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if suggested_action is not None:
-            self.suggested_action = suggested_action
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class InvalidInput(ServiceRefusal):
-    """A parameter failed validation (the message names the field and the problem)."""
-
-
-class ArchivedProjectError(ServiceRefusal):
-    """Archived projects cannot be used or updated (and hold no members or service accounts)."""
-
-
-class DefaultProjectError(ServiceRefusal):
-    """The API refuses to modify the organisation's default project."""
-
-
-class LastOwnerError(ServiceRefusal):
-    """Demoting or removing the only organisation owner would leave nobody able to manage it."""
 
 
 class AcceptedInviteError(ServiceRefusal):

@@ -133,7 +133,7 @@ async def add_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 @ui_action("group_member.remove")
 async def remove_member(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.api.models_rbac import GroupMember
+    from orgtui.core.records import GroupMember
     from orgtui.ui.widgets.confirm import ConfirmScreen
 
     group = _group(app, ctx)

@@ -28,7 +28,7 @@ def _after(app: OrgTuiApp, result: Done, select: str | None = None) -> None:
 
 
 def _custom(app: OrgTuiApp, ctx: ActionContext) -> Role | None:
-    from orgtui.api.models_rbac import Role
+    from orgtui.core.records import Role
 
     role = ctx.item
     if not isinstance(role, Role):

@@ -26,7 +26,7 @@ def _typeable(text: str | None) -> bool:
 
 def filters_for_item(item: Any, project_id: str | None, directory: Directory) -> FilterTexts:
     """The filters that show one object's history: a project's events, or one object's."""
-    from orgtui.api.models import Project
+    from orgtui.core.records import Project
 
     if isinstance(item, Project) or (item is None and project_id):
         pid = item.id if item is not None else project_id or ""

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from orgtui.api.errors import ApiError
 from orgtui.core.actions import KEY, ReadOnlyRefusal
+from orgtui.core.errors import ApiError
 from orgtui.core.money import format_cents
 from orgtui.core.services.commands_spend import SetLimit
 from orgtui.ui.dispatch import ActionContext, ui_action

@@ -174,22 +174,6 @@ async def _delete_account(
         _tell(app, done.message, title="Deleted")
 
 
-def _account_of_key(session: Session, pid: str, key: Any) -> Any:
-    owner = key.owner.service_account
-    view = session.snapshot.project(pid)
-    for account in (view.get("service_accounts") if view else None) or ():
-        if account.id == owner.id:
-            return account
-    from orgtui.api.models import ProjectServiceAccount
-
-    return ProjectServiceAccount(
-        id=owner.id,
-        name=owner.name or owner.id,
-        role=owner.role or "member",
-        created_at=owner.created_at or key.created_at,
-    )
-
-
 @ui_action("key.delete")
 async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.core.services.errors import ServiceAccountKeyError
@@ -201,7 +185,9 @@ async def delete_key(app: OrgTuiApp, ctx: ActionContext) -> None:
         _tell(app, "Select a key first.", warn=True)
         return
     if key.owner.service_account is not None:
-        await _delete_account(app, ctx, _account_of_key(session, pid, key), via_key=key)
+        from orgtui.core.records import account_of_key
+
+        await _delete_account(app, ctx, account_of_key(session.snapshot, pid, key), via_key=key)
         return
     screen = delete_key_screen(
         key, _project_name(session, pid), app.clock.now(), _thresholds(session)

@@ -158,7 +158,7 @@ async def create_project(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 @ui_action("project.rename")
 async def rename_project(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.api.errors import BadRequestError
+    from orgtui.core.errors import BadRequestError
 
     session = ctx.session or app.session
     project = _project(app, ctx)
@@ -180,7 +180,7 @@ async def rename_project(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 @ui_action("project.archive")
 async def archive_project(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.api.errors import BadRequestError
+    from orgtui.core.errors import BadRequestError
 
     session = ctx.session or app.session
     project = _project(app, ctx)

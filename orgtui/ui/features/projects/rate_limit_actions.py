@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @ui_action("rate_limit.edit")
 async def edit_rate_limit(app: OrgTuiApp, ctx: ActionContext) -> None:
-    from orgtui.api.models import ProjectRateLimit
+    from orgtui.core.records import ProjectRateLimit
     from orgtui.ui.features.projects.rate_limit_edit import RateLimitForm
 
     limit = ctx.item

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from orgtui.api.errors import ApiError
-from orgtui.api.models_security import ORG_RETENTION_TYPES, PROJECT_RETENTION_TYPES
+from orgtui.core.errors import ApiError
+from orgtui.core.records import ORG_RETENTION_TYPES, PROJECT_RETENTION_TYPES
 from orgtui.core.security import RETENTION_LABELS, CertificateInfo, ProjectSecurity, models_used
 from orgtui.core.services.commands_spend import (
     ActivateCertificate,

@@ -238,7 +238,7 @@ async def create_alert(app: OrgTuiApp, ctx: ActionContext) -> None:
 
 
 def _alert(app: OrgTuiApp, ctx: ActionContext) -> Any:
-    from orgtui.api.models import SpendAlert
+    from orgtui.core.records import SpendAlert
 
     if isinstance(ctx.item, SpendAlert):
         return ctx.item
