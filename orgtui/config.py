@@ -86,8 +86,8 @@ class Config:
     default_profile: str = "default"
     profiles: dict[str, Profile] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
-    # Where it was read from: set by load_config on the instance, not a field.
-    source: ClassVar[Path | None] = None
+    # Where it was read from: set by load_config, never read from the file (init=False).
+    source: Path | None = field(default=None, init=False, compare=False, repr=False)
 
     def profile(self, name: str | None = None) -> Profile:
         """The profile in use, with the environment's overrides applied."""

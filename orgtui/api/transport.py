@@ -63,7 +63,7 @@ log = logging.getLogger("orgtui.api")
 
 M = TypeVar("M")
 T = TypeVar("T")
-Params = Sequence[tuple[str, str | int | float | bool]]
+Params = Sequence[tuple[str, str | int | float | bool | None]]  # httpx's primitive values
 
 _RETRY_SAFE = frozenset({"GET", "DELETE"})
 
@@ -189,7 +189,7 @@ class ClientBase:
             return parse(model, data)
         except ShapeError as exc:
             problem = shape_problem(getattr(model, "__name__", str(model)), exc)
-        raise MalformedResponseError(self._redact(problem), method=method, path=template)
+        raise MalformedResponseError(self._redact(problem) or problem, method=method, path=template)
 
     # ------------------------------------------------------------ the engine
 
@@ -207,7 +207,11 @@ class ClientBase:
         import httpx
 
         request = self._http.build_request(
-            method, url, params=params, content=content, headers=headers
+            method,
+            url,
+            params=tuple(params) if params is not None else None,
+            content=content,
+            headers=headers,
         )
         deadline = self._timeout + min(1.0, self._timeout * 0.5)  # ASGI transports ignore httpx's
         failure: _Failure | None = None

@@ -309,7 +309,7 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
 async def _apply_objects(syncer: Syncer, changes: list[ObjectChange], result: SyncResult) -> None:
     """Read each changed key or account by id and put it in (or take it out of) its list."""
     from orgtui.api.errors import NotFoundError
-    from orgtui.core.services._common import remove_by_id, update_project_list, upsert
+    from orgtui.core.services import _common as lists
 
     client, session = syncer.session.client, syncer.session
     final: dict[tuple[str, str, str], ObjectChange] = {}
@@ -332,31 +332,24 @@ async def _apply_objects(syncer: Syncer, changes: list[ObjectChange], result: Sy
         field = "api_keys" if change.kind == "key" else "service_accounts"
         kind = "keys" if change.kind == "key" else "service_accounts"
         if obj is not None:
-            update_project_list(
-                session, change.project_id, field, kind, lambda xs, o=obj: upsert(xs, o)
-            )
+            lists.update_project_list(session, change.project_id, field, kind, lists.upserting(obj))
         else:
-            update_project_list(
+            lists.update_project_list(
                 session,
                 change.project_id,
                 field,
                 kind,
-                lambda xs, i=change.object_id: remove_by_id(xs, i),
+                lists.removing(change.object_id),
             )
             if change.kind == "service_account":  # its keys went with it
-                update_project_list(
+                lists.update_project_list(
                     session,
                     change.project_id,
                     "api_keys",
                     "keys",
-                    lambda xs, i=change.object_id: [k for k in xs if _owner_sa(k) != i],
+                    lists.without_keys_of(change.object_id),
                 )
         result.fetched.append(change.part)
-
-
-def _owner_sa(key: Any) -> str | None:
-    account = getattr(getattr(key, "owner", None), "service_account", None)
-    return getattr(account, "id", None)
 
 
 def _full_reason(syncer: Syncer, now: float) -> str | None:

@@ -140,9 +140,11 @@ def _key_spend(
     snapshot: Any, key_id: str, cost_pid: str | None, keys: Sums, index: dict[str, tuple[Any, str]]
 ) -> KeySpend:
     known = index.get(key_id)
+    pid: str | None
     if known is not None:
         key, pid = known
-        name, deleted = key.name or key.redacted_value or f"key {key_id}", False
+        name: str = key.name or key.redacted_value or f"key {key_id}"
+        deleted = False
         owner_type = getattr(key.owner, "type", None)
     else:
         pid, owner_type = cost_pid, None
@@ -209,7 +211,7 @@ def summarise(snapshot: Any, data: SpendData, now: float | None = None) -> Spend
 
     org_fc = _forecast(org_sums, None, w)
     org = OrgSpend(
-        name=getattr(snapshot, "org_name", None) or getattr(snapshot, "profile", ""),
+        name=str(getattr(snapshot, "org_name", None) or getattr(snapshot, "profile", "")),
         month_to_date_usd=org_fc.month_to_date_usd,
         today_usd=org_sums.get("today", None),
         trailing_30d_usd=org_sums.get("trailing", None),

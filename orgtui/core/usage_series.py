@@ -321,6 +321,7 @@ def time_ticks(query: GraphQuery, max_ticks: int = 6) -> tuple[list[float], list
     starts = query.starts()
     if not starts:
         return [], []
+    steps: tuple[int, ...]
     if query.range_id == "1m":
         steps, fmt = (5, 10, 15, 20, 30), "%H:%M"
     elif query.range_id == "1h":
@@ -347,7 +348,7 @@ def time_ticks(query: GraphQuery, max_ticks: int = 6) -> tuple[list[float], list
 
 def _nice_step(top: float, count: int) -> float:
     raw = top / max(count, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if factor * magnitude >= raw:
             return factor * magnitude

@@ -13,6 +13,7 @@ project roles it holds there.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +91,7 @@ async def explain_member(session: Session, user_id: str, label: str | None = Non
     async for group in client.iter_groups():
         names[group.id] = group.name
     for gid, name in names.items():
-        if await present(lambda gid=gid: client.get_group_user(gid, user_id)) is not None:
+        if await present(functools.partial(client.get_group_user, gid, user_id)) is not None:
             mine.append(name)
     out = Explanation(label or user_id, "member", groups=mine)
     async for role in client.iter_user_roles(user_id):
@@ -116,7 +117,7 @@ async def explain_group(session: Session, group_id: str) -> Explanation:
         out.reasons.append(_reason(role, ORGANISATION, given))
     for pid, pname in _active(session):
         try:
-            if await present(lambda pid=pid: client.get_project_group(pid, group_id)) is None:
+            if await present(functools.partial(client.get_project_group, pid, group_id)) is None:
                 continue
             roles = [r async for r in client.iter_project_group_roles(pid, group_id)]
         except ApiError:

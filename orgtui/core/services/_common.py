@@ -81,6 +81,26 @@ def upsert(items: list[T], item: T) -> list[T]:
     return out
 
 
+def upserting(item: T) -> Callable[[list[T]], list[T]]:
+    """The change that upserts `item` (for `update_*_list`; binds it now, not at call time)."""
+    return lambda items: upsert(items, item)
+
+
+def removing(ids: str | Iterable[str]) -> Callable[[list[T]], list[T]]:
+    """The change that drops the items with these ids."""
+    return lambda items: remove_by_id(items, ids)
+
+
+def without_keys_of(account_id: str) -> Callable[[list[T]], list[T]]:
+    """The change that drops the keys a deleted service account owned."""
+
+    def owner(key: T) -> str | None:
+        account = getattr(getattr(key, "owner", None), "service_account", None)
+        return getattr(account, "id", None)
+
+    return lambda keys: [k for k in keys if owner(k) != account_id]
+
+
 def remove_by_id(items: list[T], ids: str | Iterable[str]) -> list[T]:
     drop = {ids} if isinstance(ids, str) else set(ids)
     return [item for item in items if getattr(item, "id", None) not in drop]

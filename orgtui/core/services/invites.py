@@ -28,6 +28,7 @@ from orgtui.core.services._common import (
     require_choice,
     update_org_list,
     upsert,
+    upserting,
 )
 from orgtui.core.services.errors import AcceptedInviteError, InvalidInput
 from orgtui.core.services.reconcile import create_then_reconcile, find_created
@@ -111,7 +112,7 @@ async def create_invites(
             if outcome.status == "sent":
                 pending.add(key)
                 invite = outcome.invite
-                update_org_list(session, "invites", "invites", lambda xs, i=invite: upsert(xs, i))
+                update_org_list(session, "invites", "invites", upserting(invite))
             stop = fatal
             outcomes.append(outcome)
     return InviteReport(tuple(outcomes))
@@ -149,7 +150,7 @@ async def _reconcile(
     known: set[str],
 ) -> InviteOutcome:
     def same(invite: Any) -> bool:
-        return invite.email.lower() == email.lower() and invite.status == "pending"
+        return bool(invite.email.lower() == email.lower() and invite.status == "pending")
 
     try:
         found: Invite | None = await find_created(

@@ -74,10 +74,8 @@ async def update_rate_limit(
     project = await project_of(session, project_id)
     refuse_if_archived(project, "changing its rate limits")
     view = session.snapshot.project(project_id)
-    current = next(
-        (rl for rl in (view.get("rate_limits") or []) if rl.id == rate_limit_id) if view else (),
-        None,
-    )
+    limits = (view.get("rate_limits") or []) if view else []
+    current = next((rl for rl in limits if rl.id == rate_limit_id), None)
     changes = _values(values, current)
     model = display(current.model if current else rate_limit_id)
     if not changes:
