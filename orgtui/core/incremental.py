@@ -286,6 +286,7 @@ async def incremental_cycle(syncer: Syncer, on_progress: ProgressCallback | None
     focus = syncer.focused
     if focus is not None and focus in syncer.session.snapshot.projects:
         parts.add(project_part(focus, "keys"))  # last use is not in the log
+    parts |= set(syncer.session.snapshot.stale_parts())  # failed last time: the log cannot say
     result = SyncResult()
     if PROJECTS in parts:  # new projects must be known before their parts are fetched
         result = await syncer.refresh_parts([PROJECTS], on_progress)

@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.worker import Worker
 
 from orgtui.core.actions import ActionRegistry
-from orgtui.core.clock import Clock, SystemClock
+from orgtui.core.clock import Clock, ClockTimer, SystemClock, scheduler_for
 from orgtui.core.session import Session
 from orgtui.core.sync import Syncer
 from orgtui.ui import themes
@@ -84,6 +84,7 @@ class OrgTuiApp(SyncMixin, App[int]):
         }
         self.active_profile = self.sessions[0].profile.name
         self._unsubscribe: list[Callable[[], None]] = []
+        self._refresh_timer: ClockTimer | None = None
         self.owns_connections = False
         # True once the work put off until after the first frame has run (features, graph,
         # spend watch, first refresh).
@@ -164,7 +165,10 @@ class OrgTuiApp(SyncMixin, App[int]):
         # feature modules and before any request.
         self.call_after_refresh(self._after_first_frame)
         seconds = min(s.profile.refresh_seconds for s in self.sessions)
-        self.set_interval(seconds, self._periodic_refresh, name="periodic-refresh")
+        # On the session clock: a frozen clock (tests) refreshes only when the test moves it.
+        self._refresh_timer = scheduler_for(self.clock).every(
+            seconds, self._periodic_refresh, "periodic-refresh"
+        )
         if self.start not in ("main", ""):
             action_id = f"view.{self.start}"
             self.call_after_refresh(self.start_action, action_id, ActionContext())
@@ -238,6 +242,8 @@ class OrgTuiApp(SyncMixin, App[int]):
             focused.press()
 
     async def on_unmount(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         for session in self.sessions:

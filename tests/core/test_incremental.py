@@ -383,6 +383,29 @@ async def test_a_quiet_cycle_costs_three_requests(world: World) -> None:
         session.close()
 
 
+async def test_a_part_that_failed_is_read_again_by_the_next_cycle(world: World) -> None:
+    """The audit log cannot say a part is out of date because our last read of it failed
+    (the network dropped): the next cycle reads it again, and only it beside the usual three."""
+    async with world.client() as client:
+        session = session_on(world, client, "console")
+        syncer = Syncer(session)
+        await syncer.refresh_all()
+        focus, other = list(session.snapshot.projects)[:2]
+        syncer.focus(focus)
+        failed = project_part(other, "users")
+        session.apply(session.snapshot.with_part_error(failed, "Offline: no route"), [failed])
+        world.clock.advance(300)
+        before = len(world.transport.requests)
+
+        result = await syncer.refresh_incremental()
+
+        assert result.mode == "incremental" and result.requests == 4
+        assert sorted(result.fetched) == sorted([project_part(focus, "keys"), failed])
+        assert session.snapshot.stale_parts() == {}
+        assert world.transport.paths()[before:].count("/v1/organization/audit_logs") == 2
+        session.close()
+
+
 async def test_three_changed_projects_cost_a_handful_of_requests(world: World) -> None:
     async with world.client() as client:
         session = session_on(world, client, "console")

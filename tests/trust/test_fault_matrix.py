@@ -216,7 +216,8 @@ async def test_api_dies_mid_refresh_and_comes_back_by_itself() -> None:
         assert any("Offline" in (snap.part(p).error or "") for p in stale)
         assert await heart.beats(pilot) >= 3
         rig.gate.dead = False
-        # No key pressed: the periodic refresh (1 s here) finds the server back.
+        # No key pressed: the periodic refresh (every 1 s of the session clock) finds it back.
+        rig.clock.advance(1)
         assert await until(pilot, lambda: not app.session.snapshot.stale_parts(), 30)
         await synced(pilot)
         assert "failed" not in header_text(app)

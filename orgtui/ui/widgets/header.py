@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from orgtui.core.clock import scheduler_for
 from orgtui.ui.text import clock_time, relative_time, safe_text
 
 
@@ -80,8 +81,11 @@ class ConsoleHeader(Widget):
     state: reactive[HeaderState] = reactive(HeaderState, layout=False)
 
     def on_mount(self) -> None:
-        # Relative ages move on by themselves; the clock is the app's (frozen in tests).
-        self.set_interval(30, self.refresh, name="header-age")
+        # Relative ages move on with the app's clock (frozen in tests: they stand still).
+        self._age_timer = scheduler_for(self.app.clock).every(30, self.refresh, "header-age")
+
+    def on_unmount(self) -> None:
+        self._age_timer.stop()
 
     def render(self) -> Text:
         state = self.state
