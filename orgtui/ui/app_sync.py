@@ -31,6 +31,8 @@ class SyncState:
         self.label = ""
         self.offline = False
         self.last_errors: dict[str, str] = {}
+        # Called when a refresh of this profile ends (e.g. the spend watch's deferred check).
+        self.on_finish: list[Callable[[], None]] = []
 
 
 class SyncMixin:
@@ -138,4 +140,6 @@ class SyncMixin:
             state.offline = True
         state.last_errors = dict(result.errors)
         self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
+        for hook in list(state.on_finish):
+            hook()
         return result

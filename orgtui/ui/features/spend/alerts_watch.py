@@ -15,7 +15,6 @@ For the header (integrator): `alert_badge(app) -> str | None`, and screens recei
 
 from __future__ import annotations
 
-import time
 import weakref
 from dataclasses import dataclass
 from functools import partial
@@ -63,8 +62,7 @@ class _Figures:
     fetching_usage: bool = False
     again: bool = False  # fetch once more when this one ends
     generation: int = 0
-    check_pending: bool = False  # a coalesced check is scheduled
-    evaluate_seconds: float = 0.0  # how long the last evaluation took
+    check_pending: bool = False  # a check waits for the refresh under way (or the next turn)
 
 
 class SpendWatch:
@@ -92,8 +90,14 @@ class SpendWatch:
         if self.installed:
             return self
         self.installed = True
+        states = getattr(self.app, "sync_states", {})
         for session in getattr(self.app, "sessions", ()):
             self._unsubscribe.append(session.subscribe(self._listener(session)))
+            state = states.get(session.profile.name)
+            if state is not None:
+                hook = partial(self._call_in_app, self._refresh_ended, session)
+                state.on_finish.append(hook)
+                self._unsubscribe.append(partial(state.on_finish.remove, hook))
         return self
 
     def uninstall(self) -> None:
@@ -111,23 +115,25 @@ class SpendWatch:
 
     def _check_soon(self, session: Session) -> None:
         """`check`, coalesced: a refresh lands every project's limits part one by one, and a
-        large organisation's evaluation is not free, so at most one check is pending and the
-        next waits a few times the last evaluation's duration (none when evaluations are quick).
-        """
+        large organisation's evaluation is not free, so a change that lands during a refresh
+        is checked once, when that refresh ends; any other change on the app's next turn."""
         figures = self.figures(session.profile.name)
         if figures.check_pending:
             return
         figures.check_pending = True
+        is_syncing = getattr(self.app, "is_syncing", None)
+        if is_syncing is None or not is_syncing(session.profile.name):
+            self.app.call_later(self._run_pending, session)
 
-        def run() -> None:
+    def _refresh_ended(self, session: Session) -> None:
+        if self.figures(session.profile.name).check_pending:
+            self.app.call_later(self._run_pending, session)
+
+    def _run_pending(self, session: Session) -> None:
+        figures = self.figures(session.profile.name)
+        if figures.check_pending:
             figures.check_pending = False
             self.check(session)
-
-        delay = min(2.0, 4 * figures.evaluate_seconds)
-        if delay < 0.005:
-            self.app.call_later(run)
-        else:
-            self.app.set_timer(delay, run, name="spend-watch-check")
 
     def _call_in_app(self, fn: Any, *args: Any) -> None:
         app = self._app()
@@ -220,9 +226,7 @@ class SpendWatch:
         figures = self.figures(profile)
         if figures.data is None:
             return None
-        started = time.perf_counter()
         summary = summarise(session.snapshot, figures.data)
-        figures.evaluate_seconds = time.perf_counter() - started
         figures.summary = summary
         self._broadcast(SpendUpdated(profile, summary, figures.error))
         found, known = findings(summary, profile)
