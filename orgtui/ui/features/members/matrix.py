@@ -92,14 +92,13 @@ class MatrixScreen(Screen[None]):
 
     async def _load_via_groups(self) -> None:
         """Project access through groups (RBAC), read once in the background: "via group X"."""
-        from orgtui.core.access import load_access, project_access
-        from orgtui.core.errors import ApiError
+        from orgtui.core.access import project_access
 
         snapshot = self.session.snapshot
         pids = [pid for pid, view in snapshot.projects.items() if not view.archived]
-        try:
-            access = await load_access(self.session.client, pids)
-        except ApiError:
+        got = await self.session.activity.access(pids)
+        access = got.value
+        if access is None:
             return  # no RBAC (or no permission): direct membership only, as before
         via: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for pid in pids:
