@@ -107,10 +107,13 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """What `render_label` would measure, without rendering: the tree measures every line
         to size its scroll width (500 projects: the default rendered them all on each build)."""
+        # Labels are stored as Text (`process_label`); Textual types the property `str | Text`.
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(label)
         if not node.allow_expand:
-            return node.label.cell_len
+            return width
         icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
-        return cell_len(icon) + node.label.cell_len
+        return cell_len(icon) + width
 
     # ------------------------------------------------------------------ building
 

@@ -231,7 +231,9 @@ class ProjectDetail(ScopedActions, Vertical):
     def refresh_limits(self) -> None:
         """Repaint the limits summary (new spend figures arrived)."""
         session, project_id = self.session, self.project_id
-        view = session.snapshot.project(project_id) if session and project_id else None
+        if session is None or not project_id:
+            return
+        view = session.snapshot.project(project_id)
         if view is not None:
             self._show_limits(session, view, syncing=False)
 
