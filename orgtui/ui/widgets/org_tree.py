@@ -33,6 +33,8 @@ from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.text import safe_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sized
+
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot, ProjectView
 
@@ -63,7 +65,7 @@ class NodeRef:
     project_id: str | None = None
 
 
-def _count(items: list[object] | None) -> str:
+def _count(items: Sized | None) -> str:
     return "…" if items is None else str(len(items))
 
 
@@ -139,16 +141,16 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         if node is None:
             node = self.root.add(label, ref, expand=True)
             self._ref_nodes[ref] = node
-            projects = node.add(Text("Projects"), NodeRef(profile, PROJECTS), expand=True)
-            self._ref_nodes[projects.data] = projects  # type: ignore[index]
+            child = NodeRef(profile, PROJECTS)
+            self._ref_nodes[child] = node.add(Text("Projects"), child, expand=True)
             for kind, _title, _field in ORG_LEAVES:
-                leaf = node.add_leaf(Text(_title), NodeRef(profile, kind))
-                self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
-            certs = node.add_leaf(Text("Certificates"), NodeRef(profile, CERTIFICATES))
-            self._ref_nodes[certs.data] = certs  # type: ignore[index]
+                child = NodeRef(profile, kind)
+                self._ref_nodes[child] = node.add_leaf(Text(_title), child)
+            child = NodeRef(profile, CERTIFICATES)
+            self._ref_nodes[child] = node.add_leaf(Text("Certificates"), child)
             for kind, title in ACCESS_LEAVES:
-                leaf = node.add_leaf(Text(title), NodeRef(profile, kind))
-                self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
+                child = NodeRef(profile, kind)
+                self._ref_nodes[child] = node.add_leaf(Text(title), child)
         elif node.label != label:
             node.set_label(label)
         return node
@@ -199,7 +201,7 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             if kind == INVITES and invites is not None:
                 text.append(invites.text(), style="dim")
             else:
-                text.append(_count(lists[field]), style="dim")  # type: ignore[arg-type]
+                text.append(_count(lists[field]), style="dim")
             self._ref_nodes[NodeRef(profile, kind)].set_label(text)
         if keep is not None:
             self.select_ref(keep, fallback=True)
