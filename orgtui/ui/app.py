@@ -46,9 +46,10 @@ class OrgTuiApp(SyncMixin, App[int]):
 
     CSS_PATH = "orgtui.tcss"
     TITLE = "orgtui"
-    BINDINGS: ClassVar[list[BindingType]] = global_bindings()
+    BINDINGS: ClassVar[list[BindingType]] = list(global_bindings())
     COMMANDS: ClassVar[set[Any]] = {OrgCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    # Textual declares this `ClassVar[...] | None`, which mypy reads as an instance variable.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (100, "-wide")]
     ENABLE_COMMAND_PALETTE = True
     # False in screenshots and snapshot scenes: the header leaves out its live request count.
     live_counters = True
@@ -272,11 +273,12 @@ class OrgTuiApp(SyncMixin, App[int]):
     def start_action(self, action_id: str, ctx: ActionContext | None = None) -> Worker[bool]:
         """Run an action (gate + UI handler) in a worker, so handlers can wait for dialogs."""
         context = ctx if ctx is not None else context_from_focus(self)
-        return self.run_worker(
+        worker: Worker[bool] = self.run_worker(
             self.run_registered(action_id, context),
             group=f"action:{action_id}",
             exit_on_error=False,
         )
+        return worker
 
     async def run_registered(self, action_id: str, ctx: ActionContext) -> bool:
         """Refuse in read-only mode (with a message), else run the action's UI handler."""

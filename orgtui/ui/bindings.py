@@ -9,7 +9,7 @@ dispatches it (see `dispatch.py`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding
 
@@ -88,7 +88,7 @@ class ScopedActions:
     """
 
     app: Any
-    SCOPES: tuple[str, ...] = ()
+    SCOPES: ClassVar[tuple[str, ...]] = ()
 
     def scopes(self) -> tuple[str, ...]:
         """The registry scopes whose actions this widget carries out."""

@@ -60,12 +60,13 @@ def frame_output(app: App[Any]) -> FrameOutput:
     terminal (headless apps skip only the write). Benchmark use only (the first painted frame,
     orgtui.ui.watch_first_paint): Textual 8 has no public "frame drawn" signal, and
     `call_after_refresh` runs later, once the app's messages have settled."""
-    return app._display  # type: ignore[no-any-return]
+    return app._display
 
 
 def set_frame_output(app: App[Any], output: FrameOutput) -> None:
     """Route the app's frames through `output` (which calls what `frame_output` gave)."""
-    app._display = output  # type: ignore[method-assign]
+    # Replacing a method on an instance: mypy checks it against the unbound signature.
+    app._display = output  # type: ignore[method-assign,assignment]
 
 
 def forget_copied_text(app: App[Any]) -> None:
@@ -83,7 +84,7 @@ def terminal_writer(app: App[Any]) -> Callable[[str], None] | None:
     driver's `write`, as `App.copy_to_clipboard` uses it. Textual 8 has no public accessor
     for the driver (`App._driver`)."""
     driver = getattr(app, "_driver", None)
-    return None if driver is None else driver.write  # type: ignore[no-any-return]
+    return None if driver is None else driver.write
 
 
 def on_app_thread(app: App[Any]) -> bool:

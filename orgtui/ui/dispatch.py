@@ -155,11 +155,11 @@ async def run_registered(app: OrgTuiApp, action_id: str, ctx: ActionContext) -> 
     except UnknownAction:
         app.notify(f"Unknown action {action_id}", severity="error", markup=False)
         return False
-    refusal = precheck_context(app, action_id, ctx)
-    if refusal is not None:  # refused by a core rule: no dialog opens
+    refused = precheck_context(app, action_id, ctx)
+    if refused is not None:  # refused by a core rule: no dialog opens
         app.notify(
-            refusal.reason,
-            title=refusal.title or spec.label,
+            refused.reason,
+            title=refused.title or spec.label,
             severity="warning",
             markup=False,
         )

@@ -9,6 +9,7 @@ never parsed) or `safe_str` (for places that take a plain string, e.g. notificat
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 from orgtui.core.untrusted import DEFAULT_MAX_LEN, ELLIPSIS, has_controls, safe_str
@@ -16,7 +17,9 @@ from orgtui.core.untrusted import DEFAULT_MAX_LEN, ELLIPSIS, has_controls, safe_
 __all__ = ["DEFAULT_MAX_LEN", "ELLIPSIS", "has_controls", "safe_str", "safe_text"]
 
 
-def safe_text(value: object, max_len: int | None = DEFAULT_MAX_LEN, *, style: str = "") -> Text:
+def safe_text(
+    value: object, max_len: int | None = DEFAULT_MAX_LEN, *, style: str | Style = ""
+) -> Text:
     """Untrusted text rendered literally: no markup, one line, ellipsis when too long."""
     return Text(safe_str(value, max_len), style=style, no_wrap=True, overflow="ellipsis", end="")
 

@@ -36,6 +36,7 @@ from orgtui.ui.widgets.org_tree import (
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot
+    from orgtui.ui.app import OrgTuiApp
     from orgtui.ui.widgets.tables import ResourceTable
 
 
@@ -209,6 +210,8 @@ class DetailPane(ContentSwitcher):
     The panes of features (a project, certificates, groups, roles) come from the screen that
     holds this switcher, as `panes` (pane id -> builder): shared widgets import no feature.
     """
+
+    app: OrgTuiApp
 
     def __init__(
         self, *, panes: Mapping[str, Callable[[], Widget]] | None = None, id: str | None = None

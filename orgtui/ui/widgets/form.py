@@ -132,13 +132,17 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Static(Text(self.TITLE_TEXT), id="form-title")
+            yield Static(Text(self.title_text()), id="form-title")
             with VerticalScroll(id="form-body"):
                 yield from self.fields()
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.SUBMIT_LABEL, id="submit", variant="primary")
+
+    def title_text(self) -> str:
+        """The title line (`TITLE_TEXT` unless a form builds its own)."""
+        return self.TITLE_TEXT
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError

@@ -9,7 +9,7 @@ note, then progress).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -18,6 +18,9 @@ from textual.widget import Widget
 
 from orgtui.core.clock import scheduler_for
 from orgtui.ui.text import clock_time, relative_time, safe_text
+
+if TYPE_CHECKING:
+    from orgtui.ui.app import OrgTuiApp
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ def freshness(state: HeaderState, now: float) -> tuple[str, str]:
 
 
 class ConsoleHeader(Widget):
+    app: OrgTuiApp
+
     DEFAULT_CSS = """
     ConsoleHeader { dock: top; height: 1; background: $panel; color: $foreground; }
     ConsoleHeader > .header--org { color: $text-primary; text-style: bold; }

@@ -33,6 +33,8 @@ from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.text import safe_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sized
+
     from orgtui.core.session import Session
     from orgtui.core.snapshot import OrgSnapshot, ProjectView
 
@@ -63,7 +65,7 @@ class NodeRef:
     project_id: str | None = None
 
 
-def _count(items: list[object] | None) -> str:
+def _count(items: Sized | None) -> str:
     return "…" if items is None else str(len(items))
 
 
@@ -107,10 +109,13 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """What `render_label` would measure, without rendering: the tree measures every line
         to size its scroll width (500 projects: the default rendered them all on each build)."""
+        # Labels are stored as Text (`process_label`); Textual types the property `str | Text`.
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(label)
         if not node.allow_expand:
-            return node.label.cell_len
+            return width
         icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
-        return cell_len(icon) + node.label.cell_len
+        return cell_len(icon) + width
 
     # ------------------------------------------------------------------ building
 
@@ -136,16 +141,16 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         if node is None:
             node = self.root.add(label, ref, expand=True)
             self._ref_nodes[ref] = node
-            projects = node.add(Text("Projects"), NodeRef(profile, PROJECTS), expand=True)
-            self._ref_nodes[projects.data] = projects  # type: ignore[index]
+            child = NodeRef(profile, PROJECTS)
+            self._ref_nodes[child] = node.add(Text("Projects"), child, expand=True)
             for kind, _title, _field in ORG_LEAVES:
-                leaf = node.add_leaf(Text(_title), NodeRef(profile, kind))
-                self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
-            certs = node.add_leaf(Text("Certificates"), NodeRef(profile, CERTIFICATES))
-            self._ref_nodes[certs.data] = certs  # type: ignore[index]
+                child = NodeRef(profile, kind)
+                self._ref_nodes[child] = node.add_leaf(Text(_title), child)
+            child = NodeRef(profile, CERTIFICATES)
+            self._ref_nodes[child] = node.add_leaf(Text("Certificates"), child)
             for kind, title in ACCESS_LEAVES:
-                leaf = node.add_leaf(Text(title), NodeRef(profile, kind))
-                self._ref_nodes[leaf.data] = leaf  # type: ignore[index]
+                child = NodeRef(profile, kind)
+                self._ref_nodes[child] = node.add_leaf(Text(title), child)
         elif node.label != label:
             node.set_label(label)
         return node
@@ -196,7 +201,7 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             if kind == INVITES and invites is not None:
                 text.append(invites.text(), style="dim")
             else:
-                text.append(_count(lists[field]), style="dim")  # type: ignore[arg-type]
+                text.append(_count(lists[field]), style="dim")
             self._ref_nodes[NodeRef(profile, kind)].set_label(text)
         if keep is not None:
             self.select_ref(keep, fallback=True)

@@ -9,7 +9,7 @@ its filters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from orgtui.core.audit_query import Directory, FilterTexts
 from orgtui.ui.dispatch import ActionContext, ui_action
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from orgtui.ui.app import OrgTuiApp
 
 
-def _typeable(text: str | None) -> bool:
+def _typeable(text: str | None) -> TypeGuard[str]:
     """A name that can stand in a filter field as it is (no controls, not absurdly long)."""
     return bool(text) and safe_str(text, 64) == text
 

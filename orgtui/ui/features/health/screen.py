@@ -91,8 +91,9 @@ class HealthScreen(Screen[None]):
         yield Static(id="health-detail")
         yield OrgFooter()
 
+    # Shadows `DOMNode.tree` (Textual's debug view of the DOM) on purpose, as MainScreen does.
     @property
-    def tree(self) -> HealthTree:
+    def tree(self) -> HealthTree:  # type: ignore[override]
         return self.query_one(HealthTree)
 
     def on_mount(self) -> None:

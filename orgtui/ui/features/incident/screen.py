@@ -19,6 +19,7 @@ from orgtui.ui.widgets.footer import OrgFooter
 if TYPE_CHECKING:
     from orgtui.core.incident import IncidentReport, IncidentRow
     from orgtui.core.session import Session
+    from orgtui.ui.app import OrgTuiApp
 
 MAX_ROWS = 100
 COLUMNS = ("", "Key / project / kind", "Ratio", "$/h now", "Since", "Kind", "Now /h", "Usual /h")
@@ -27,6 +28,8 @@ COLUMNS = ("", "Key / project / kind", "Ratio", "$/h now", "Since", "Kind", "Now
 class IncidentScreen(Screen[None]):
     """Enter jumps to the row's key or project; o rotates, d deletes the key; x stops the
     project's spend (its hard limit set to its month-to-date spend)."""
+
+    app: OrgTuiApp
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "jump", "Jump", id="incident.jump"),
@@ -65,7 +68,7 @@ class IncidentScreen(Screen[None]):
 
     async def _load(self) -> None:
         status = self.query_one("#incident-status", Static)
-        now = self.app.clock.now()  # type: ignore[attr-defined]
+        now = self.app.clock.now()
         got = await self.session.activity.kinds(now, max_age=0.0)
         if got.value is None:
             status.update(Text(f"Could not read the usage: {safe_str(got.problem, 200)}"))
@@ -141,7 +144,7 @@ class IncidentScreen(Screen[None]):
         row = self.selected()
         if row is None:
             return
-        self.app.run_worker(contain(self.app, self.session, row, what), group="incident-action")  # type: ignore[arg-type]
+        self.app.run_worker(contain(self.app, self.session, row, what), group="incident-action")
 
     def action_jump(self) -> None:
         self._run("jump")

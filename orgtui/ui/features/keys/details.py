@@ -8,7 +8,7 @@ audit log filtered to the key, `d` deletes it, `o` rotates it, `y` yanks its id.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -22,6 +22,9 @@ from orgtui.core import actions as A
 from orgtui.core.money import format_usd
 from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.text import relative_time, safe_str, safe_text, short_date
+
+if TYPE_CHECKING:
+    from orgtui.ui.app import OrgTuiApp
 
 __all__ = ["KeyDetailsScreen"]
 
@@ -40,6 +43,8 @@ class _Facts:
 
 
 class KeyDetailsScreen(ModalScreen[None]):
+    app: OrgTuiApp
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,minus", "close", "Back", id="key_details.close"),
         Binding("a", "audit", "Audit events", id="key_details.audit"),

@@ -33,6 +33,8 @@ from orgtui.ui.dispatch import ActionContext, ui_action
 from orgtui.ui.text import safe_str
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from orgtui.core.commands import Command
     from orgtui.core.services.results import InviteReport, Result
     from orgtui.core.session import Session
@@ -110,7 +112,8 @@ async def remove_org_member(app: OrgTuiApp, ctx: ActionContext) -> None:
 def report_invites(app: OrgTuiApp, report: InviteReport) -> None:
     """One line per email: what happened to it, in the service's (and the API's) words."""
     lines = [safe_str(outcome.message, 200) for outcome in report.outcomes]
-    severity = {"done": "information", "partial": "warning"}.get(report.outcome, "error")
+    severities: dict[str, SeverityLevel] = {"done": "information", "partial": "warning"}
+    severity = severities.get(report.outcome, "error")
     title = f"Invites: {len(report.sent)} of {len(report.outcomes)} sent"
     app.notify(
         "\n".join(lines) or "Nothing to send",

@@ -124,12 +124,15 @@ class InviteScreen(FormScreen[InviteRequest]):
         self._emails = emails
         self._grants = dict(grants or {})
         snapshot = snapshot_of()
-        self.TITLE_TEXT = f"Invite people to {safe_str(snapshot.org_name, 50)}"
+        self._form_title = f"Invite people to {safe_str(snapshot.org_name, 50)}"
         self._projects = [
             (view.id, view.project.name or view.id)
             for view in snapshot.projects.values()
             if not view.archived
         ]
+
+    def title_text(self) -> str:
+        return self._form_title
 
     def fields(self) -> ComposeResult:
         yield LabelledInput(

@@ -53,7 +53,7 @@ class StatusLine(Widget):
 class MatrixScreen(Screen[None]):
     """The matrix, its filter line, a line about the selected cell, and the footer."""
 
-    app: OrgTuiApp  # type: ignore[assignment]
+    app: OrgTuiApp
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="matrix.back"),
     ]
@@ -188,7 +188,7 @@ class MatrixScreen(Screen[None]):
             status.append_text(safe_text(f" <{user.email or '?'}>  org {user.role or '?'}", 80))
             status.append("  ·  ")
             status.append_text(safe_text(view.project.name or view.id, 40, style="bold"))
-            state = {None: "loading…", "": "not a member"}.get(role, role)  # type: ignore[arg-type]
+            state = {None: "loading…", "": "not a member"}.get(role, role)
             via = model.via_groups(user.id, view.id)
             if via and role == "":
                 state = "not a direct member"

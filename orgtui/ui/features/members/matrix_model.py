@@ -58,7 +58,7 @@ def build_model(snapshot: OrgSnapshot, flt: MatrixFilter) -> MatrixModel:
     views = list(snapshot.projects.values())
     views = [v for v in views if not v.archived] + [v for v in views if v.archived]
     roles = {
-        v.id: None if (users := v.get("users")) is None else {u.id: u.role for u in users}
+        v.id: None if (members := v.get("users")) is None else {u.id: u.role for u in members}
         for v in views
     }
     if flt.projects:

@@ -172,7 +172,8 @@ def org_role_screen(user: User, users: Sequence[User] | None) -> RoleScreen:
 def _projects_of(snapshot: OrgSnapshot, user_id: str) -> list[str]:
     names = []
     for view in snapshot.projects.values():
-        if view.get("users") and any(u.id == user_id for u in view.get("users")):
+        members = view.get("users")
+        if members and any(u.id == user_id for u in members):
             names.append(safe_str(view.project.name or view.id, 40))
     return names
 

@@ -107,6 +107,7 @@ class RenameProjectForm(FormScreen[str]):
         yield LabelledInput("New name", value=self._current, validate=_validate_name, id="name")
 
     def submit(self) -> str | None:
+        name: str | None
         name, error = self.query_one("#name", LabelledInput).validated()
         if error or name is None:
             return None

@@ -34,6 +34,7 @@ from orgtui.ui.widgets.tables import (
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
+    from orgtui.ui.features.access.project_groups import ProjectGroupsPanel
 
 # (tab id, title, part kind, table class)
 TABS: tuple[tuple[str, str, str, type[ResourceTable]], ...] = (
@@ -159,8 +160,10 @@ class ProjectDetail(ScopedActions, Vertical):
     def _security_panel(self) -> Any:
         return self.query_one("#security-panel")
 
-    def groups_panel(self) -> Any:
-        return self.query_one("#project-groups")
+    def groups_panel(self) -> ProjectGroupsPanel:
+        from orgtui.ui.features.access.project_groups import ProjectGroupsPanel
+
+        return self.query_one("#project-groups", ProjectGroupsPanel)
 
     def on_key_details_wanted(self, message: KeyDetailsWanted) -> None:
         from orgtui.ui.features.keys.details import KeyDetailsScreen
@@ -231,7 +234,9 @@ class ProjectDetail(ScopedActions, Vertical):
     def refresh_limits(self) -> None:
         """Repaint the limits summary (new spend figures arrived)."""
         session, project_id = self.session, self.project_id
-        view = session.snapshot.project(project_id) if session and project_id else None
+        if session is None or not project_id:
+            return
+        view = session.snapshot.project(project_id)
         if view is not None:
             self._show_limits(session, view, syncing=False)
 
@@ -240,7 +245,7 @@ class ProjectDetail(ScopedActions, Vertical):
     def active_table(self) -> ResourceTable | None:
         tabs = self.query_one(TabbedContent)
         if tabs.active == GROUPS_TAB:
-            return self.groups_panel().table  # type: ignore[no-any-return]
+            return self.groups_panel().table
         if not tabs.active or tabs.active == SECURITY_TAB:
             return None
         return self.query_one(f"#{tabs.active}-table", ResourceTable)

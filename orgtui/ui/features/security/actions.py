@@ -106,14 +106,14 @@ async def rename(app: OrgTuiApp, ctx: ActionContext) -> None:
     from orgtui.core.validation import validate_key_name
     from orgtui.ui.widgets.form import FormScreen, LabelledInput
 
+    current = cert.name or ""
+
     class RenameScreen(FormScreen[str]):
         TITLE_TEXT = "Rename certificate"
         SUBMIT_LABEL = "Rename"
 
         def fields(self) -> Any:
-            yield LabelledInput(
-                "Name", value=cert.name or "", validate=validate_key_name, id="cert-name"
-            )
+            yield LabelledInput("Name", value=current, validate=validate_key_name, id="cert-name")
 
         def submit(self) -> str | None:
             value, error = self.query_one("#cert-name", LabelledInput).validated()

@@ -3,7 +3,7 @@ dismisses with `answer()` on OK and with None on cancel or escape."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -38,7 +38,10 @@ def dialog_buttons(ok: str) -> Horizontal:
     )
 
 
-class Dialog(ModalScreen):  # type: ignore[type-arg]
+T = TypeVar("T")
+
+
+class Dialog(ModalScreen[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
@@ -46,7 +49,7 @@ class Dialog(ModalScreen):  # type: ignore[type-arg]
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def answer(self) -> object | None:
+    def answer(self) -> T | None:
         raise NotImplementedError
 
     def _submit(self) -> None:

@@ -33,7 +33,7 @@ __all__ = [
 ORG_TARGET = "__organisation__"
 
 
-class TargetPickerScreen(Dialog):
+class TargetPickerScreen(Dialog[str]):
     """The organisation or one project, filtered as you type. Dismisses with ORG_TARGET or a
     project id."""
 
@@ -97,7 +97,7 @@ class ModelChoice:
     model_ids: tuple[str, ...]
 
 
-class ModelPermissionsScreen(Dialog):
+class ModelPermissionsScreen(Dialog[ModelChoice]):
     """Allow list or deny list, over the models the project used (ticked = listed), plus models
     typed in (comma separated)."""
 
@@ -169,7 +169,7 @@ class ModelPermissionsScreen(Dialog):
 # ---------------------------------------------------------------- hosted tools, retention
 
 
-class HostedToolsScreen(Dialog):
+class HostedToolsScreen(Dialog[dict[str, bool]]):
     """Tick the tools the project may use; dismisses with {tool: enabled}."""
 
     DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="HostedToolsScreen")
@@ -200,7 +200,7 @@ class HostedToolsScreen(Dialog):
         return {tool: tool in ticked for tool in self._enabled}
 
 
-class RetentionScreen(Dialog):
+class RetentionScreen(Dialog[str]):
     """One retention value out of `choices` (value, label); dismisses with the value."""
 
     DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="RetentionScreen")

@@ -38,6 +38,7 @@ from orgtui.ui.widgets.vtable import Row
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
+    from orgtui.ui.app import OrgTuiApp
 
 TOOL_LABELS = {
     "file_search": "File search",
@@ -75,6 +76,8 @@ class CertificatesTable(ResourceTable):
 
 
 class CertificatesPane(Vertical):
+    app: OrgTuiApp
+
     DEFAULT_CSS = """
     CertificatesPane #cert-note { height: 1; padding: 0 1; color: $text-muted; }
     CertificatesPane #cert-note.-warn { color: $text-warning; text-style: bold; }

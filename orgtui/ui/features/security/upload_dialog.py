@@ -62,7 +62,7 @@ def list_candidates(typed: str, cwd: Path) -> tuple[Path, list[tuple[str, bool]]
     return folder, sorted(entries, key=rank)[:MAX_LISTED]
 
 
-class UploadCertificateScreen(Dialog):
+class UploadCertificateScreen(Dialog[UploadRequest]):
     DEFAULTDIALOG_CSS = DIALOG_CSS.format(cls="UploadCertificateScreen")
 
     def __init__(self, cwd: Path | None = None) -> None:

@@ -77,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
             binding = active.binding
             if not active.enabled or not binding.description or binding.id in seen:
                 continue
-            named = bool(binding.id) and not binding.id.startswith(("tabs.", "jump."))
+            named = bool(binding.id and not binding.id.startswith(("tabs.", "jump.")))
             if binding.action.startswith("orgtui(") or binding.show or named:
                 seen.add(binding.id or key)
                 rows.append(
@@ -108,15 +108,17 @@ class HelpScreen(ModalScreen[None]):
         for scope, specs in by_scope.items():
             table = _table(SCOPE_TITLES.get(scope, scope), ids=True)
             for spec in specs:
-                key = effective_key(spec, keymap)
-                shown = ", ".join(app.get_key_display_for(k) for k in key.split(",")) if key else ""
+                bound = effective_key(spec, keymap)
+                shown = (
+                    ", ".join(app.get_key_display_for(k) for k in bound.split(",")) if bound else ""
+                )
                 note = Text(spec.description)
                 if not app.action_available(spec.id):
                     note.append(" (not in this build)", style="dim italic")
                 elif spec.mutates and registry.read_only:
                     note.append(" (refused: read-only)", style="italic")
-                label = Text(spec.label, style="dim" if not app.action_available(spec.id) else "")
-                table.add_row(shown, label, note, Text(spec.id, style="dim"))
+                name = Text(spec.label, style="dim" if not app.action_available(spec.id) else "")
+                table.add_row(shown, name, note, Text(spec.id, style="dim"))
             parts.append(table)
         parts.append(
             Text('Remap keys in the config\'s [keymap] section: action id = "key".', style="dim")

@@ -68,7 +68,7 @@ FEATURE_PANES = {
 
 
 class MainScreen(Screen[None]):
-    app: OrgTuiApp  # type: ignore[assignment]
+    app: OrgTuiApp
 
     def __init__(self) -> None:
         super().__init__(id="main")
@@ -93,8 +93,10 @@ class MainScreen(Screen[None]):
             yield FilterBar(id="filter-bar")
             yield OrgFooter(id="footer")
 
+    # Shadows `DOMNode.tree` (Textual's debug view of the DOM) on purpose: the screen's tree
+    # is its OrgTree, and screens, actions and tests use it by this name.
     @property
-    def tree(self) -> OrgTree:
+    def tree(self) -> OrgTree:  # type: ignore[override]
         return self.query_one(OrgTree)
 
     @property

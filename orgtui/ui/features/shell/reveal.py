@@ -52,6 +52,7 @@ async def reveal_object(
         return False
     while app.screen is not main and len(app.screen_stack) > 1:
         app.pop_screen()
+    table: VirtualTable | None
     if project_id:
         if not main.goto(profile, project_id):
             return False

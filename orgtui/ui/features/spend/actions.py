@@ -160,7 +160,8 @@ async def _below_spend_confirmed(
         else "Hard limit at or below this month's spend"
     )
     label = "Create the alert anyway" if alert else "Block it now"
-    return bool(await app.push_screen_wait(ConfirmScreen(title, body, label)))
+    confirmed = await app.push_screen_wait(ConfirmScreen(title, body, label))
+    return bool(confirmed)
 
 
 @ui_action("limit.set")

@@ -33,6 +33,7 @@ from orgtui.ui.widgets.tables import AlertsTable
 
 if TYPE_CHECKING:
     from orgtui.core.session import Session
+    from orgtui.ui.app import OrgTuiApp
 
 
 def scope_name(session: Session, project_id: str | None) -> str:
@@ -78,6 +79,7 @@ def suggestion_for(app: Any, session: Session, project_id: str | None) -> Sugges
 
 
 class LimitsScreen(Screen[None]):
+    app: OrgTuiApp
     DEFAULT_CSS = """
     LimitsScreen { background: $background; }
     LimitsScreen #limits-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -160,4 +162,4 @@ class LimitsScreen(Screen[None]):
 
     def refresh_focused(self) -> None:
         part = "org_limits" if self.project_id is None else project_part(self.project_id, "limits")
-        self.app.refresh_scope(self.session, [part])  # type: ignore[attr-defined]
+        self.app.refresh_scope(self.session, [part])

@@ -12,7 +12,7 @@ wrong field shows its own reason at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -143,7 +143,8 @@ class AlertForm(FormScreen[AlertInput]):
 
     SUBMIT_LABEL = "Save alert"
     # Three fields with their reasons must fit 24 rows with the buttons: one-row inputs there.
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+    # Textual declares this `ClassVar[...] | None`, which mypy reads as an instance variable.
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (30, "-tall")]
     DEFAULT_CSS = """
     AlertForm.-short LabelledInput { margin-bottom: 0; }
     AlertForm.-short LabelledInput > Input { border: none; height: 1; margin: 0 1;
@@ -199,7 +200,8 @@ class AlertForm(FormScreen[AlertInput]):
             "recipients": tuple(getattr(channel, "recipients", None) or ()),
             "prefix": getattr(channel, "subject_prefix", None),
         }
-        results = []
+        # (value, error) of each field; the value's type is its validator's.
+        results: list[tuple[Any, str | None]] = []
         for name in ("amount", "recipients", "prefix"):
             field = self.query_one(f"#{name}", LabelledInput)
             if name in kept and field.keeps_original:

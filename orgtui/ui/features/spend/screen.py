@@ -55,14 +55,17 @@ from orgtui.ui.widgets.vtable import VirtualTable
 if TYPE_CHECKING:
     from orgtui.core.session import Session
     from orgtui.core.spend import SpendSummary
+    from orgtui.ui.app import OrgTuiApp
 
 
 class SpendScreen(Screen[None]):
     """Month to date against the limits, per project, top keys, and the live graph."""
 
-    BINDINGS: ClassVar[list[BindingType]] = scope_bindings(A.SPEND)
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    app: OrgTuiApp
+    BINDINGS: ClassVar[list[BindingType]] = list(scope_bindings(A.SPEND))
+    # Textual declares these `ClassVar[...] | None`, which mypy reads as instance variables.
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [
         (0, "-narrow"),
         (100, "-wide"),
     ]
@@ -107,7 +110,7 @@ class SpendScreen(Screen[None]):
 
     @property
     def session(self) -> Session:
-        return self._session or self.app.session  # type: ignore[attr-defined,no-any-return]
+        return self._session or self.app.session
 
     def compose(self) -> ComposeResult:
         yield ConsoleHeader(id="header")
@@ -162,7 +165,7 @@ class SpendScreen(Screen[None]):
         return self.graph.action_context()
 
     def action_orgtui(self, action_id: str) -> None:
-        self.app.start_action(action_id, self.action_context())  # type: ignore[attr-defined]
+        self.app.start_action(action_id, self.action_context())
 
     # ------------------------------------------------------------------ refresh
 
@@ -200,7 +203,7 @@ class SpendScreen(Screen[None]):
         session = self.session
         self.notify("Refreshing spend, limits and alerts…", timeout=2)
         parts = ["org_limits"] + [project_part(pid, "limits") for pid in session.snapshot.projects]
-        self.app.refresh_scope(session, parts)  # type: ignore[attr-defined]
+        self.app.refresh_scope(session, parts)
         spend_watch(self.app).request(session, force=True)
         self.run_worker(self._read_kinds(), group="refresh-spend-kinds", exclusive=True)
         self.graph.poll(force=True)

@@ -71,7 +71,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
     """Caption, chart, legend. The chart is a textual-plotext `PlotextPlot`."""
 
     SCOPES: ClassVar[tuple[str, ...]] = (SPEND,)
-    BINDINGS: ClassVar[list[BindingType]] = scope_bindings(SPEND)
+    BINDINGS: ClassVar[list[BindingType]] = list(scope_bindings(SPEND))
     DEFAULT_CSS = """
     UsageGraph { height: 10; background: $surface; }
     UsageGraph:focus-within { background: $surface-lighten-1; }
@@ -112,7 +112,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="graph-caption")
         plot = PlotextPlot(id="graph-plot")
-        plot.theme = "clear"  # type: ignore[assignment]  # the widget's own background shows
+        plot.theme = "clear"  # the widget's own background shows
         yield plot
         yield Static(id="graph-legend")
 
@@ -159,8 +159,10 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
 
     def _scheduler(self) -> Scheduler:
         """Timers on the session's clock: a frozen clock holds them until it is moved."""
-        session = self.session or getattr(self.app, "session", None)
-        clock: Clock = getattr(session, "clock", None) or getattr(self.app, "clock", SYSTEM_CLOCK)
+        session: Session | None = self.session or getattr(self.app, "session", None)
+        clock: Clock = (
+            session.clock if session is not None else getattr(self.app, "clock", SYSTEM_CLOCK)
+        )
         return scheduler_for(clock)
 
     def on_unmount(self) -> None:

@@ -83,8 +83,9 @@ def _draw(
 
 def _axis(graph: UsageGraph, values: Any, side: str, *, money: bool = False) -> None:
     top, ticks, names = value_ticks(max(values, default=0), money=money)
-    graph.plot.plt.ylim(0, top, yside=side)
-    graph.plot.plt.yticks(ticks, names, yside=side)
+    # textual-plotext's stub types `yside` as a float; plotext takes "left" or "right".
+    graph.plot.plt.ylim(0, top, yside=side)  # type: ignore[arg-type]
+    graph.plot.plt.yticks(ticks, names, yside=side)  # type: ignore[arg-type]
 
 
 def _two_sided(data: GraphData) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
@@ -212,22 +213,22 @@ def paint_legend(graph: UsageGraph) -> Text:
         # Named as Health and Spend name it: the same 30 full days, today apart.
         text.append(f" cost per day: last 30 days {format_usd(last_30)}, today {format_usd(today)}")
     else:
-        spec = None if data.is_cost else spec_of(kind)
-        if spec is not None:
-            unit = "tokens" if spec.tokens else spec.unit
+        grouped = None if data.is_cost else spec_of(kind)
+        if grouped is not None:
+            unit = "tokens" if grouped.tokens else grouped.unit
             named = "" if kind == "completions" else f"{kind_name(kind)}, "
             text.append(f"{named}{unit}: ", style="dim")
         for i, series in enumerate(data.series):
             glyph(text, i, palette)
             text.append(" ")
             text.append_text(safe_text(series.label, 24))
-            if spec is None:
-                total = format_usd(series.total_cost)
-            elif spec.tokens:
-                total = compact(series.total_tokens)
+            if grouped is None:
+                shown = format_usd(series.total_cost)
+            elif grouped.tokens:
+                shown = compact(series.total_tokens)
             else:
-                total = _amount(series.total_measure, spec.unit).removesuffix(f" {spec.unit}")
-            text.append(f" {total}  ")
+                shown = _amount(series.total_measure, grouped.unit).removesuffix(f" {grouped.unit}")
+            text.append(f" {shown}  ")
     return text
 
 
