@@ -8,7 +8,7 @@ each list says when its data is missing, loading, or stale (last refresh failed)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rich.console import Group
 from rich.table import Table
@@ -38,6 +38,19 @@ if TYPE_CHECKING:
     from orgtui.core.snapshot import OrgSnapshot
     from orgtui.ui.app import OrgTuiApp
     from orgtui.ui.widgets.tables import ResourceTable
+
+
+# What the feature panes the main screen hands in can do (this module imports no feature).
+class ShowsProject(Protocol):
+    def show(self, session: Session, project_id: str, now: float, syncing: bool) -> None: ...
+
+
+class ShowsCertificates(Protocol):
+    def show(self, session: Session, *, fresh: bool = False) -> None: ...
+
+
+class ShowsOrgPart(Protocol):
+    def show(self, session: Session) -> None: ...
 
 
 def part_note(
@@ -284,12 +297,12 @@ class DetailPane(ContentSwitcher):
                 syncing,
             )
         elif ref.kind == PROJECT and ref.project_id:
-            project = self.query_one(f"#{pane_id}")
-            project.show(session, ref.project_id, now, syncing)  # type: ignore[attr-defined]
+            project = cast(ShowsProject, self.query_one(f"#{pane_id}"))
+            project.show(session, ref.project_id, now, syncing)
         elif ref.kind == CERTIFICATES:
-            self.query_one(f"#{pane_id}").show(session, fresh=fresh)  # type: ignore[attr-defined]
+            cast(ShowsCertificates, self.query_one(f"#{pane_id}")).show(session, fresh=fresh)
         elif ref.kind in (GROUPS, ROLES):
-            self.query_one(f"#{pane_id}").show(session)  # type: ignore[attr-defined]
+            cast(ShowsOrgPart, self.query_one(f"#{pane_id}")).show(session)
 
     def focus_content(self) -> bool:
         """Focus the main list of the visible pane (enter from the tree).
