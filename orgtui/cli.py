@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from orgtui import __version__
 
@@ -17,7 +18,7 @@ EXIT_CONFIG = 3  # a configuration error (one line on stderr), as `check` and `s
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad option in one line and exits 2, without a traceback."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         # A key pasted as an argument is echoed by argparse ("unrecognized arguments"): not here.
         message = _KEY_SHAPED.sub(lambda m: f"{m.group(1)}...", message)
         sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")

@@ -118,7 +118,7 @@ class RateLimitedError(ApiError):
     def __init__(
         self, message: str = "", *, retry_after: float | None = None, **kw: object
     ) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # ApiError's own keywords, passed through
         self.retry_after = retry_after
 
     def __str__(self) -> str:

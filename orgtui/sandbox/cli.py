@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 DB_NAME = "sandbox.sqlite3"
 # `orgtui --demo` keeps its in-process sandbox beside it (see orgtui/connect.py).
@@ -17,7 +19,7 @@ DB_NAMES = (DB_NAME, "demo.sqlite3")
 class _Parser(argparse.ArgumentParser):
     """Bad values exit 2 with one line, not the usage block."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"orgtui sandbox: error: {message}\n")
 
 
@@ -41,7 +43,9 @@ def _scale(text: str) -> tuple[int, int, int]:
         raise argparse.ArgumentTypeError(f"invalid --scale '{text}': {exc}") from None
 
 
-def _non_negative(kind: type[int] | type[float], upper: float | None = None):  # type: ignore[no-untyped-def]
+def _non_negative(
+    kind: type[int] | type[float], upper: float | None = None
+) -> Callable[[str], int | float]:
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
