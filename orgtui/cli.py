@@ -89,7 +89,7 @@ def _merge(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argpars
 
 def _opens_console(args: argparse.Namespace) -> bool:
     """The console (`orgtui`, `orgtui spend`) can open several profiles at once."""
-    once = getattr(args, "once", False) or getattr(args, "json", False)
+    once = any(getattr(args, name, False) for name in ("once", "json", "all_profiles"))
     return args.command is None or (args.command == "spend" and not once)
 
 
@@ -218,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_check(args)
         if args.command == "spend":
-            if args.once or args.json:
+            if args.once or args.json or args.all_profiles:
                 from orgtui.reports import run_spend_once
 
                 return run_spend_once(args)
