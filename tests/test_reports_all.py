@@ -197,3 +197,20 @@ def test_the_documented_example_matches_the_schema() -> None:
             break
         lines.append(line)
     jsonschema.validate(json.loads("\n".join(lines)), ALL_SCHEMA)
+
+
+def test_without_a_config_file_the_default_profile_alone(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No file, no OPENAI_ADMIN_KEY: one org, "default", with its reason (nothing is sent)."""
+    code, out, _err = run(capsys, "spend", "--once", "--all-profiles", "--json")
+    data = document(out)
+    assert code == data["exit_code"] == 3
+    assert data["orgs"] == [
+        {
+            "profile": "default",
+            "exit_code": 3,
+            "error": "no admin key: OPENAI_ADMIN_KEY is not set",
+            "report": None,
+        }
+    ]
