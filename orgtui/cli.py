@@ -27,13 +27,18 @@ class _Parser(argparse.ArgumentParser):
 
 # Options that mean the same before and after a subcommand (`orgtui --demo check` is
 # `orgtui check --demo`). After it they are parsed under `sub_<name>` and merged in `_merge`.
-GLOBAL_OPTIONS = ("profile", "demo", "base_url", "read_only")
+# `--profile` is repeatable (`profiles`): the console opens several, every other command one.
+GLOBAL_OPTIONS = ("demo", "base_url", "read_only")
 
 
 def _add_target(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
-        "--profile", dest=f"{prefix}profile", metavar="NAME", help="profile from the config file"
+        "--profile",
+        dest=f"{prefix}profiles",
+        action="append",
+        metavar="NAME",
+        help="profile from the config file (the console: repeat it to open several)",
     )
     group.add_argument(
         "--demo",
@@ -64,9 +69,28 @@ def _merge(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argpars
             option = "--" + name.replace("_", "-")
             parser.error(f"{option} given twice with different values ({early!r}, {late!r})")
         setattr(args, name, late)
+    profiles = list(
+        dict.fromkeys([*(args.profiles or ()), *(getattr(args, "sub_profiles", None) or ())])
+    )
+    if len(profiles) > 1 and not _opens_console(args):
+        parser.error(
+            f"--profile given twice with different values ({profiles[0]!r}, {profiles[1]!r})"
+        )
+    args.profiles, args.profile = profiles, (profiles[0] if profiles else None)
     if args.demo and args.profile:
         parser.error("--profile and --demo cannot be used together")
+    if getattr(args, "all_profiles", False) and args.command in ("check", "spend"):
+        if args.profile or args.demo:
+            parser.error("--all-profiles cannot be used with --profile or --demo")
+        if args.base_url:
+            parser.error("--all-profiles cannot be used with --base-url (each profile has its own)")
     return args
+
+
+def _opens_console(args: argparse.Namespace) -> bool:
+    """The console (`orgtui`, `orgtui spend`) can open several profiles at once."""
+    once = any(getattr(args, name, False) for name in ("once", "json", "all_profiles"))
+    return args.command is None or (args.command == "spend" and not once)
 
 
 def _seconds(text: str) -> float:
@@ -107,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="best-practice health checks (exit 0/1/2, 3 could not check)"
     )
     _add_target(check, "sub_")
+    check.add_argument("--all-profiles", action="store_true", help="every configured profile")
     check.add_argument("--json", action="store_true", help="machine-readable output")
     _add_timeout(check)
 
@@ -114,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target(spend, "sub_")
     spend.add_argument("--once", action="store_true", help="print once and exit (no screen)")
     spend.add_argument("--json", action="store_true", help="machine-readable output")
+    spend.add_argument(
+        "--all-profiles", action="store_true", help="every configured profile (with --once)"
+    )
     _add_timeout(spend)
 
     whose = sub.add_parser(
@@ -149,19 +177,30 @@ def _console(args: argparse.Namespace, start: str) -> int:
     # No cyclic garbage collection until the first frame is drawn (the app turns it back on):
     # it pays tens of milliseconds of first paint, measured in orgtui/perf_gc.py.
     perf_gc.pause_until_first_frame()
-    from orgtui.config import ConfigError
-    from orgtui.connect import open_connection
+    from orgtui.config import ConfigError, load_config
+    from orgtui.connect import Connection, console_profiles, open_connection, open_connections
 
+    connections: list[Connection]
     try:
-        connection = open_connection(
-            args.profile, demo=args.demo, base_url=args.base_url, read_only=args.read_only
-        )
+        if args.demo:  # the demo is one organisation
+            connections = [open_connection(args.profile, demo=True, read_only=args.read_only)]
+        else:
+            config = load_config()
+            names = console_profiles(args.profiles, config)
+            if len(names) > 1 and args.base_url:
+                sys.stderr.write(
+                    "orgtui: --base-url applies to one organisation; name it with --profile\n"
+                )
+                return EXIT_USAGE
+            connections = open_connections(
+                names, base_url=args.base_url, read_only=args.read_only, config=config
+            )
     except ConfigError as exc:
         sys.stderr.write(f"orgtui: {exc}\n")
         return EXIT_CONFIG
     from orgtui.ui import run_console
 
-    return run_console(connection, start=start)
+    return run_console(connections, start=start)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_check(args)
         if args.command == "spend":
-            if args.once or args.json:
+            if args.once or args.json or args.all_profiles:
                 from orgtui.reports import run_spend_once
 
                 return run_spend_once(args)

@@ -86,6 +86,8 @@ class Config:
     default_profile: str = "default"
     profiles: dict[str, Profile] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    # The profiles `orgtui` opens together when no --profile is given (empty: the default one).
+    open_profiles: list[str] = field(default_factory=list)
     # Where it was read from: set by load_config, never read from the file (init=False).
     source: Path | None = field(default=None, init=False, compare=False, repr=False)
 
@@ -135,8 +137,9 @@ def apply_env_overrides(profile: Profile) -> Profile:
 def _apply_env(config: Config) -> Config:
     """Environment overrides for the common settings (checked even without a config file)."""
     _env_theme()
-    if os.environ.get("ORGTUI_PROFILE"):
+    if os.environ.get("ORGTUI_PROFILE"):  # a choice of one profile, as --profile is
         config.default_profile = os.environ["ORGTUI_PROFILE"]
+        config.open_profiles = []
     return config
 
 
@@ -258,6 +261,9 @@ def load_config(path: Path | None = None) -> Config:
         config, found = _validate(raw, text, path)
     problems += found
     if config is not None:
+        from orgtui.config_errors import open_profile_problems
+
+        problems += open_profile_problems(config.open_profiles, config.profiles, text, path)
         problems += [
             Problem(
                 path,
@@ -311,6 +317,7 @@ def _checked_before(text: str) -> Config | None:
             default_profile=values["default_profile"],
             profiles=profiles,
             keymap=dict(values["keymap"]),
+            open_profiles=list(values["open_profiles"]),
         )
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, another file's, or another version's: validate

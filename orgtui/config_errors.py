@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
     from pydantic_core import CoreSchema
 
-__all__ = ["ConfigError", "Pattern", "Problem", "line_of", "problems_of", "raise_all"]
+__all__ = [
+    "ConfigError",
+    "Pattern",
+    "Problem",
+    "line_of",
+    "open_profile_problems",
+    "problems_of",
+    "raise_all",
+]
 
 
 class ConfigError(Exception):
@@ -156,3 +164,21 @@ def raise_all(problems: list[Problem]) -> None:
         return
     ordered = sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.key))
     raise ConfigError("\n".join(str(p) for p in ordered), ordered)
+
+
+def open_profile_problems(
+    names: list[str], profiles: Iterable[str], text: str, path: Path
+) -> list[Problem]:
+    """A name in `open_profiles` that is no profile of the file (or is listed twice)."""
+    known = sorted(profiles)
+    listed = ", ".join(known) or "none configured"
+    out: list[Problem] = []
+    for index, name in enumerate(names):
+        if name not in known:
+            said = f"'open_profiles': no profile '{name}' (profiles: {listed})"
+        elif name in names[:index]:
+            said = f"'open_profiles': '{name}' is listed twice"
+        else:
+            continue
+        out.append(Problem(path, line_of(text, ("open_profiles",)), "open_profiles", said))
+    return out

@@ -8,15 +8,18 @@ imports it.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from orgtui import paths
+from orgtui.api.errors import ApiError
 from orgtui.config import (
     HTTP_URL,
+    Config,
     ConfigError,
     Profile,
     apply_env_overrides,
@@ -40,6 +43,9 @@ class Connection:
     sandbox: Any | None = None
     read_only: bool = False
     keymap: Mapping[str, str] = field(default_factory=dict)
+    # Why this org cannot be reached at all (e.g. its admin key is missing), else None. Its
+    # client then sends nothing: every call fails at once with `UnavailableError(problem)`.
+    problem: str | None = None
 
     @property
     def org_name(self) -> str:
@@ -153,9 +159,15 @@ def open_connection(
     base_url: str | None = None,
     read_only: bool = False,
     clock: Callable[[], float] | None = None,
+    tolerate_missing_key: bool = False,
+    config: Config | None = None,
 ) -> Connection:
-    """Resolve the profile (or the demo) and build the client. Raises ConfigError."""
-    config = load_config()
+    """Resolve the profile (or the demo) and build the client. Raises ConfigError.
+
+    With `tolerate_missing_key` (several orgs open together), a profile whose admin key cannot
+    be had is not an error: its Connection carries the reason in `problem` (see `unavailable`).
+    """
+    config = config or load_config()
     if demo:
         profile = demo_profile()
         if profile_name and profile_name in config.profiles:
@@ -173,7 +185,12 @@ def open_connection(
         if not re.match(HTTP_URL, base_url):
             raise ConfigError(f"--base-url {base_url!r}: expected an http(s) URL")
         profile = profile.replace(base_url=base_url.rstrip("/"))
-    key = resolve_admin_key(profile)
+    try:
+        key = resolve_admin_key(profile)
+    except ConfigError as exc:
+        if not tolerate_missing_key:
+            raise
+        return unavailable(profile, key_problem(profile, exc), read_only, config.keymap)
     from orgtui.logs import add_secret
 
     add_secret(key.reveal())  # redacted from every log line from here on
@@ -196,4 +213,69 @@ def open_connection(
         client=client,
         read_only=read_only or profile.read_only,
         keymap=config.keymap,
+    )
+
+
+def open_connections(
+    names: Sequence[str | None],
+    *,
+    base_url: str | None = None,
+    read_only: bool = False,
+    config: Config | None = None,
+) -> list[Connection]:
+    """One connection per profile name. With several, a profile without an admin key is a
+    Connection with a `problem`, never an error that hides the others. Raises ConfigError
+    (an unknown profile, a bad config file)."""
+    several = len(names) > 1
+    return [
+        open_connection(name, base_url=base_url, read_only=read_only, tolerate_missing_key=several)
+        for name in names
+    ]
+
+
+def console_profiles(requested: Sequence[str], config: Config) -> list[str | None]:
+    """The profiles the console opens: those given with --profile, else the config's
+    `open_profiles`, else the default profile alone (None)."""
+    if requested:
+        return list(dict.fromkeys(requested))
+    return list(config.open_profiles) or [None]
+
+
+def key_problem(profile: Profile, exc: ConfigError) -> str:
+    """A short reason for an org's tree root: why its admin key could not be had."""
+    if profile.admin_key_command is None and not os.environ.get(profile.admin_key_env, "").strip():
+        return f"no admin key: {profile.admin_key_env} is not set"
+    reason = str(exc).removeprefix(f"profile '{profile.name}': ")
+    return f"no admin key: {reason.split('; ', 1)[0]}"
+
+
+class UnavailableError(ApiError):
+    """The org cannot be reached at all (no admin key): nothing was sent."""
+
+    label = "Unavailable"
+
+
+def unavailable(
+    profile: Profile, problem: str, read_only: bool, keymap: Mapping[str, str]
+) -> Connection:
+    """A Connection whose client never sends a request: each call raises UnavailableError."""
+    from orgtui.api.lazy_client import LazyClient
+
+    def build() -> AdminClient:
+        from orgtui.api.client import AdminClient
+
+        class _Unavailable(AdminClient):
+            async def _request(self, method: str, template: str, **_: Any) -> Any:
+                raise UnavailableError(problem, method=method, path=template)
+
+        # A placeholder key that never leaves this process (no request is ever sent).
+        return _Unavailable(profile.base_url, "unavailable-no-key", requests_per_minute=None)
+
+    client: Any = LazyClient(build)
+    return Connection(
+        profile=profile,
+        client=client,
+        read_only=read_only or profile.read_only,
+        keymap=dict(keymap),
+        problem=problem,
     )

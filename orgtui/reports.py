@@ -14,6 +14,8 @@ whole command taking longer than `--timeout` (default 60 s), and any part the re
 that could not be read. Then the report is still printed for what was read, every unreadable
 part is listed (`data.incomplete` / `spend.unavailable` findings, the spend's `errors`), and
 the summary line starts with INCOMPLETE: it never says "0 failures" about data it lacks.
+With `--all-profiles`, every configured profile is reported in one document and the exit code is
+the worst of them (`orgtui.reports_all`).
 
 JSON (`--json`): one object on stdout. USD amounts are JSON numbers (costs have sub-cent
 precision: rounded to 4 decimals; limits and alerts are exact cents); times are ISO 8601 UTC;
@@ -113,10 +115,20 @@ def run_spend_once(args: Any) -> int:
 # ---------------------------------------------------------------- plumbing
 
 
-def _run(command: str, args: Any, body: Callable[[Any, Any], Awaitable[int]]) -> int:
+# What a report body returns: its exit code, its JSON document and its text.
+Outcome = tuple[int, dict[str, Any], str]
+Body = Callable[[Any, Any], Awaitable[Outcome]]
+
+
+def _run(command: str, args: Any, body: Body) -> int:
     from orgtui.config import ConfigError
     from orgtui.connect import open_connection
 
+    timeout = float(getattr(args, "timeout", None) or DEFAULT_TIMEOUT)
+    if getattr(args, "all_profiles", False):
+        from orgtui.reports_all import run_all
+
+        return run_all(command, args, body, timeout)
     try:
         connection = open_connection(
             getattr(args, "profile", None),
@@ -126,16 +138,19 @@ def _run(command: str, args: Any, body: Callable[[Any, Any], Awaitable[int]]) ->
         )
     except ConfigError as exc:
         return _fail(command, str(exc))
-    timeout = float(getattr(args, "timeout", None) or DEFAULT_TIMEOUT)
     try:
-        return asyncio.run(asyncio.wait_for(_guarded(connection, args, body), timeout))
+        code, payload, text = asyncio.run(
+            asyncio.wait_for(_guarded(connection, args, body), timeout)
+        )
     except (ApiError, CouldNotCheck) as exc:
         return _fail(command, str(exc))
     except TimeoutError:
         return _fail(command, f"gave up after {timeout:g} s (--timeout)")
+    _emit(payload if getattr(args, "json", False) else None, text)
+    return code
 
 
-async def _guarded(connection: Any, args: Any, body: Callable[[Any, Any], Awaitable[int]]) -> int:
+async def _guarded(connection: Any, args: Any, body: Body) -> Outcome:
     try:
         return await body(connection, args)
     finally:
@@ -181,7 +196,7 @@ def _emit(payload: dict[str, Any] | None, text: str | None) -> None:
 # ---------------------------------------------------------------- check
 
 
-async def _check(connection: Any, args: Any) -> int:
+async def _check(connection: Any, args: Any) -> Outcome:
     from orgtui.core.leak_record import last_scan
     from orgtui.core.sync import Syncer
 
@@ -215,7 +230,7 @@ async def _check(connection: Any, args: Any) -> int:
         findings = await _with_access_checks(connection.client, snapshot, findings)
     finally:
         session.close()
-    return _report_check(connection, snapshot, findings, now, bool(getattr(args, "json", False)))
+    return _report_check(connection, snapshot, findings, now)
 
 
 async def _with_access_checks(client: Any, snapshot: Any, findings: list[Finding]) -> list[Finding]:
@@ -239,29 +254,20 @@ async def _with_access_checks(client: Any, snapshot: Any, findings: list[Finding
     return merged(findings, run_access_checks(access, snapshot))
 
 
-def _report_check(
-    connection: Any, snapshot: Any, findings: list[Finding], now: float, as_json: bool
-) -> int:
-    code = exit_code(findings)
-    if as_json:
-        _emit(
-            {
-                "schema_version": 1,
-                "generated_at": iso_utc(now),
-                "profile": connection.profile.name,
-                **report_dict(snapshot.org_name, findings),
-            },
-            None,
-        )
-    else:
-        _emit(None, report_text(snapshot.org_name, findings, when_utc(now)))
-    return code
+def _report_check(connection: Any, snapshot: Any, findings: list[Finding], now: float) -> Outcome:
+    payload = {
+        "schema_version": 1,
+        "generated_at": iso_utc(now),
+        "profile": connection.profile.name,
+        **report_dict(snapshot.org_name, findings),
+    }
+    return exit_code(findings), payload, report_text(snapshot.org_name, findings, when_utc(now))
 
 
 # ---------------------------------------------------------------- spend
 
 
-async def _spend(connection: Any, args: Any) -> int:
+async def _spend(connection: Any, args: Any) -> Outcome:
     from orgtui.core.snapshot import project_part
     from orgtui.core.sync import Syncer
 
@@ -291,12 +297,14 @@ async def _spend(connection: Any, args: Any) -> int:
     finally:
         session.close()
     factor = connection.profile.thresholds.spike_factor
-    if getattr(args, "json", False):
-        payload = spend_json(connection.profile.name, summary, errors)
-        payload.update(incident_json(incident, incident_error, factor, summary))
-        _emit(payload, None)
-    else:
-        _emit(None, spend_text(summary, errors) + incident_text(incident, incident_error, factor))
+    payload = spend_json(connection.profile.name, summary, errors)
+    payload.update(incident_json(incident, incident_error, factor, summary))
+    text = spend_text(summary, errors) + incident_text(incident, incident_error, factor)
     if errors or summary.errors:
-        return EXIT_COULD_NOT_CHECK  # parts it needs are missing: a result, not a footnote
-    return 1 if summary.any_enforcing or incident_exit(incident, factor, summary) else 0
+        # Parts it needs are missing: a result, not a footnote.
+        return EXIT_COULD_NOT_CHECK, payload, text
+    return (
+        1 if summary.any_enforcing or incident_exit(incident, factor, summary) else 0,
+        payload,
+        text,
+    )

@@ -98,6 +98,24 @@ def test_two_values_for_one_option_are_an_error(
     assert fragment in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--profile", "a", "--profile", "b"],
+        ["--profile", "a", "spend", "--profile", "b"],
+        ["spend", "--profile", "a", "--profile", "b"],
+    ],
+)
+def test_the_console_takes_several_profiles(
+    seen: list[tuple[str, argparse.Namespace]], argv: list[str]
+) -> None:
+    """The console opens one root per profile: two values are two organisations, not an error
+    (every other command takes one profile: see the cases above)."""
+    assert cli.main(argv) == 0
+    [(ran, args)] = seen
+    assert ran == "console" and args.profiles == ["a", "b"]
+
+
 def test_the_same_value_twice_is_fine(seen: list[tuple[str, argparse.Namespace]]) -> None:
     assert cli.main(["--profile", "prod", "check", "--profile", "prod"]) == 0
     assert seen[0][1].profile == "prod"

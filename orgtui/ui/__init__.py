@@ -41,11 +41,15 @@ def watch_first_paint(app: Any, out: str) -> None:
     set_frame_output(app, first_display)
 
 
-def run_console(connection: Connection | Any, start: str = "main") -> int:
-    """Run the console until the user quits; returns the exit code."""
+def run_console(connections: Connection | list[Connection] | Any, start: str = "main") -> int:
+    """Run the console until the user quits; returns the exit code.
+
+    `connections` is one Connection or several (one root of the tree each): every org keeps
+    its own session, cache, client (pacing budget), refresh and read-only flag. An org whose
+    `problem` is set (no admin key) still has its root, which shows the reason."""
     from orgtui.ui.app import OrgTuiApp
 
-    app = OrgTuiApp(connection, start=start)
+    app = OrgTuiApp(connections, start=start)
     app.owns_connections = True
     bench = os.environ.get(BENCH_FIRST_PAINT_ENV)
     if bench:
