@@ -2,7 +2,7 @@
 
 - `wait_idle(pilot)`: until the app's `idle` event (orgtui/ui/idle.py: no worker, fetch or
   working screen in flight), then until one more frame is drawn, so what that work queued is on
-  screen. A usage graph's resting scope is flushed (`UsageGraph.flush_scope`) instead of waited
+  screen. A usage graph's resting scope is let go (its clock timer fired at once) instead of waited
   out: its debounce is there for a hand on the keys, not for a test.
 - `wait_until(pilot, check, what)`: until `check()` holds, checked after every round of the
   app's messages; returns what `check()` returned.
@@ -51,12 +51,16 @@ def _describe(check: Callable[[], Any]) -> str:
 
 
 def flush_graphs(app: Any) -> None:
-    """Fetch now for every usage graph whose new scope is still resting."""
-    if not app.screen_stack:
+    """Let every usage graph's resting scope change go now (its "usage-scope" timer fires at
+    once): moving the frozen clock by the debounce on every tree move would age every figure."""
+    from orgtui.core.clock import scheduler_for
+
+    clock = getattr(app, "clock", None)
+    if clock is None:
         return
-    for graph in app.screen.query("UsageGraph"):
-        if getattr(graph, "scope_pending", False):
-            graph.flush_scope()
+    for timer in scheduler_for(clock).pending:
+        if timer.name == "usage-scope":
+            timer.fire_now()
 
 
 async def frame(pilot: Any, *, timeout: float = WAIT_SECONDS) -> None:

@@ -84,6 +84,12 @@ class ClockTimer:
         self.active = False
         self.scheduler._timers.discard(self)
 
+    def fire_now(self) -> None:
+        """Run a one-shot timer at once, as if its deadline had come, without moving the clock."""
+        if self.active and self.interval is None:
+            self.stop()
+            self.callback()
+
     def __repr__(self) -> str:
         return f"ClockTimer({self.name!r}, deadline={self.deadline!r})"
 

@@ -123,6 +123,20 @@ def test_a_frozen_clock_holds_timers_until_it_is_moved() -> None:
     assert fired == ["debounce", "poll"] and scheduler.pending == []
 
 
+def test_a_one_shot_timer_can_be_let_go_without_moving_the_clock() -> None:
+    clock = FrozenClock(1000.0)
+    fired: list[str] = []
+    scheduler = scheduler_for(clock)
+    rest = scheduler.after(0.4, lambda: fired.append("rested"), "usage-scope")
+    beat = scheduler.every(60, lambda: fired.append("poll"))
+    rest.fire_now()
+    beat.fire_now()  # a repeating timer is not a one-shot: it keeps its beat
+    assert fired == ["rested"] and clock.now() == 1000.0
+    rest.fire_now()  # once only
+    clock.advance(1)
+    assert fired == ["rested"] and scheduler.pending == [beat]
+
+
 async def test_a_system_clock_fires_timers_from_the_event_loop() -> None:
     fired = asyncio.Event()
     scheduler_for(SystemClock()).after(0.0, fired.set)

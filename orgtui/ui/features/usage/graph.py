@@ -180,13 +180,6 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         """A scope change is waiting for the selection to rest."""
         return self._settle_timer is not None
 
-    def flush_scope(self) -> None:
-        """Act on a pending scope change now, as if the selection had rested (tests, and a
-        caller that knows the selection is final)."""
-        if self._settle_timer is not None:
-            self._settle_timer.stop()
-            self._settled()
-
     def set_key_filter(self, api_key_id: str | None, project_id: str | None = None) -> None:
         """Show one key only (None: every key of the scope)."""
         if api_key_id == self.api_key_id and project_id == self.project_id:
