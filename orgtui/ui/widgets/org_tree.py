@@ -99,6 +99,8 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self._ref_nodes: dict[NodeRef, TreeNode[NodeRef]] = {}
         self._project_keys: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         self._first_sync = True
+        # profile -> why the organisation cannot be reached (a missing key, 401, offline).
+        self.problems: dict[str, str] = {}
 
     def process_label(self, label: str | Text) -> Text:
         # Labels here are built as single-line Text: no need for the copy Tree makes.
@@ -138,6 +140,12 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         label = safe_text(snapshot.org_name or profile, TREE_NAME_MAX, style="bold")
         if len(self.sessions) > 1 and snapshot.org_name != profile:
             label.append(f"  {profile}", style="dim")
+        if self.sessions[profile].read_only and len(self.sessions) > 1:
+            label.append("  RO", style="bold")
+        problem = self.problems.get(profile)
+        if problem:
+            label.append("  ⚠ ", style="bold red")
+            label.append_text(safe_text(problem, TREE_NAME_MAX, style="red"))
         if node is None:
             node = self.root.add(label, ref, expand=True)
             self._ref_nodes[ref] = node
@@ -205,6 +213,17 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             self._ref_nodes[NodeRef(profile, kind)].set_label(text)
         if keep is not None:
             self.select_ref(keep, fallback=True)
+
+    def set_problem(self, profile: str, problem: str | None) -> None:
+        """Show (or clear) on an organisation's root why it cannot be reached."""
+        if self.problems.get(profile) == (problem or None):
+            return
+        if problem:
+            self.problems[profile] = problem
+        else:
+            self.problems.pop(profile, None)
+        if profile in self.sessions:
+            self._org_node(profile, self.sessions[profile].snapshot)
 
     def set_show_archived(self, show: bool) -> None:
         self.show_archived = show
