@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from conftest import make_connection, plain, settle
 from snapshot_scenes import FROZEN_NOW, new_sandbox
 
@@ -131,3 +132,83 @@ async def test_the_focused_orgs_theme_applies() -> None:
         tree.select_ref(NodeRef("demo", "org"))
         await settle(pilot)
         assert app.theme == themes.DARK
+
+
+def _client_connection(transport: httpx.AsyncBaseTransport, key: str) -> Any:
+    from orgtui.api.client import AdminClient
+    from orgtui.connect import Connection
+
+    profile = staging_profile()
+    client = AdminClient(
+        profile.base_url, key, transport=transport, max_retries=0, requests_per_minute=60000
+    )
+    return Connection(profile=profile, client=client)
+
+
+async def _demo_still_works(pilot: Any, app: Any) -> None:
+    """The other organisation refreshed and can be browsed as usual."""
+    demo = app.sessions[0]
+    assert demo.snapshot.is_fetched("projects") and len(demo.snapshot.projects) > 1
+    assert app.org_problem("demo") is None
+    assert "⚠" not in root_label(app, "demo")
+    app.screen.query_one(OrgTree).select_ref(NodeRef("demo", "projects"))
+    await settle(pilot)
+    assert "Acme" in header_text(app)
+
+
+async def test_an_org_with_a_missing_key_shows_why_and_is_never_synced() -> None:
+    import dataclasses
+
+    clock = FrozenClock(FROZEN_NOW)
+    sent: list[httpx.Request] = []
+
+    class Counting(httpx.AsyncBaseTransport):
+        inner = httpx.ASGITransport(app=new_sandbox(clock, seed=2))
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            sent.append(request)
+            return await self.inner.handle_async_request(request)
+
+    broken = _client_connection(Counting(), "sk-admin-sandbox-FAKE-0000")
+    reason = "no admin key: set OPENAI_ADMIN_KEY_STAGING"
+    if any(f.name == "problem" for f in dataclasses.fields(broken)):
+        broken = dataclasses.replace(broken, problem=reason)
+    else:
+        broken.problem = reason
+    app = two_orgs(second=broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert reason in root_label(app, "staging")
+        assert not app.sessions[1].snapshot.is_fetched("projects")
+        app.refresh_all()
+        await settle(pilot)
+        assert not app.sessions[1].snapshot.is_fetched("projects")
+        assert [str(r.url) for r in sent] == []
+        app.screen.query_one(OrgTree).select_ref(NodeRef("staging", "members"))
+        await settle(pilot)
+        assert reason in header_text(app)
+        await _demo_still_works(pilot, app)
+        assert [str(r.url) for r in sent] == []
+
+
+async def test_a_revoked_key_shows_the_401_on_its_root() -> None:
+    clock = FrozenClock(FROZEN_NOW)
+    transport = httpx.ASGITransport(app=new_sandbox(clock, seed=2))
+    app = two_orgs(second=_client_connection(transport, "sk-admin-revoked-FAKE-0000"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        problem = app.org_problem("staging")
+        assert problem is not None and problem.startswith("Authentication failed")
+        assert "⚠ Authentication failed" in root_label(app, "staging")
+        await _demo_still_works(pilot, app)
+
+
+async def test_an_offline_org_shows_offline_on_its_root() -> None:
+    from snapshot_scenes import Unreachable
+
+    app = two_orgs(second=_client_connection(Unreachable(), "sk-admin-sandbox-FAKE-0000"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "offline" in root_label(app, "staging")
+        assert app.sync_states["staging"].offline
+        await _demo_still_works(pilot, app)
