@@ -23,14 +23,14 @@ def staging_profile(**kw: Any) -> Profile:
     return Profile(name="staging", base_url="http://sandbox/v1", org_name=STAGING, **kw)
 
 
-def two_orgs(*, staging_read_only: bool = False, second: Any = None) -> Any:
+def two_orgs(*, staging_read_only: bool = False, second: Any = None, demo: bool = True) -> Any:
     from orgtui.ui.app import OrgTuiApp
 
     clock = FrozenClock(FROZEN_NOW)
     first = make_connection(new_sandbox(clock))
     if second is None:
         second = make_connection(
-            new_sandbox(clock, seed=2),
+            new_sandbox(clock, seed=2, demo=demo),
             profile=staging_profile(),
             read_only=staging_read_only,
         )
@@ -212,3 +212,54 @@ async def test_an_offline_org_shows_offline_on_its_root() -> None:
         assert "offline" in root_label(app, "staging")
         assert app.sync_states["staging"].offline
         await _demo_still_works(pilot, app)
+
+
+async def test_jump_lists_every_org_with_its_name_first() -> None:
+    from textual.widgets import OptionList
+
+    from orgtui.ui.features.shell.jump_screen import JumpScreen
+
+    app = two_orgs(demo=False)  # staging holds only its Default project
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        demo_name = app.sessions[0].snapshot.org_name
+        staging_name = app.sessions[1].snapshot.org_name
+        await pilot.press("colon")
+        jump = await wait_for_screen(pilot, JumpScreen)
+        for ch in "Default":
+            await pilot.press(ch)
+        await settle(pilot)
+        options = jump.query_one(OptionList)
+        shown = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
+        assert f"{demo_name} · Default project" in shown
+        assert f"{staging_name} · Default project" in shown
+        options.highlighted = shown.index(f"{staging_name} · Default project")
+        await pilot.press("enter")
+        await settle(pilot)
+        current = app.screen.query_one(OrgTree).current
+        assert current.profile == "staging" and current.kind == "project"
+        assert staging_name in header_text(app)
+
+
+async def test_palette_and_filter_work_within_the_focused_org() -> None:
+    from orgtui.ui.commands import OrgCommands
+
+    app = two_orgs(demo=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        def palette_projects() -> list[str]:
+            titles = [str(c[0]) for c in OrgCommands(app.screen)._build()]
+            return [t for t in titles if t.startswith("Go to project")]
+
+        assert "Go to project support-bot-dev" in palette_projects()
+        tree = app.screen.query_one(OrgTree)
+        tree.select_ref(NodeRef("staging", "org"))
+        await settle(pilot)
+        assert palette_projects() == ["Go to project Default project"]
+        # `/` in the staging org filters its projects only: demo's stay as they were.
+        demo_before = len(tree._ref_nodes[NodeRef("demo", "projects")].children)
+        await pilot.press("slash", "z", "z")
+        await settle(pilot)
+        assert len(tree._ref_nodes[NodeRef("staging", "projects")].children) == 0
+        assert len(tree._ref_nodes[NodeRef("demo", "projects")].children) == demo_before > 1

@@ -96,6 +96,7 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self.sessions = {s.profile.name: s for s in sessions}
         self.show_archived = False
         self._filter = ""
+        self._filter_profile: str | None = None  # the organisation `/` filters
         self._ref_nodes: dict[NodeRef, TreeNode[NodeRef]] = {}
         self._project_keys: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         self._first_sync = True
@@ -163,8 +164,11 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             node.set_label(label)
         return node
 
-    def visible_projects(self, snapshot: OrgSnapshot) -> list[ProjectView]:
-        needle = self._filter
+    def visible_projects(
+        self, snapshot: OrgSnapshot, profile: str | None = None
+    ) -> list[ProjectView]:
+        # `/` filters the focused organisation's projects (the one it was opened in).
+        needle = self._filter if profile in (None, self._filter_profile) else ""
         out = []
         for view in snapshot.projects.values():
             if view.archived and not self.show_archived:
@@ -180,13 +184,13 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         keep = self.cursor_node.data if self.cursor_node is not None else None
         self._org_node(profile, snapshot)
         projects_node = self._ref_nodes[NodeRef(profile, PROJECTS)]
-        views = self.visible_projects(snapshot)
+        views = self.visible_projects(snapshot, profile)
         counts = project_counts(snapshot)
         label = Text("Projects ")
         label.append("…" if counts is None else str(counts.active), style="dim")
         if counts is not None and counts.archived:  # shown or not: the count says so
             label.append(f" +{counts.archived} archived", style="dim italic")
-        if self._filter:
+        if self._filter and profile == self._filter_profile:
             label.append(f" /{self._filter}", style="italic")
         projects_node.set_label(label)
         wanted = tuple((v.id, v.project.name or "", v.archived) for v in views)
@@ -230,6 +234,9 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self._resync()
 
     def set_filter(self, text: str) -> None:
+        if text and not self._filter:  # a new filter: it applies to the focused organisation
+            ref = self.current
+            self._filter_profile = ref.profile if ref is not None else None
         self._filter = text.casefold()
         self._resync()
 
