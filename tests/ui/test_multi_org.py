@@ -14,7 +14,7 @@ from orgtui.ui.dispatch import ActionContext
 from orgtui.ui.widgets.header import ConsoleHeader
 from orgtui.ui.widgets.org_line import OrgLine
 from orgtui.ui.widgets.org_tree import NodeRef, OrgTree
-from tests.pilot_support import wait_for_screen
+from tests.pilot_support import wait_for_screen, wait_until
 
 STAGING = "Staging Org"
 
@@ -263,3 +263,83 @@ async def test_palette_and_filter_work_within_the_focused_org() -> None:
         await settle(pilot)
         assert len(tree._ref_nodes[NodeRef("staging", "projects")].children) == 0
         assert len(tree._ref_nodes[NodeRef("demo", "projects")].children) == demo_before > 1
+
+
+async def test_spend_shows_the_focused_org_and_o_switches_to_the_next() -> None:
+    from textual.widgets import Digits
+
+    from orgtui.ui.features.spend.screen import SpendScreen
+
+    app = two_orgs(demo=False)  # staging: an org with no usage
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        screen = await wait_for_screen(pilot, SpendScreen)
+        await settle(pilot)
+        assert screen.session is app.sessions[0]
+        demo_name = app.sessions[0].snapshot.org_name
+        assert demo_name in header_text(app)
+        demo_big = screen.query_one("#spend-big", Digits).value
+        demo_rows = len(screen.projects_table.rows)
+        await pilot.press("O")
+        screen = await wait_until(
+            pilot,
+            lambda: (
+                app.screen
+                if isinstance(app.screen, SpendScreen) and app.screen.session is app.sessions[1]
+                else None
+            ),
+        )
+        await settle(pilot)
+        assert STAGING in header_text(app) and demo_name not in header_text(app)
+        assert screen.query_one("#spend-big", Digits).value != demo_big
+        assert len(screen.projects_table.rows) != demo_rows
+        await pilot.press("escape")  # back on the main screen: the tree's org has focus again
+        await settle(pilot)
+        assert app.screen.id == "main" and demo_name in header_text(app)
+        assert app.session is app.sessions[0]
+        await pilot.press("s")
+        await wait_for_screen(pilot, SpendScreen)
+        await pilot.press("O")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, SpendScreen) and app.screen.session is app.sessions[1],
+        )
+        await pilot.press("O")  # round to the first again
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, SpendScreen) and app.screen.session is app.sessions[0],
+        )
+        await settle(pilot)
+        assert app.screen.query_one("#spend-big", Digits).value == demo_big
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.id == "main" and demo_name in header_text(app)
+
+
+async def test_incident_view_names_the_org_and_o_switches() -> None:
+    from orgtui.ui.features.incident.screen import IncidentScreen
+
+    app = two_orgs(demo=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(OrgTree).select_ref(NodeRef("staging", "org"))
+        await settle(pilot)
+        await pilot.press("exclamation_mark")
+        screen = await wait_for_screen(pilot, IncidentScreen)
+        assert screen.session is app.sessions[1]
+        assert STAGING in plain(screen.query_one("#incident-title"))
+        assert screen.rows == []  # staging has no usage at all
+        await pilot.press("O")
+        screen = await wait_until(
+            pilot,
+            lambda: (
+                app.screen
+                if isinstance(app.screen, IncidentScreen) and app.screen.session is app.sessions[0]
+                else None
+            ),
+        )
+        await wait_for_screen(pilot, IncidentScreen)
+        demo_name = app.sessions[0].snapshot.org_name
+        assert demo_name in plain(screen.query_one("#incident-title"))
+        assert screen.rows  # the demo org's keys and projects, ranked

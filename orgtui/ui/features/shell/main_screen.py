@@ -117,6 +117,12 @@ class MainScreen(Screen[None]):
             self.tree.set_problem(profile, problem)
         self._show_current()
 
+    def on_screen_resume(self) -> None:
+        # Another org may have had focus above (O on the spend screen): the tree's is back.
+        ref = self.tree.current
+        if ref is not None and ref.profile != self.app.active_profile:
+            self._show_current()
+
     # ------------------------------------------------------------------ painting
 
     def _show_current(self) -> None:
