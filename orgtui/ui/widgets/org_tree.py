@@ -143,8 +143,8 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             label.append(f"  {profile}", style="dim")
         if self.sessions[profile].read_only and len(self.sessions) > 1:
             label.append("  RO", style="bold")
-        problem = self.problems.get(profile)
-        if problem:
+        problem = self.problems.get(profile) if len(self.sessions) > 1 else None
+        if problem:  # several orgs: the one that fails says why on its root (one: the header)
             label.append("  ⚠ ", style="bold red")
             label.append_text(safe_text(problem, TREE_NAME_MAX, style="red"))
         if node is None:
