@@ -294,6 +294,14 @@ _SPECS: tuple[ActionSpec, ...] = (
         description="One kind of usage, all kinds stacked, or cost in dollars",
     ),
     ActionSpec("graph.pause", "Pause", "p", SPEND, description="Pause or resume live polling"),
+    ActionSpec(
+        "view.next_org",
+        "Next org",
+        "O",
+        SPEND,
+        show_in_footer=False,
+        description="The next open organisation's spend or incident view",
+    ),
     # -- security controls (the Certificates node; a project's Security tab)
     ActionSpec(
         "certificate.upload",

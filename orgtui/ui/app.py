@@ -83,7 +83,14 @@ class OrgTuiApp(SyncMixin, App[int]):
         self.sync_states: dict[str, SyncState] = {
             s.profile.name: SyncState() for s in self.sessions
         }
+        self.problems: dict[str, str] = {
+            conn.profile.name: str(problem)
+            for conn in self.connections
+            if (problem := getattr(conn, "problem", None))
+        }
         self.active_profile = self.sessions[0].profile.name
+        # The organisation a running mutating action changes (several open: dialogs name it).
+        self.acting_session: Session | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._refresh_timer: ClockTimer | None = None
         self.owns_connections = False
@@ -132,6 +139,15 @@ class OrgTuiApp(SyncMixin, App[int]):
             if session.profile.name == profile:
                 return session
         return self.sessions[0]
+
+    def focus_org(self, profile: str) -> None:
+        """The organisation with focus (the tree's current node, a screen's org): its theme
+        applies once several are open."""
+        if profile == self.active_profile:
+            return
+        self.active_profile = self.session_for(profile).profile.name
+        if len(self.sessions) > 1:
+            self.theme = themes.theme_for_setting(self.session.profile.theme)
 
     @property
     def registry(self) -> ActionRegistry:
@@ -285,7 +301,20 @@ class OrgTuiApp(SyncMixin, App[int]):
         from orgtui.ui import features
 
         features.load()  # a key pressed before the first frame's loading
-        return await run_registered(self, action_id, ctx)
+        if len(self.sessions) < 2 or not self._mutates(action_id, ctx):
+            return await run_registered(self, action_id, ctx)
+        # Several organisations: the dialogs it opens name the one it will change (OrgLine).
+        self.acting_session = ctx.session or self.session
+        try:
+            return await run_registered(self, action_id, ctx)
+        finally:
+            self.acting_session = None
+
+    def _mutates(self, action_id: str, ctx: ActionContext) -> bool:
+        try:
+            return self.registry_for(ctx).get(action_id).mutates
+        except KeyError:  # UnknownAction: run_registered says so
+            return False
 
     def main_screen_goto(self, profile: str, project_id: str) -> bool:
         """Show a project in the tree of the main screen (closing screens above it)."""

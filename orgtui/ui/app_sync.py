@@ -31,6 +31,8 @@ class SyncState:
         self.label = ""
         self.offline = False
         self.last_errors: dict[str, str] = {}
+        # The last refresh got nothing and failed (a revoked key, offline): the org's reason.
+        self.failed_all = False
         # Called when a refresh of this profile ends (e.g. the spend watch's deferred check).
         self.on_finish: list[Callable[[], None]] = []
 
@@ -41,9 +43,22 @@ class SyncMixin:
     sync_states: dict[str, SyncState]
     syncers: dict[str, Syncer]
     sessions: list[Session]
+    # profile -> why its connection cannot be used (`Connection.problem`): never synced.
+    problems: dict[str, str]
     screen_stack: Any
     call_from_thread: Any
     run_worker: Any
+
+    def org_problem(self, profile: str) -> str | None:
+        """Why an organisation shows no fresh data: its connection's problem (a missing key),
+        or the error of a refresh that got nothing (a revoked key, offline); else None."""
+        if profile in self.problems:
+            return self.problems[profile]
+        state = self.sync_states.get(profile)
+        if state is None or not state.failed_all or not state.last_errors:
+            return None
+        first = next(iter(state.last_errors.values()))
+        return f"offline: {first}" if state.offline else first
 
     def is_syncing(self, profile: str) -> bool:
         return self.sync_states[profile].running
@@ -73,8 +88,16 @@ class SyncMixin:
         """The periodic refresh: what the audit log says changed (a full one when it must)."""
         import asyncio
 
-        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
+        sessions = self._syncable(profile)
         await asyncio.gather(*(self._run_sync(s, "changes") for s in sessions))
+
+    def _syncable(self, profile: str | None) -> list[Session]:
+        """The sessions to refresh (one profile or all), leaving out those with a problem."""
+        return [
+            s
+            for s in self.sessions
+            if profile in (None, s.profile.name) and s.profile.name not in self.problems
+        ]
 
     def _subscriber(self, profile: str) -> Callable[[OrgSnapshot, tuple[str, ...]], None]:
         def on_change(snapshot: OrgSnapshot, parts: tuple[str, ...]) -> None:
@@ -95,7 +118,7 @@ class SyncMixin:
         """`R`: refresh every part of one organisation (or all of them)."""
         import asyncio
 
-        sessions = [s for s in self.sessions if profile in (None, s.profile.name)]
+        sessions = self._syncable(profile)
         await asyncio.gather(*(self._run_sync(s, "all") for s in sessions))
 
     def refresh_scope(self, session: Session, part_ids: Sequence[str]) -> Worker[None]:
@@ -111,7 +134,11 @@ class SyncMixin:
         return worker
 
     async def _run_sync(self, session: Session, parts: str | list[str]) -> SyncResult:
+        from orgtui.core.sync_result import SyncResult
+
         profile = session.profile.name
+        if profile in self.problems:  # its connection cannot be used: nothing is requested
+            return SyncResult()
         state = self.sync_states[profile]
         syncer = self.syncers[profile]
         state.running = True
@@ -139,6 +166,7 @@ class SyncMixin:
         elif offline:
             state.offline = True
         state.last_errors = dict(result.errors)
+        state.failed_all = bool(result.errors) and not result.fetched
         self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
         for hook in list(state.on_finish):
             hook()

@@ -82,15 +82,13 @@ class OrgCommands(Provider):
                     partial(app.start_action, spec.id, ctx),
                 )
             )
-        for session in app.sessions:
-            many = len(app.sessions) > 1
+        # The focused organisation's projects (`:` jumps across every open one).
+        for session in (app.session,):
             for view in session.snapshot.projects.values():
                 name = safe_str(view.project.name or view.project.id, 80)
                 text = f"Go to project {name}"
                 if view.archived:
                     text += " (archived)"
-                if many:
-                    text += f" [{safe_str(session.profile.name, 30)}]"
                 commands.append(
                     (
                         text,

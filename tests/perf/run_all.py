@@ -37,7 +37,7 @@ from _harness import (  # noqa: E402
     run_child,
 )
 
-BENCHES = ("cache", "console", "scale", "incident")
+BENCHES = ("cache", "console", "scale", "incident", "multi_org")
 _ROW_FIELDS = {f.name for f in fields(Row)}
 
 

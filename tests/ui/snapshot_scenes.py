@@ -301,6 +301,33 @@ async def _key_details_and_yank(pilot: Any) -> None:
     await settle(pilot)
 
 
+def _two_orgs_app() -> Any:
+    """Production (the demo org, writable) and staging (read-only): two roots in one console."""
+    from orgtui.config import Profile
+    from orgtui.connect import connection_for_app
+    from orgtui.ui.app import OrgTuiApp
+
+    clock = FrozenClock(FROZEN_NOW)
+    staging = Profile(
+        name="staging", base_url="http://sandbox/v1", org_name="Acme Staging", read_only=True
+    )
+    second = connection_for_app(
+        new_sandbox(clock, seed=2, demo=False), staging, requests_per_minute=60000
+    )
+    app = OrgTuiApp([connect(new_sandbox(clock)), second], clock=clock)
+    app.live_counters = False
+    _keep_toasts(app)
+    return app
+
+
+async def _focus_staging(pilot: Any) -> None:
+    from orgtui.ui.widgets.org_tree import NodeRef, OrgTree
+
+    await settle(pilot)
+    pilot.app.screen.query_one(OrgTree).select_ref(NodeRef("staging", "org"))
+    await settle(pilot)
+
+
 SCENES: dict[str, Scene] = {
     s.name: s
     for s in (
@@ -372,6 +399,14 @@ SCENES: dict[str, Scene] = {
         Scene("no_color", _no_color_app, goto_project("search-prod"), sizes=((80, 24),)),
         # Pictures only: the feature screens have their own snapshot tests.
         Scene("spend", build_app, then(settle, press("s")), snapshot=False),
+        Scene(
+            "two_orgs",
+            _two_orgs_app,
+            _focus_staging,
+            sizes=((120, 40),),
+            notes="two organisations, staging read-only and focused",
+            snapshot=False,
+        ),
         Scene("health", build_app, then(settle, press("h")), snapshot=False),
         Scene("audit", build_app, then(settle, press("a")), snapshot=False),
         Scene("access-matrix", build_app, then(settle, press("M")), snapshot=False),

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from orgtui.ui.text import safe_str, safe_text
+from orgtui.ui.widgets.org_line import OrgLine
 
 
 class _Body(VerticalScroll, can_focus=False):
@@ -65,6 +66,7 @@ class ConfirmScreen(ModalScreen[bool]):
         body = self._body if isinstance(self._body, Text) else Text(safe_str(self._body, 2000))
         with Vertical(id="confirm"):
             yield Static(safe_text(self._title, 200), id="confirm-title")
+            yield OrgLine()
             # A long body scrolls; the title and the buttons stay on screen (80x24 included).
             with _Body(id="confirm-scroll"):
                 yield Static(body, id="confirm-body")

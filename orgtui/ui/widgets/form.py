@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from orgtui.ui.text import has_controls, safe_str
+from orgtui.ui.widgets.org_line import OrgLine
 
 Validator = Callable[[str], tuple[Any, str | None]]
 T = TypeVar("T")
@@ -133,6 +134,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
             yield Static(Text(self.title_text()), id="form-title")
+            yield OrgLine()
             with VerticalScroll(id="form-body"):
                 yield from self.fields()
             yield Static("", id="form-error")

@@ -41,10 +41,13 @@ class HeaderState:
     alerts: str | None = None  # e.g. "⚠ 1 alert" until the spend screen has been seen
     sync_note: str = ""  # e.g. "full 14:30 · changes 14:35, 3 req" (Syncer.last_cycle)
     not_cached: int = 0  # parts the cache refused to store (the log file says why)
+    problem: str = ""  # why the org cannot be reached (a missing or revoked key, offline)
 
 
 def freshness(state: HeaderState, now: float) -> tuple[str, str]:
     """(text, style class) for the cache age part."""
+    if state.problem and not state.offline:
+        return state.problem, "bad"
     if state.offline:
         if state.fetched_at is None:
             return "offline, nothing cached yet", "bad"

@@ -96,9 +96,12 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         self.sessions = {s.profile.name: s for s in sessions}
         self.show_archived = False
         self._filter = ""
+        self._filter_profile: str | None = None  # the organisation `/` filters
         self._ref_nodes: dict[NodeRef, TreeNode[NodeRef]] = {}
         self._project_keys: dict[str, tuple[tuple[str, str, bool], ...]] = {}
         self._first_sync = True
+        # profile -> why the organisation cannot be reached (a missing key, 401, offline).
+        self.problems: dict[str, str] = {}
 
     def process_label(self, label: str | Text) -> Text:
         # Labels here are built as single-line Text: no need for the copy Tree makes.
@@ -138,6 +141,12 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         label = safe_text(snapshot.org_name or profile, TREE_NAME_MAX, style="bold")
         if len(self.sessions) > 1 and snapshot.org_name != profile:
             label.append(f"  {profile}", style="dim")
+        if self.sessions[profile].read_only and len(self.sessions) > 1:
+            label.append("  RO", style="bold")
+        problem = self.problems.get(profile) if len(self.sessions) > 1 else None
+        if problem:  # several orgs: the one that fails says why on its root (one: the header)
+            label.append("  ⚠ ", style="bold red")
+            label.append_text(safe_text(problem, TREE_NAME_MAX, style="red"))
         if node is None:
             node = self.root.add(label, ref, expand=True)
             self._ref_nodes[ref] = node
@@ -155,8 +164,11 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
             node.set_label(label)
         return node
 
-    def visible_projects(self, snapshot: OrgSnapshot) -> list[ProjectView]:
-        needle = self._filter
+    def visible_projects(
+        self, snapshot: OrgSnapshot, profile: str | None = None
+    ) -> list[ProjectView]:
+        # `/` filters the focused organisation's projects (the one it was opened in).
+        needle = self._filter if profile in (None, self._filter_profile) else ""
         out = []
         for view in snapshot.projects.values():
             if view.archived and not self.show_archived:
@@ -172,13 +184,13 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         keep = self.cursor_node.data if self.cursor_node is not None else None
         self._org_node(profile, snapshot)
         projects_node = self._ref_nodes[NodeRef(profile, PROJECTS)]
-        views = self.visible_projects(snapshot)
+        views = self.visible_projects(snapshot, profile)
         counts = project_counts(snapshot)
         label = Text("Projects ")
         label.append("…" if counts is None else str(counts.active), style="dim")
         if counts is not None and counts.archived:  # shown or not: the count says so
             label.append(f" +{counts.archived} archived", style="dim italic")
-        if self._filter:
+        if self._filter and profile == self._filter_profile:
             label.append(f" /{self._filter}", style="italic")
         projects_node.set_label(label)
         wanted = tuple((v.id, v.project.name or "", v.archived) for v in views)
@@ -206,11 +218,25 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
         if keep is not None:
             self.select_ref(keep, fallback=True)
 
+    def set_problem(self, profile: str, problem: str | None) -> None:
+        """Show (or clear) on an organisation's root why it cannot be reached."""
+        if self.problems.get(profile) == (problem or None):
+            return
+        if problem:
+            self.problems[profile] = problem
+        else:
+            self.problems.pop(profile, None)
+        if profile in self.sessions:
+            self._org_node(profile, self.sessions[profile].snapshot)
+
     def set_show_archived(self, show: bool) -> None:
         self.show_archived = show
         self._resync()
 
     def set_filter(self, text: str) -> None:
+        if text and not self._filter:  # a new filter: it applies to the focused organisation
+            ref = self.current
+            self._filter_profile = ref.profile if ref is not None else None
         self._filter = text.casefold()
         self._resync()
 

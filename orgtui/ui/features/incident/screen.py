@@ -12,8 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from orgtui.core import actions as A
 from orgtui.core.incident_kinds import number as _number
-from orgtui.ui.text import safe_str
+from orgtui.ui.bindings import scope_bindings
+from orgtui.ui.text import safe_str, safe_text
 from orgtui.ui.widgets.footer import OrgFooter
 
 if TYPE_CHECKING:
@@ -38,6 +40,9 @@ class IncidentScreen(Screen[None]):
         Binding("x", "stop", "Stop spend", id="incident.stop"),
         Binding("r", "reload", "Re-read", id="incident.reload"),
         Binding("escape", "close", "Back", id="incident.back"),
+        *scope_bindings(
+            A.SPEND, exclude=("graph.range", "graph.group", "graph.kind", "graph.pause")
+        ),
     ]
     DEFAULT_CSS = """
     IncidentScreen #incident-title { text-style: bold; padding: 0 1; }
@@ -52,7 +57,13 @@ class IncidentScreen(Screen[None]):
         self.rows: list[IncidentRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Incident: what changed in the last 15 and 60 minutes", id="incident-title")
+        title = Text("Incident: what changed in the last 15 and 60 minutes")
+        if len(getattr(self.app, "sessions", ())) > 1:  # several orgs: which one this is
+            title = Text("Incident in ")
+            name = self.session.snapshot.org_name or self.session.profile.name
+            title.append_text(safe_text(name, 50, style="bold"))
+            title.append(": the last 15 and 60 minutes (O: next org)")
+        yield Static(title, id="incident-title")
         yield Static("Reading every kind of usage...", id="incident-status")
         table: DataTable[Any] = DataTable(id="incident-rows", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
@@ -62,6 +73,11 @@ class IncidentScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self.action_reload()
+
+    def action_orgtui(self, action_id: str) -> None:
+        from orgtui.ui.dispatch import ActionContext
+
+        self.app.start_action(action_id, ActionContext(session=self.session))
 
     def action_reload(self) -> None:
         self.run_worker(self._load(), group="refresh-incident", exclusive=True)

@@ -105,7 +105,8 @@ class JumpScreen(ModalScreen[Choice | None]):
         self._profile_label: dict[str, str] = {}
         for session in sessions:
             profile = session.profile.name
-            self._profile_label[profile] = profile if many else ""
+            # Several organisations: each suggestion starts with its org's name.
+            self._profile_label[profile] = (session.snapshot.org_name or profile) if many else ""
             views = list(session.snapshot.projects.values())
             for view in views:
                 name = view.project.name or view.project.id
@@ -197,6 +198,9 @@ class JumpScreen(ModalScreen[Choice | None]):
         for number, (choice, name, archived) in enumerate(ranked):
             profile, kind, object_id, _ = choice
             prompt = Text()
+            if self._profile_label.get(profile):
+                prompt.append_text(safe_text(self._profile_label[profile], 30, style="bold"))
+                prompt.append(" · ", style="dim")
             if kind != PROJECT:
                 label = {KEY: "key ", ADMIN_KEY: "ADMIN key ", ACCOUNT: "account "}[kind]
                 prompt.append(label, style="bold red" if kind == ADMIN_KEY else "dim")
@@ -209,8 +213,6 @@ class JumpScreen(ModalScreen[Choice | None]):
                 prompt.append_text(safe_text(self._where.get(choice, ""), 30, style="dim"))
             if archived:
                 prompt.append(" (archived)", style="dim italic")
-            if self._profile_label.get(profile):
-                prompt.append(f"  {safe_str(profile, 30)}", style="dim")
             options.add_option(Option(prompt, id=f"{number}"))
         if ranked:
             options.highlighted = 0

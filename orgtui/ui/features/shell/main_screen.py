@@ -113,14 +113,22 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.tree.focus()
+        for profile, problem in self.app.problems.items():
+            self.tree.set_problem(profile, problem)
         self._show_current()
+
+    def on_screen_resume(self) -> None:
+        # Another org may have had focus above (O on the spend screen): the tree's is back.
+        ref = self.tree.current
+        if ref is not None and ref.profile != self.app.active_profile:
+            self._show_current()
 
     # ------------------------------------------------------------------ painting
 
     def _show_current(self) -> None:
         ref = self.tree.current or NodeRef(self.app.sessions[0].profile.name, ORG)
         session = self.app.session_for(ref.profile)
-        self.app.active_profile = session.profile.name
+        self.app.focus_org(session.profile.name)
         self.detail.show(ref, session, syncing=self.app.is_syncing(ref.profile))
         self._update_header()
 
@@ -147,6 +155,7 @@ class MainScreen(Screen[None]):
             profiles=len(app.sessions),
             position=app.sessions.index(session) + 1,
             alerts=_alert_badge(app),
+            problem=safe_str(app.org_problem(session.profile.name) or "", 80),
         )
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
@@ -173,6 +182,7 @@ class MainScreen(Screen[None]):
         self._update_header()
 
     def on_sync_finished(self, message: SyncFinished) -> None:
+        self.tree.set_problem(message.profile, self.app.org_problem(message.profile))
         self._show_current()
         if message.offline:
             if message.profile not in self._offline_told:
@@ -205,10 +215,12 @@ class MainScreen(Screen[None]):
         if ref is None:
             return
         session = self.app.session_for(ref.profile)
-        self.app.active_profile = session.profile.name
+        self.app.focus_org(session.profile.name)
         pid = ref.project_id if ref.kind == PROJECT else None
         self.app.syncers[session.profile.name].focus(pid)
-        self.query_one(UsageStrip).set_scope(session, pid)
+        # An org whose connection cannot be used (a missing key) has no graph to ask for.
+        usable = session.profile.name not in self.app.problems
+        self.query_one(UsageStrip).set_scope(session if usable else None, pid)
         self.post_message(ScopeChanged(session.profile.name, pid))
         self._show_current()
         if pid is not None:

@@ -53,6 +53,25 @@ def _done(app: OrgTuiApp, result: Result) -> None:
 # ---------------------------------------------------------------- the screen and the graph
 
 
+@ui_action("view.next_org")
+async def next_org(app: OrgTuiApp, ctx: ActionContext) -> None:
+    """`O` on the spend screen or the incident view: the same view of the next open org."""
+    from orgtui.ui.features.incident.screen import IncidentScreen
+    from orgtui.ui.features.spend.screen import SpendScreen
+
+    if len(app.sessions) < 2:
+        app.notify("Only one organisation is open.", markup=False)
+        return
+    screen = app.screen
+    current = getattr(screen, "session", None) or ctx.session or app.session
+    following = app.sessions[(app.sessions.index(current) + 1) % len(app.sessions)]
+    app.focus_org(following.profile.name)
+    if isinstance(screen, SpendScreen | IncidentScreen):
+        kind = type(screen)
+        await app.pop_screen()  # gone (and its id free) before the next org's view goes up
+        await app.push_screen(kind(following))
+
+
 @ui_action("view.spend")
 async def view_spend(app: OrgTuiApp, ctx: ActionContext) -> None:
     """Back down to the spend screen when only its own limits screen (or a dialog) is above

@@ -181,6 +181,8 @@ class SpendWatch:
 
     def request(self, session: Session, *, force: bool = False) -> Any:
         """Fetch the spend figures in a worker (skipped when a fetch is already running)."""
+        if session.profile.name in getattr(self.app, "problems", {}):
+            return None  # its connection cannot be used (a missing key): nothing is asked
         figures = self.figures(session.profile.name)
         if figures.fetching and not force:
             if self.usage_wanted > 0 and not figures.fetching_usage:
