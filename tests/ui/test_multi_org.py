@@ -187,6 +187,9 @@ async def test_an_org_with_a_missing_key_shows_why_and_is_never_synced() -> None
         app.screen.query_one(OrgTree).select_ref(NodeRef("staging", "members"))
         await settle(pilot)
         assert reason in header_text(app)
+        # The usage graph under the tree says why too, instead of "loading…" for ever.
+        caption = str(app.screen.query_one("#graph-caption").render())
+        assert reason in caption and "loading" not in caption
         await _demo_still_works(pilot, app)
         assert [str(r.url) for r in sent] == []
 

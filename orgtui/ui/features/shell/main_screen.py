@@ -218,9 +218,8 @@ class MainScreen(Screen[None]):
         self.app.focus_org(session.profile.name)
         pid = ref.project_id if ref.kind == PROJECT else None
         self.app.syncers[session.profile.name].focus(pid)
-        # An org whose connection cannot be used (a missing key) has no graph to ask for.
-        usable = session.profile.name not in self.app.problems
-        self.query_one(UsageStrip).set_scope(session if usable else None, pid)
+        # An org whose connection cannot be used (a missing key): the graph says why, asks nothing.
+        self.query_one(UsageStrip).set_scope(session, pid)
         self.post_message(ScopeChanged(session.profile.name, pid))
         self._show_current()
         if pid is not None:

@@ -147,7 +147,11 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
             return
         self.session, self.project_id, self.api_key_id = session, project_id, None
         self.data = None
+        self.error = self._unusable()
         if not self.is_mounted:
+            return
+        if self.error is not None:  # its connection cannot be used: say why, ask for nothing
+            self._paint()
             return
         # Moving through the tree with j/k must not send a request per node passed over.
         if self._settle_timer is not None:
@@ -156,6 +160,14 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
         self._settle_timer = self._scheduler().after(
             self.settle_seconds, self._settled, "usage-scope"
         )
+
+    def _unusable(self) -> str | None:
+        """Why the organisation shown cannot be asked at all (a missing key), else None."""
+        if self.session is None:
+            return None
+        problems: dict[str, str] = getattr(self.app, "problems", {})
+        problem = problems.get(self.session.profile.name)
+        return None if problem is None else safe_str(problem, 160)
 
     def _scheduler(self) -> Scheduler:
         """Timers on the session's clock: a frozen clock holds them until it is moved."""
@@ -269,7 +281,7 @@ class UsageGraph(ScopedActions, Vertical, can_focus=True):
     def poll(self, *, force: bool = False, max_age: float = 0.0) -> Worker[None] | None:
         """Fetch now, in a worker; never while paused, at most one fetch at a time. `max_age`:
         how old an answer another caller already has may be (0: new figures)."""
-        if self.paused or self.session is None:
+        if self.paused or self.session is None or self._unusable() is not None:
             return None
         running = self._worker is not None and self._worker.is_running
         if running and not force:
