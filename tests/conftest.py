@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +71,16 @@ def isolated_dirs(
     ):
         monkeypatch.delenv(name, raising=False)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _collection_on() -> Iterator[None]:
+    """Each test starts with cyclic garbage collection on, as a process does until the command
+    line turns it off for a console's start (`orgtui.perf_gc`); a test that ran `main()` in this
+    process without drawing a frame would otherwise leave it off for the tests after it."""
+    gc.enable()
+    yield
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker
 
+from orgtui.core.snapshot import PROJECTS
 from orgtui.ui.compat import on_app_thread
 from orgtui.ui.messages import SnapshotChanged, SyncFinished, SyncProgress
 
@@ -166,7 +167,8 @@ class SyncMixin:
         elif offline:
             state.offline = True
         state.last_errors = dict(result.errors)
-        state.failed_all = bool(result.errors) and not result.fetched
+        # The organisation itself failed (a revoked key, offline): not even its project list.
+        state.failed_all = PROJECTS in result.errors and not result.fetched
         self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
         for hook in list(state.on_finish):
             hook()
