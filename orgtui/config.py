@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from annotated_types import Ge, Gt
-
 from orgtui import paths
 from orgtui.api._secret import Secret
 from orgtui.config_errors import ConfigError, Pattern, Problem, line_of, problems_of, raise_all
+from orgtui.core.constraints import Ge, Gt
 from orgtui.core.thresholds import Thresholds
 
 __all__ = [

@@ -227,8 +227,15 @@ def open_connections(
     Connection with a `problem`, never an error that hides the others. Raises ConfigError
     (an unknown profile, a bad config file)."""
     several = len(names) > 1
+    config = config or load_config()  # read once, not once per organisation
     return [
-        open_connection(name, base_url=base_url, read_only=read_only, tolerate_missing_key=several)
+        open_connection(
+            name,
+            base_url=base_url,
+            read_only=read_only,
+            tolerate_missing_key=several,
+            config=config,
+        )
         for name in names
     ]
 

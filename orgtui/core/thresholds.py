@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from annotated_types import Ge, Gt
+from orgtui.core.constraints import Ge, Gt
 
 __all__ = ["Thresholds", "thresholds_of"]
 
