@@ -329,6 +329,36 @@ async def test_start_theme_looks_like_switching_to_it(
     assert at_start[0] == themes.theme_for_setting(setting) != "orgtui-dark"
 
 
+async def test_start_in_dark_theme_looks_like_switching_to_it(
+    make_app: Any, sandbox_app: Any
+) -> None:
+    """The dark theme at start skips Textual's theme watcher (a second stylesheet parse): it
+    must look exactly as if the user had switched to it from another theme."""
+    from textual.filter import ANSIToTruecolor
+
+    from orgtui.config import demo_profile
+
+    def look(app: Any) -> tuple[Any, ...]:
+        truecolor = [f.enabled for f in app._filters if isinstance(f, ANSIToTruecolor)]
+        modes = sorted(c for c in app.classes if c.endswith("-mode") or c.startswith("-theme-"))
+        tree = app.screen.query_one("#tree").styles
+        return app.theme, modes, truecolor, app.screen.styles.background, tree.color
+
+    started = make_app()
+    async with started.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, started)
+        at_start = look(started)
+    light = demo_profile().replace(theme="light")
+    switched = make_app(connection=make_connection(sandbox_app, profile=light))
+    async with switched.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, switched)
+        before = look(switched)
+        switched.theme = themes.theme_for_setting("dark")
+        await settle(pilot, switched)
+        assert look(switched) == at_start
+    assert at_start[0] == "orgtui-dark" and before != at_start
+
+
 async def test_palette_lists_registry_actions_and_projects(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
