@@ -7,9 +7,9 @@ what a redacted value shows (`core.key_match.Probe`) and prints only that form.
 Exit codes
 ----------
 `orgtui whose`: 0 exactly one key matches, 1 none, 4 several, 2 unusable input, 3 could not read
-the key inventory.
+the key inventory (with --all-profiles: none matched and an organisation could not be read).
 `orgtui scan`:  0 no live key found, 1 a live key was found, 2 bad path, 3 could not read the
-inventory.
+inventory (with --all-profiles: none live and an organisation could not be read).
 """
 
 from __future__ import annotations
@@ -19,148 +19,17 @@ import getpass
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orgtui.core.key_match import Candidate, Probe, ProbeError, candidates, probe
+from orgtui.core.key_match import Candidate, ProbeError, candidates, probe
+from orgtui.leak_inventory import CouldNotRead, Inventories, Inventory, read_inventories
 
 __all__ = ["EXIT_NONE", "EXIT_SEVERAL", "run_scan", "run_whose"]
 
 EXIT_ONE, EXIT_NONE, EXIT_USAGE, EXIT_COULD_NOT, EXIT_SEVERAL = 0, 1, 2, 3, 4
-# A cached key list younger than this is used as it is; older ones are read again.
-KEY_LIST_MAX_AGE_S = 600.0
-# Usage endpoints that count requests per key.
-_REQUEST_KINDS = (
-    "completions",
-    "embeddings",
-    "moderations",
-    "images",
-    "audio_speeches",
-    "audio_transcriptions",
-)
-
-
-class CouldNotRead(Exception):
-    """The key inventory could not be read well enough to answer."""
-
-
-@dataclass
-class Inventory:
-    """One organisation's keys as read now (or from a cache younger than the max age)."""
-
-    profile: str
-    organisation: str
-    snapshot: Any
-    errors: dict[str, str] = field(default_factory=dict)
-    requests_today: dict[str, int] = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------- reading the inventory
-
-
-async def _read_inventory(connection: Any, p_list: list[Probe]) -> Inventory:
-    from orgtui.core.cache import Cache
-    from orgtui.core.clock import SystemClock
-    from orgtui.core.session import Session
-    from orgtui.core.snapshot import project_part
-    from orgtui.core.sync import Syncer
-
-    session = Session(
-        connection.profile,
-        connection.client,
-        Cache.open(connection.profile),
-        SystemClock(),
-        read_only=True,
-    )
-    try:
-        syncer = Syncer(session)
-        first = await syncer.refresh_parts(["projects", "admin_keys"])
-        if first.errors.get("projects"):
-            raise CouldNotRead(first.errors["projects"])
-        snapshot, now = session.snapshot, session.now()
-        stale = []
-        for pid in snapshot.projects:
-            age = snapshot.age(project_part(pid, "keys"), now)
-            if age is None or age > KEY_LIST_MAX_AGE_S:
-                stale.append(project_part(pid, "keys"))
-        second = await syncer.refresh_parts(stale)
-        # The matched keys' projects are read again, so last use is as fresh as it can be.
-        found = {c.project_id for p in p_list for c in candidates(p, session.snapshot)}
-        again = [project_part(pid, "keys") for pid in found if pid is not None]
-        again = [part for part in again if part not in stale]
-        third = await syncer.refresh_parts(again)
-        errors = {**first.errors, **second.errors, **third.errors}
-        inventory = Inventory(
-            profile=connection.profile.name,
-            organisation=connection.org_name,
-            snapshot=session.snapshot,
-            errors=errors,
-        )
-    finally:
-        session.close()
-    key_ids = sorted(
-        {
-            c.key_id
-            for p in p_list
-            for c in candidates(p, inventory.snapshot)
-            if c.kind != "admin_key"
-        }
-    )
-    if key_ids:
-        inventory.requests_today = await _requests_today(connection.client, key_ids, now)
-    return inventory
-
-
-async def _requests_today(client: Any, key_ids: list[str], now: float) -> dict[str, int]:
-    from orgtui.api.errors import ApiError
-
-    day_start = int(now // 86400 * 86400)
-    counts: dict[str, int] = dict.fromkeys(key_ids, 0)
-
-    async def one(kind: str) -> None:
-        try:
-            async for bucket in client.iter_usage(
-                kind, day_start, bucket_width="1d", group_by=["api_key_id"], api_key_ids=key_ids
-            ):
-                for result in bucket.results:
-                    if result.api_key_id in counts:
-                        counts[result.api_key_id] += int(result.num_model_requests or 0)
-        except ApiError:
-            return  # the count is a hint; the match stands without it
-
-    await asyncio.gather(*(one(kind) for kind in _REQUEST_KINDS))
-    return counts
-
-
-def _connections(args: Any) -> list[Any]:
-    from orgtui.config import load_config
-    from orgtui.connect import open_connection
-
-    if getattr(args, "all_profiles", False) and not getattr(args, "demo", False):
-        names: list[str | None] = [*sorted(load_config().profiles)] or [None]
-    else:
-        names = [getattr(args, "profile", None)]
-    return [
-        open_connection(
-            name,
-            demo=bool(getattr(args, "demo", False)),
-            base_url=getattr(args, "base_url", None),
-            read_only=True,
-        )
-        for name in names
-    ]
-
-
-async def _inventories(args: Any, p_list: list[Probe]) -> list[Inventory]:
-    out = []
-    for connection in _connections(args):
-        try:
-            out.append(await _read_inventory(connection, p_list))
-        finally:
-            await connection.aclose()
-    return out
 
 
 # ---------------------------------------------------------------- output
@@ -238,6 +107,13 @@ def _say(payload: dict[str, Any] | None, text: str) -> None:
     sys.stdout.flush()
 
 
+def _not_checked(got: Inventories) -> str:
+    return "".join(
+        f"Not checked in {profile} (its keys could not be read: {why})\n"
+        for profile, why in got.unreadable.items()
+    )
+
+
 def _fail(command: str, message: str, code: int) -> int:
     from orgtui.api.errors import one_line
 
@@ -264,12 +140,15 @@ def run_whose(args: Any) -> int:
     except ProbeError as exc:
         return _fail("whose", str(exc), EXIT_USAGE)
     try:
-        inventories = asyncio.run(_inventories(args, [p]))
+        got = asyncio.run(read_inventories(args, [p]))
     except (ConfigError, ApiError, CouldNotRead) as exc:
         return _fail("whose", f"could not read the keys: {exc}", EXIT_COULD_NOT)
     now = time.time()
+    inventories = got.read
     found = [(inv, c) for inv in inventories for c in candidates(p, inv.snapshot)]
     code = EXIT_ONE if len(found) == 1 else EXIT_NONE if not found else EXIT_SEVERAL
+    if not found and got.unreadable:
+        code = EXIT_COULD_NOT  # "no match" cannot be said of an organisation not read
     incomplete = {inv.profile: sorted(inv.errors) for inv in inventories if inv.errors}
     if getattr(args, "json", False):
         _say(
@@ -280,6 +159,7 @@ def run_whose(args: Any) -> int:
                 "exit_code": code,
                 "matches": [_match_json(inv, c) for inv, c in found],
                 "unreadable": incomplete,
+                "unreadable_orgs": got.unreadable,
             },
             "",
         )
@@ -302,6 +182,7 @@ def run_whose(args: Any) -> int:
             text += "Give more of the key (its whole value, or a longer end) to narrow it down.\n"
     for profile, parts in incomplete.items():
         text += f"Not readable in {profile}, so a key there may be missing: {', '.join(parts)}\n"
+    text += _not_checked(got)
     _say(None, text)
     return code
 
@@ -325,9 +206,10 @@ def run_scan(args: Any) -> int:
         return _fail("scan", str(exc), EXIT_USAGE)
     probes = list({s.probe: None for s in sightings})
     try:
-        inventories = asyncio.run(_inventories(args, probes)) if probes else []
+        got = asyncio.run(read_inventories(args, probes)) if probes else Inventories()
     except (ConfigError, ApiError, CouldNotRead) as exc:
         return _fail("scan", f"could not read the keys: {exc}", EXIT_COULD_NOT)
+    inventories = got.read
     now = time.time()
     rows: list[dict[str, Any]] = []
     for s in sightings:
@@ -343,7 +225,8 @@ def run_scan(args: Any) -> int:
             }
         )
     live = [r for r in rows if r["live"]]
-    code = 1 if live else 0
+    # "None is live" cannot be said of an organisation not read.
+    code = 1 if live else EXIT_COULD_NOT if got.unreadable else 0
     for inv in inventories:
         record_scan(inv.profile, str(root.resolve()), now, live)
     if getattr(args, "json", False):
@@ -354,6 +237,7 @@ def run_scan(args: Any) -> int:
                 "path": str(root),
                 "exit_code": code,
                 "findings": rows,
+                "unreadable_orgs": got.unreadable,
             },
             "",
         )
@@ -376,5 +260,5 @@ def run_scan(args: Any) -> int:
         lines.append(f"  {where}  {r['key']}  {what}")
     if live:
         lines.append("Contain each live key: `orgtui whose` tells whose it is and what to do.")
-    _say(None, "\n".join(lines) + "\n")
+    _say(None, "\n".join(lines) + "\n" + _not_checked(got))
     return code

@@ -67,9 +67,15 @@ ALL_SCHEMA = {
 
 
 @pytest.fixture
-def orgs(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def org_apps() -> dict[str, Any]:
+    """The two sandbox orgs by host."""
+    return {"org-alpha.sandbox": create_app(seed=1), "org-beta.sandbox": create_app(seed=2)}
+
+
+@pytest.fixture
+def orgs(isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, org_apps: dict[str, Any]) -> Path:
     """Two sandbox orgs behind their own hosts; no retries (a failure is final at once)."""
-    apps = {"org-alpha.sandbox": create_app(seed=1), "org-beta.sandbox": create_app(seed=2)}
+    apps = org_apps
     sent: list[str] = []
     init = transport.ClientBase.__init__
 
