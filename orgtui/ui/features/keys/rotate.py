@@ -40,6 +40,7 @@ from orgtui.ui.features.keys.rotate_text import (
 )
 from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.confirm import ConfirmScreen
+from orgtui.ui.widgets.org_line import OrgLine
 
 __all__ = ["ResumeRotationsScreen", "RotationOps", "RotationWizard"]
 
@@ -98,6 +99,7 @@ class RotationWizard(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="wizard"):
             yield Static(id="wizard-title")
+            yield OrgLine()
             yield Static(id="wizard-steps")
             with _Scrolled(id="wizard-scroll"):  # long steps scroll; the buttons stay shown
                 yield Static(id="wizard-body")
