@@ -16,7 +16,8 @@ Two rows, each with one org and three orgs alternating (median of the runs):
   at the first frame (`OrgTuiApp._after_first_frame`, which is also where each org's first
   refresh starts: nothing before it sends a request). What the orgs themselves cost.
 
-Target: three orgs <= 1.2x one org.
+Target: three orgs <= 1.2x one org, on the first row (first paint as DESIGN.md defines it); the
+second is for diagnosis (it leaves out what both pay alike, so its ratio is larger).
 """
 
 from __future__ import annotations
@@ -243,8 +244,9 @@ def measure(*, quick: bool = False, runs: int | None = None) -> list[Row]:
             median(three),
             baseline=median(one),
             baseline_label="1 cached org",
-            limit=1.2,
-            note=f"in-process (imports done), median of {runs} interleaved child runs",
+            note=f"for diagnosis, no target (the target is first paint from process start): "
+            f"what the orgs alone cost, imports done, no Python start-up; median of {runs} "
+            f"interleaved child runs",
             source="bench_multi_org",
             samples=three,
         )
