@@ -47,3 +47,29 @@ async def test_a_read_only_orgs_footer_leaves_out_mutating_keys() -> None:
         shown = await _select(pilot, app, NodeRef("demo", "project", demo_pid))
         assert "n New key" in shown and "X Archive project" in shown
         assert "i Invite" in shown
+
+
+async def test_the_incident_view_of_a_read_only_org_offers_no_containment() -> None:
+    from orgtui.ui.features.incident.screen import IncidentScreen
+    from tests.pilot_support import wait_for_screen, wait_until
+
+    app = two_orgs(staging_read_only=True, demo=False)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        await _select(pilot, app, NodeRef("staging", "org"))
+        await pilot.press("exclamation_mark")
+        screen = await wait_for_screen(pilot, IncidentScreen)
+        assert screen.session is app.sessions[1]
+        shown = footer(app)
+        assert "r Re-read" in shown
+        assert not {"o Rotate key", "d Delete key", "x Stop spend"} & set(shown)
+        await pilot.press("O")  # the writable org's incident view offers them
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, IncidentScreen) and app.screen.session is app.sessions[0]
+            ),
+        )
+        await settle(pilot)
+        await pilot.pause()
+        assert {"o Rotate key", "d Delete key", "x Stop spend"} <= set(footer(app))

@@ -14,6 +14,7 @@ through silently, None would dim them in the footer and swallow the press).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,8 +57,10 @@ class OrgFooter(Footer):
         registry = registries[id(node)]
         if registry is None or not registry.read_only or not binding.id:
             return True
+        # A screen's own key that carries out a registry action says which (REGISTRY_ACTIONS).
+        action_id = getattr(node, "REGISTRY_ACTIONS", {}).get(binding.id, binding.id)
         try:
-            return bool(registry.allowed(binding.id))
+            return bool(registry.allowed(action_id))
         except KeyError:  # not an action of the registry (a dialog's or a screen's own key)
             return True
 
@@ -94,13 +97,11 @@ class OrgFooter(Footer):
 
 
 def _registry_of(node: Any, app: Any) -> Any:
-    """The action registry of the organisation a node's bindings act on (None: no registry)."""
+    """The action registry of the organisation a node's bindings act on: its selection's, else
+    its own session's (a screen showing one org), else the focused org's (None: no registry)."""
     context = getattr(node, "action_context", None)
-    session = None
+    sessions = [getattr(node, "session", None), getattr(app, "session", None)]
     if callable(context):
-        try:
-            session = getattr(context(), "session", None)
-        except NotImplementedError:
-            session = None
-    session = session or getattr(app, "session", None)
-    return getattr(session, "registry", None)
+        with contextlib.suppress(NotImplementedError):
+            sessions.insert(0, getattr(context(), "session", None))
+    return next((s.registry for s in sessions if hasattr(s, "registry")), None)
