@@ -100,7 +100,7 @@ def _registry_of(node: Any, app: Any) -> Any:
     """The action registry of the organisation a node's bindings act on: its selection's, else
     its own session's (a screen showing one org), else the focused org's (None: no registry)."""
     context = getattr(node, "action_context", None)
-    sessions = [getattr(node, "session", None), getattr(app, "session", None)]
+    sessions: list[Any] = [getattr(node, "session", None), getattr(app, "session", None)]
     if callable(context):
         with contextlib.suppress(NotImplementedError):
             sessions.insert(0, getattr(context(), "session", None))
