@@ -76,7 +76,9 @@ _SPECS: tuple[ActionSpec, ...] = (
         "Jump",
         "colon",
         GLOBAL,
-        description="Jump to a project, key or service account (name, id, key's last characters)",
+        description=(
+            "Jump to a project, key, account or member (name, email, id, key's last characters)"
+        ),
     ),
     ActionSpec("sync.refresh", "Refresh", "r", GLOBAL, description="Refresh what is focused"),
     ActionSpec(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -318,14 +318,24 @@ class OrgTuiApp(SyncMixin, App[int]):
         from orgtui.ui import features
 
         features.load()  # a key pressed before the first frame's loading
-        if len(self.sessions) < 2 or not self._mutates(action_id, ctx):
+        if not self._mutates(action_id, ctx):
             return await run_registered(self, action_id, ctx)
         # Several organisations: the dialogs it opens name the one it will change (OrgLine).
-        self.acting_session = ctx.session or self.session
-        try:
+        with self.acting_for(ctx.session or self.session):
             return await run_registered(self, action_id, ctx)
+
+    @contextlib.contextmanager
+    def acting_for(self, session: Session) -> Iterator[None]:
+        """While the block runs, dialogs name `session`'s organisation (several open only);
+        for flows that change an organisation without going through `run_registered`."""
+        if len(self.sessions) < 2:
+            yield
+            return
+        previous, self.acting_session = self.acting_session, session
+        try:
+            yield
         finally:
-            self.acting_session = None
+            self.acting_session = previous
 
     def _mutates(self, action_id: str, ctx: ActionContext) -> bool:
         try:

@@ -244,6 +244,32 @@ async def test_jump_lists_every_org_with_its_name_first() -> None:
         assert staging_name in header_text(app)
 
 
+async def test_jump_lists_members_of_every_org_and_reveals_one() -> None:
+    from textual.widgets import OptionList
+
+    from orgtui.ui.features.shell.jump_screen import JumpScreen
+
+    app = two_orgs()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        user = next(u for u in app.sessions[1].snapshot.users or () if u.role != "owner")
+        await pilot.press("colon")
+        jump = await wait_for_screen(pilot, JumpScreen)
+        jump.query_one("#jump-input").value = user.email
+        await settle(pilot)
+        options = jump.query_one(OptionList)
+        shown = [options.get_option_at_index(i).prompt.plain for i in range(options.option_count)]
+        wanted = f"{STAGING} · member {user.name}  {user.email}"
+        assert wanted in shown
+        options.highlighted = shown.index(wanted)
+        await pilot.press("enter")
+        await settle(pilot)
+        tree = app.screen.query_one(OrgTree)
+        assert tree.current == NodeRef("staging", "members")
+        assert STAGING in header_text(app)
+        assert app.focused.current.key == user.id  # the member's row, in staging's members
+
+
 async def test_palette_and_filter_work_within_the_focused_org() -> None:
     from orgtui.ui.commands import OrgCommands
 

@@ -276,7 +276,7 @@ async def test_help_lists_scope_actions_with_live_keys(make_app: Any) -> None:
         for text in (
             "Keys that work here",
             "Archive project",
-            "Jump to a project, key or service account",
+            "Jump to a project, key, account or member",
             "Organisation tree",
             "API keys list",
         ):

@@ -4,11 +4,19 @@ Textual's own footer lists bindings in the order the focus chain yields them and
 fall off the right edge (cut mid-word), with the command-palette key docked over the last item
 ("Commandst"). This one pins the two keys a user must always find, shows only whole items and
 leaves the rest to `?` (every key here) and `ctrl+p` (every command).
+
+A read-only organisation's footer does not offer what would change it (as k9s in read-only
+mode): the keys of mutating actions are left out when the organisation of what they would act
+on is read-only, and stay for a writable one beside it. The keys themselves keep working, so
+pressing one still says why it is refused (`check_action` returning False would make them fall
+through silently, None would dim them in the footer and swallow the press).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,14 +37,32 @@ class OrgFooter(Footer):
         """The bindings to show, pinned first, one per action, before fitting."""
         seen: set[str] = set()
         items: list[tuple[Binding, bool, str]] = []
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+        registries: dict[int, Any] = {}
+        for node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
+                continue
+            if not self._offered(node, binding, registries):
                 continue
             seen.add(binding.action)
             items.append((binding, enabled, tooltip))
         rank = {action_id: n for n, action_id in enumerate(PINNED)}
         items.sort(key=lambda item: rank.get(item[0].id or "", len(PINNED)))
         return items
+
+    def _offered(self, node: Any, binding: Binding, registries: dict[int, Any]) -> bool:
+        """False for a mutating action whose organisation (that of the node's selection, else
+        the focused one) is read-only."""
+        if id(node) not in registries:
+            registries[id(node)] = _registry_of(node, self.app)
+        registry = registries[id(node)]
+        if registry is None or not registry.read_only or not binding.id:
+            return True
+        # A screen's own key that carries out a registry action says which (REGISTRY_ACTIONS).
+        action_id = getattr(node, "REGISTRY_ACTIONS", {}).get(binding.id, binding.id)
+        try:
+            return bool(registry.allowed(action_id))
+        except KeyError:  # not an action of the registry (a dialog's or a screen's own key)
+            return True
 
     def fitted(self, width: int) -> Iterator[tuple[Binding, bool, str, str]]:
         """(binding, enabled, tooltip, key shown) for each item that fits whole in `width`."""
@@ -68,3 +94,14 @@ class OrgFooter(Footer):
     def on_resize(self) -> None:
         if footer_bindings_ready(self):
             self.call_after_refresh(self.recompose)
+
+
+def _registry_of(node: Any, app: Any) -> Any:
+    """The action registry of the organisation a node's bindings act on: its selection's, else
+    its own session's (a screen showing one org), else the focused org's (None: no registry)."""
+    context = getattr(node, "action_context", None)
+    sessions: list[Any] = [getattr(node, "session", None), getattr(app, "session", None)]
+    if callable(context):
+        with contextlib.suppress(NotImplementedError):
+            sessions.insert(0, getattr(context(), "session", None))
+    return next((s.registry for s in sessions if hasattr(s, "registry")), None)

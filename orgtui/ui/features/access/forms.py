@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from orgtui.core.services.groups import validate_group_name
 from orgtui.ui.text import safe_str, safe_text
 from orgtui.ui.widgets.form import FormScreen, LabelledInput
+from orgtui.ui.widgets.org_line import OrgLine
 
 if TYPE_CHECKING:
     from orgtui.api.models import User
@@ -86,6 +87,7 @@ class MemberPicker(ModalScreen["User | None"]):
         title.append_text(safe_text(self.group_name, 50))
         with Vertical(id="pick-dialog"):
             yield Static(title, id="pick-title")
+            yield OrgLine()
             yield Input(placeholder="Type a name or an email to filter", id="pick-filter")
             yield OptionList(id="pick-list")
             yield Static("", id="pick-note")
@@ -172,6 +174,7 @@ class ChoicePicker(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-dialog"):
             yield Static(self.title_text, id="choice-title")
+            yield OrgLine()
             yield OptionList(
                 *(Option(label, id=value) for value, label in self.choices), id="choice-list"
             )

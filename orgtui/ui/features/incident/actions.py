@@ -43,7 +43,8 @@ async def contain(app: OrgTuiApp, session: Session, row: IncidentRow, what: str)
     """Carry out `what` ("jump", "rotate", "delete", "stop") on a ranked row."""
     profile = session.profile.name
     if what == "stop":
-        await stop_spend(app, session, row.project_id)
+        with app.acting_for(session):  # its confirmation names the organisation
+            await stop_spend(app, session, row.project_id)
         return
     if row.scope == "kind":
         _say(app, "This row is a whole kind of usage: pick a key or a project row.", warn=True)

@@ -44,6 +44,12 @@ class IncidentScreen(Screen[None]):
             A.SPEND, exclude=("graph.range", "graph.group", "graph.kind", "graph.pause")
         ),
     ]
+    # What the footer checks against a read-only org (the registry refuses them the same way).
+    REGISTRY_ACTIONS: ClassVar[dict[str, str]] = {
+        "incident.rotate": "key.rotate",
+        "incident.delete": "key.delete",
+        "incident.stop": "limit.set",
+    }
     DEFAULT_CSS = """
     IncidentScreen #incident-title { text-style: bold; padding: 0 1; }
     IncidentScreen #incident-status { color: $text-muted; padding: 0 1; height: auto; }

@@ -293,14 +293,20 @@ async def _offer_resume(app: OrgTuiApp, pending: list[tuple[Session, Any]]) -> N
     from orgtui.ui.features.keys.rotate import ResumeRotationsScreen
 
     rotations = [r for _, r in writable]
-    choice = await app.push_screen_wait(ResumeRotationsScreen(rotations, app.clock.now()))
+    orgs = (
+        {r.id: s.snapshot.org_name or s.profile.name for s, r in writable}
+        if len(app.sessions) > 1
+        else None
+    )
+    choice = await app.push_screen_wait(ResumeRotationsScreen(rotations, app.clock.now(), orgs))
     for session, rotation in writable:
         if rotation.id == choice:
             ctx = ActionContext(scope=A.KEY, project_id=rotation.project_id, session=session)
             view = session.snapshot.project(rotation.project_id)
             keys = (view.get("api_keys") if view else None) or ()
             key = next((k for k in keys if k.id == rotation.old_key_id), None)
-            await _open_wizard(app, ctx, key=key, rotation=rotation)
+            with app.acting_for(session):  # not through run_registered: the wizard names it
+                await _open_wizard(app, ctx, key=key, rotation=rotation)
 
 
 # ---------------------------------------------------------------------- admin keys

@@ -1,7 +1,6 @@
 """The key rotation wizard: mint the replacement, overlap, then retire the old key.
 
 Three steps on one screen (the seed: rotate on a schedule, e.g. every 90 days):
-
 1. *Mint*: a replacement service account with its own key, shown once in the copy-once dialog.
    When the old account holds other keys (finishing deletes them too), they are listed first
    and the only way on is "rotate all together": one replacement per old key, each shown once.
@@ -10,9 +9,8 @@ Three steps on one screen (the seed: rotate on a schedule, e.g. every 90 days):
 3. *Retire*: delete the old key (or its service account) after a typed confirmation of the
    old account's id, naming every key it deletes (and those used in the last 15 minutes).
 
-The wizard only draws and asks; the work is done by a `RotationOps` (see `keys_actions`), which
-calls the core rotation service through the action registry. The journal the core keeps lets
-an interrupted rotation be reopened later (`o` on the key, or the offer at start-up).
+The wizard only draws and asks; a `RotationOps` (`keys_actions`) does the work through the action
+registry. The core's journal reopens an interrupted rotation (`o` on the key, or at start-up).
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ from orgtui.ui.features.keys.rotate_text import (
 )
 from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.confirm import ConfirmScreen
+from orgtui.ui.widgets.org_line import OrgLine
 
 __all__ = ["ResumeRotationsScreen", "RotationOps", "RotationWizard"]
 
@@ -98,6 +97,7 @@ class RotationWizard(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="wizard"):
             yield Static(id="wizard-title")
+            yield OrgLine()
             yield Static(id="wizard-steps")
             with _Scrolled(id="wizard-scroll"):  # long steps scroll; the buttons stay shown
                 yield Static(id="wizard-body")

@@ -32,13 +32,21 @@ class ResumeRotationsScreen(ModalScreen[str | None]):
     ResumeRotationsScreen #resume-buttons > Button { margin-left: 2; }
     """
 
-    def __init__(self, rotations: list[Any], now: float) -> None:
+    def __init__(
+        self, rotations: list[Any], now: float, orgs: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.rotations = rotations
         self.now = now
+        # Several organisations open: each rotation's organisation name, by rotation id.
+        self.orgs = orgs or {}
 
     def _label(self, rotation: Any) -> Text:
-        text = safe_text(rotation.old_key_name or rotation.old_key_id, 30, style="bold")
+        text = Text()
+        if rotation.id in self.orgs:
+            text.append_text(safe_text(self.orgs[rotation.id], 30))
+            text.append(" · ")
+        text.append_text(safe_text(rotation.old_key_name or rotation.old_key_id, 30, style="bold"))
         text.append(" in ")
         text.append_text(safe_text(rotation.project_name or rotation.project_id, 24))
         started = relative_time(rotation.started_at, self.now)

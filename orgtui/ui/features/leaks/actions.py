@@ -75,7 +75,9 @@ async def offer_containment(
         body.append(" in project ")
         body.append_text(safe_text(where.project.name or where.id, 60))
     body.append(f".\n\n{advice}")
-    if await app.push_screen_wait(ConfirmScreen("A leaked key", body, label)):
+    with app.acting_for(app.session_for(profile)):  # several orgs: the dialog names it
+        contain = await app.push_screen_wait(ConfirmScreen("A leaked key", body, label))
+    if contain:
         await app.run_registered(action_id, _context(app))
 
 

@@ -22,6 +22,7 @@ from textual.widgets import Button, RadioButton, RadioSet, Static
 from orgtui.ui.compat import highlight_radio
 from orgtui.ui.text import safe_str, safe_text, short_date
 from orgtui.ui.widgets.confirm import ConfirmScreen, typeable
+from orgtui.ui.widgets.org_line import OrgLine
 
 if TYPE_CHECKING:
     from orgtui.api.models import ProjectUser, User
@@ -99,6 +100,7 @@ class RoleScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="role-dialog"):
             yield Static(Text(self._title), id="role-title")
+            yield OrgLine()
             who = Text.assemble(self._who)
             now = self._current if self._current else "not a member"
             who.append(f"\nnow: {now}", style="dim")

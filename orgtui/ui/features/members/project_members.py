@@ -25,6 +25,7 @@ from orgtui.core.validation import validate_email
 from orgtui.ui.features.members.org_members import PROJECT_ROLE_HELP, member_label
 from orgtui.ui.text import safe_str, safe_text
 from orgtui.ui.widgets.confirm import ConfirmScreen
+from orgtui.ui.widgets.org_line import OrgLine
 
 if TYPE_CHECKING:
     from orgtui.api.models import Project, ProjectUser, User
@@ -93,6 +94,7 @@ class AddMemberScreen(ModalScreen[AddMemberRequest | None]):
         title.append_text(safe_text(self._project.name or self._project.id, 50))
         with Vertical(id="add-dialog"):
             yield Static(title, id="add-title")
+            yield OrgLine()
             yield Input(placeholder="Type a name or an email to filter", id="add-filter")
             yield OptionList(id="add-candidates")
             yield Static("", id="add-note")

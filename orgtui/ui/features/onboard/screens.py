@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from orgtui.ui.text import safe_str, safe_text
 from orgtui.ui.widgets.form import FormScreen, LabelledInput
+from orgtui.ui.widgets.org_line import OrgLine
 
 if TYPE_CHECKING:
     from orgtui.core.services.onboarding import OnboardingPlan
@@ -147,6 +148,7 @@ class OnboardPlanScreen(ModalScreen["OnboardingPlan | None"]):
             title.append(" in ")
             title.append_text(safe_text(self._org, 40))
             yield Static(title, id="plan-title")
+            yield OrgLine()
             with Fields(id="plan-body"):
                 yield Static(self._projects_table())
                 for env in plan.envs:
@@ -252,6 +254,7 @@ class ResumeOnboardingScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="resume"):
             yield Static(Text("An onboarding is unfinished", style="bold"))
+            yield OrgLine()
             yield Static(Text(self.summary))
             with Horizontal(id="resume-buttons"):
                 yield Button("Leave it", id="cancel")

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from orgtui.ui.features.security.dialog_base import DIALOG_CSS, Dialog, dialog_buttons
 from orgtui.ui.features.security.upload_dialog import UploadCertificateScreen, UploadRequest
 from orgtui.ui.text import safe_text
+from orgtui.ui.widgets.org_line import OrgLine
 
 __all__ = [
     "ORG_TARGET",
@@ -48,6 +49,7 @@ class TargetPickerScreen(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(safe_text(self._title, 70), classes="dialog-title")
+            yield OrgLine()
             yield Input(placeholder="Type to filter", id="target-filter")
             yield OptionList(id="target-list")
             yield Static("", id="target-note", classes="dialog-note")
@@ -119,6 +121,7 @@ class ModelPermissionsScreen(Dialog[ModelChoice]):
         choices = list(dict.fromkeys([*self._used, *self._listed]))
         with Vertical(id="dialog"):
             yield Static(title, classes="dialog-title")
+            yield OrgLine()
             with RadioSet(id="models-mode"):
                 yield RadioButton(
                     "Allow only these", value=self._mode == "allow_list", id="mode-allow"
@@ -185,6 +188,7 @@ class HostedToolsScreen(Dialog[dict[str, bool]]):
         title.append_text(safe_text(self._project, 50))
         with Vertical(id="dialog"):
             yield Static(title, classes="dialog-title")
+            yield OrgLine()
             yield SelectionList[str](
                 *((self._labels.get(t, t), t, on) for t, on in self._enabled.items()),
                 id="tools-list",
@@ -214,6 +218,7 @@ class RetentionScreen(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(safe_text(self._title, 70), classes="dialog-title")
+            yield OrgLine()
             yield OptionList(
                 *(
                     Option(label + ("  (current)" if v == self._current else ""))

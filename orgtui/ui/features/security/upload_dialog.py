@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from orgtui.ui.features.security.dialog_base import DIALOG_CSS, Dialog, dialog_buttons
 from orgtui.ui.text import safe_str, safe_text
+from orgtui.ui.widgets.org_line import OrgLine
 
 __all__ = ["UploadCertificateScreen", "UploadRequest", "list_candidates"]
 
@@ -77,6 +78,7 @@ class UploadCertificateScreen(Dialog[UploadRequest]):
                 Text("Upload a certificate (PEM; uploaded inactive, + activates it)"),
                 classes="dialog-title",
             )
+            yield OrgLine()
             yield Label("File", classes="dialog-label")
             yield Input(placeholder="path/to/client.pem (type to filter)", id="upload-path")
             yield OptionList(id="upload-files")

@@ -1,8 +1,9 @@
-"""`:`: jump to a project, an API key or a service account, with suggestions as you type.
+"""`:`: jump to a project, an API key, a service account or an organisation member, with
+suggestions as you type, across every open organisation (each prefixed with its name).
 
 Projects match by name; keys and service accounts of every loaded project match by name, by
-id, or (keys) by the redacted value's visible characters ("…abcd"). Substring first, then
-fuzzy. An empty query lists the projects.
+id, or (keys) by the redacted value's visible characters ("…abcd"); members by name, email or
+id. Substring first, then fuzzy. An empty query lists the projects.
 
 A pasted key value (or its start, or a redacted `sk-proj...abcd`) is matched like `orgtui
 whose` does (`core.key_match`), admin keys included: the input hides it at once, and only the
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 MAX_SUGGESTIONS = 50
 Choice = tuple[str, str, str, str | None]  # (profile, kind, object id, project id)
 PROJECT, KEY, ACCOUNT, ADMIN_KEY = "project", "api_key", "service_account", "admin_key"
+MEMBER = "user"  # an organisation member (`reveal_object` kind)
+TITLE = "Jump to a project, key, account or member"
+_LABELS = {KEY: "key ", ADMIN_KEY: "ADMIN key ", ACCOUNT: "account ", MEMBER: "member "}
 
 
 def pasted_key(text: str) -> bool:
@@ -125,6 +129,10 @@ class JumpScreen(ModalScreen[Choice | None]):
                     self._names.append((choice, account.name or account.id, view.archived))
                     self._ids[choice] = account.id
                     self._where[choice] = project_name
+            for user in session.snapshot.users or ():
+                choice = (profile, MEMBER, user.id, None)
+                self._names.append((choice, user.name or user.email or user.id, False))
+                self._ids[choice] = f"{user.id} {user.email or ''}"
         self._sessions = list(sessions)
         self._shown: list[Choice] = []
         self.pasted: str | None = None  # the redacted form of a pasted key, never the value
@@ -179,7 +187,7 @@ class JumpScreen(ModalScreen[Choice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Jump to a project, key or service account"), id="jump-title")
+            yield Static(Text(TITLE), id="jump-title")
             yield JumpInput(
                 placeholder="name, id, a key's last characters, or a pasted key", id="jump-input"
             )
@@ -202,13 +210,13 @@ class JumpScreen(ModalScreen[Choice | None]):
                 prompt.append_text(safe_text(self._profile_label[profile], 30, style="bold"))
                 prompt.append(" · ", style="dim")
             if kind != PROJECT:
-                label = {KEY: "key ", ADMIN_KEY: "ADMIN key ", ACCOUNT: "account "}[kind]
-                prompt.append(label, style="bold red" if kind == ADMIN_KEY else "dim")
+                prompt.append(_LABELS[kind], style="bold red" if kind == ADMIN_KEY else "dim")
             prompt.append_text(safe_text(name, 50))
-            if kind in (KEY, ADMIN_KEY):
-                suffix = self._ids[choice].split(" ", 1)[-1]
-                prompt.append(f"  {safe_str(suffix, 30)}", style="dim")
-            if kind != PROJECT:
+            if kind in (KEY, ADMIN_KEY, MEMBER):
+                suffix = self._ids[choice].split(" ", 1)[-1]  # redacted value; email
+                if suffix and suffix != name:
+                    prompt.append(f"  {safe_str(suffix, 40)}", style="dim")
+            if kind not in (PROJECT, MEMBER):
                 prompt.append("  in ", style="dim")
                 prompt.append_text(safe_text(self._where.get(choice, ""), 30, style="dim"))
             if archived:
@@ -220,7 +228,7 @@ class JumpScreen(ModalScreen[Choice | None]):
         if self.pasted is not None:
             empty = Text(f"No live key matches {self.pasted}: deleted, or another org's")
         self.query_one("#jump-empty", Static).update("" if ranked else empty)
-        title = Text("Jump to a project, key or service account")
+        title = Text(TITLE)
         if self.pasted is not None:
             title = Text(f"Pasted key {self.pasted}: {len(ranked)} match(es)")
         self.query_one("#jump-title", Static).update(title)
