@@ -73,3 +73,28 @@ async def test_the_incident_view_of_a_read_only_org_offers_no_containment() -> N
         await settle(pilot)
         await pilot.pause()
         assert {"o Rotate key", "d Delete key", "x Stop spend"} <= set(footer(app))
+
+
+async def test_help_in_a_read_only_org_lists_no_mutating_key_as_working_here() -> None:
+    from orgtui.ui.features.shell.help_screen import HelpScreen
+    from tests.pilot_support import wait_for_screen
+
+    async def keys_here(ref: NodeRef) -> str:
+        await _select(pilot, app, ref)
+        await pilot.press("question_mark")
+        screen = await wait_for_screen(pilot, HelpScreen)
+        here = "\n".join(row[1] for row in screen._here)
+        await pilot.press("escape")
+        await settle(pilot)
+        return here
+
+    app = two_orgs(staging_read_only=True)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        staging_pid = next(iter(app.sessions[1].snapshot.projects))
+        demo_pid = next(iter(app.sessions[0].snapshot.projects))
+        here = await keys_here(NodeRef("staging", "project", staging_pid))
+        assert "New key" not in here and "Archive project" not in here
+        assert "Spend" in here and "Help" in here
+        here = await keys_here(NodeRef("demo", "project", demo_pid))
+        assert "New key" in here and "Archive project" in here

@@ -41,28 +41,13 @@ class OrgFooter(Footer):
         for node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
-            if not self._offered(node, binding, registries):
+            if not offered(node, binding, self.app, registries):
                 continue
             seen.add(binding.action)
             items.append((binding, enabled, tooltip))
         rank = {action_id: n for n, action_id in enumerate(PINNED)}
         items.sort(key=lambda item: rank.get(item[0].id or "", len(PINNED)))
         return items
-
-    def _offered(self, node: Any, binding: Binding, registries: dict[int, Any]) -> bool:
-        """False for a mutating action whose organisation (that of the node's selection, else
-        the focused one) is read-only."""
-        if id(node) not in registries:
-            registries[id(node)] = _registry_of(node, self.app)
-        registry = registries[id(node)]
-        if registry is None or not registry.read_only or not binding.id:
-            return True
-        # A screen's own key that carries out a registry action says which (REGISTRY_ACTIONS).
-        action_id = getattr(node, "REGISTRY_ACTIONS", {}).get(binding.id, binding.id)
-        try:
-            return bool(registry.allowed(action_id))
-        except KeyError:  # not an action of the registry (a dialog's or a screen's own key)
-            return True
 
     def fitted(self, width: int) -> Iterator[tuple[Binding, bool, str, str]]:
         """(binding, enabled, tooltip, key shown) for each item that fits whole in `width`."""
@@ -94,6 +79,23 @@ class OrgFooter(Footer):
     def on_resize(self) -> None:
         if footer_bindings_ready(self):
             self.call_after_refresh(self.recompose)
+
+
+def offered(node: Any, binding: Binding, app: Any, registries: dict[int, Any]) -> bool:
+    """False for a mutating action whose organisation (that of the node's selection, else the
+    focused one) is read-only: the footer and the help's "keys that work here" leave it out.
+    `registries` caches each node's registry for one pass over the bindings."""
+    if id(node) not in registries:
+        registries[id(node)] = _registry_of(node, app)
+    registry = registries[id(node)]
+    if registry is None or not registry.read_only or not binding.id:
+        return True
+    # A screen's own key that carries out a registry action says which (REGISTRY_ACTIONS).
+    action_id = getattr(node, "REGISTRY_ACTIONS", {}).get(binding.id, binding.id)
+    try:
+        return bool(registry.allowed(action_id))
+    except KeyError:  # not an action of the registry (a dialog's or a screen's own key)
+        return True
 
 
 def _registry_of(node: Any, app: Any) -> Any:

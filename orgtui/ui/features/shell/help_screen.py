@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from orgtui.ui.bindings import effective_key
+from orgtui.ui.widgets.footer import offered
 
 if TYPE_CHECKING:
     from orgtui.ui.app import OrgTuiApp
@@ -73,10 +74,13 @@ class HelpScreen(ModalScreen[None]):
     def _active_here(app: OrgTuiApp) -> list[tuple[str, str, str, str]]:
         rows = []
         seen: set[str] = set()
+        registries: dict[int, Any] = {}
         for key, active in app.screen.active_bindings.items():
             binding = active.binding
             if not active.enabled or not binding.description or binding.id in seen:
                 continue
+            if not offered(active.node, binding, app, registries):
+                continue  # a read-only org's mutating key: refused, listed below as such
             named = bool(binding.id and not binding.id.startswith(("tabs.", "jump.")))
             if binding.action.startswith("orgtui(") or binding.show or named:
                 seen.add(binding.id or key)

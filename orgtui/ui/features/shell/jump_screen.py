@@ -91,7 +91,7 @@ class JumpScreen(ModalScreen[Choice | None]):
     ]
     DEFAULT_CSS = """
     JumpScreen { align: center top; }
-    JumpScreen > Vertical { width: 70; max-width: 100%; height: auto; max-height: 80%;
+    JumpScreen > Vertical { width: 100; max-width: 90%; height: auto; max-height: 80%;
         margin-top: 2; border: round $primary; background: $surface; }
     JumpScreen #jump-title { padding: 0 1; text-style: bold; }
     JumpScreen Input, JumpScreen Input:focus { border: none; height: 1; margin: 0 1;
@@ -205,7 +205,8 @@ class JumpScreen(ModalScreen[Choice | None]):
         self._shown = [choice for choice, _, _ in ranked]
         for number, (choice, name, archived) in enumerate(ranked):
             profile, kind, object_id, _ = choice
-            prompt = Text()
+            # One line each, cut with an ellipsis: a suggestion that wraps reads as two.
+            prompt = Text(no_wrap=True, overflow="ellipsis")
             if self._profile_label.get(profile):
                 prompt.append_text(safe_text(self._profile_label[profile], 30, style="bold"))
                 prompt.append(" · ", style="dim")
