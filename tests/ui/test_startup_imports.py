@@ -60,6 +60,7 @@ LATER = (
     "orgtui.ui.widgets.vtable",
     "orgtui.ui.widgets.rows",
     "pydantic",
+    "annotated_types",  # the settings' bounds stand in for it (orgtui.core.constraints)
 )
 
 
