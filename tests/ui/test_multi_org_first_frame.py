@@ -15,35 +15,50 @@ from tests.pilot_support import wait_until
 
 class _Recording:
     """A sandbox ASGI app that notes, for each request, whether the console had drawn its
-    first frame (`OrgTuiApp.started` is set by the work run after it)."""
+    first frame then."""
 
     def __init__(self, app: Any, note: Any) -> None:
         self.app, self.state, self.note = app, app.state, note
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            self.note()
+            self.note(scope["path"])
         await self.app(scope, receive, send)
+
+
+def _watch_frames(app: Any, drawn: list[bool]) -> None:
+    """`drawn` becomes [True] once a frame of the main screen has gone to the terminal."""
+    from orgtui.ui.compat import frame_output, set_frame_output
+
+    display = frame_output(app)
+
+    def first(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None and type(screen).__name__ == "MainScreen":
+            drawn[:] = [True]
+
+    set_frame_output(app, first)
 
 
 async def test_no_org_sends_a_request_before_the_first_frame() -> None:
     from orgtui.ui.app import OrgTuiApp
 
     clock = FrozenClock(FROZEN_NOW)
-    console: list[Any] = []
-    sent: dict[str, list[bool]] = {"demo": [], "staging": []}
+    drawn = [False]
+    sent: dict[str, list[tuple[bool, str]]] = {"demo": [], "staging": []}
 
     def recording(app: Any, profile: str) -> _Recording:
-        return _Recording(app, lambda: sent[profile].append(console[0].started))
+        return _Recording(app, lambda path: sent[profile].append((drawn[0], path)))
 
     first = make_connection(recording(new_sandbox(clock), "demo"))
     second = make_connection(
         recording(new_sandbox(clock, seed=2), "staging"), profile=staging_profile()
     )
     app = OrgTuiApp([first, second], clock=clock)
-    console.append(app)
+    _watch_frames(app, drawn)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: all(sent.values()))  # each org's first refresh began
         await settle(pilot)
     assert sent["demo"] and sent["staging"]
-    assert all(sent["demo"]) and all(sent["staging"]), "a request went out before the frame"
+    early = [(org, path) for org, seen in sent.items() for after, path in seen if not after]
+    assert early == [], "requests sent before the first frame"
