@@ -405,7 +405,6 @@ SCENES: dict[str, Scene] = {
             _focus_staging,
             sizes=((120, 40),),
             notes="two organisations, staging read-only and focused",
-            snapshot=False,
         ),
         Scene("health", build_app, then(settle, press("h")), snapshot=False),
         Scene("audit", build_app, then(settle, press("a")), snapshot=False),

@@ -58,7 +58,8 @@ async def test_header_names_the_focused_org_and_ro_only_for_a_read_only_one() ->
         header = header_text(app)
         assert STAGING in header and "staging" in header
         assert " RO " in header
-        assert "RO" in root_label(app, "staging") and "RO" not in root_label(app, "demo")
+        assert root_label(app, "staging").startswith("RO ")
+        assert "RO" not in root_label(app, "demo")
         app.screen.query_one(OrgTree).select_ref(NodeRef("demo", "members"))
         await settle(pilot)
         assert " RO " not in header_text(app)
@@ -372,3 +373,21 @@ async def test_incident_view_names_the_org_and_o_switches() -> None:
         demo_name = app.sessions[0].snapshot.org_name
         assert demo_name in plain(screen.query_one("#incident-title"))
         assert screen.rows  # the demo org's keys and projects, ranked
+
+
+async def test_a_long_named_read_only_orgs_root_shows_ro_in_a_narrow_tree() -> None:
+    """RO leads the root's label: a name wider than the tree never pushes it out of sight."""
+    clock = FrozenClock(FROZEN_NOW)
+    long_name = "Acme Robotics Worldwide Holdings International (staging)"
+    profile = Profile(name="staging", base_url="http://sandbox/v1", org_name=long_name)
+    second = make_connection(new_sandbox(clock, seed=2), profile=profile, read_only=True)
+    app = two_orgs(second=second)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(OrgTree)
+        assert tree.size.width < len(long_name)
+        tree.select_ref(NodeRef("staging", "org"))
+        await settle(pilot)
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        [root] = [line for line in lines if "Acme Robotics W" in line]  # cut by the width
+        assert root.startswith("▾ RO Acme Robotics W")

@@ -138,11 +138,14 @@ class OrgTree(ScopedActions, Tree[NodeRef]):
     def _org_node(self, profile: str, snapshot: OrgSnapshot) -> TreeNode[NodeRef]:
         ref = NodeRef(profile, ORG)
         node = self._ref_nodes.get(ref)
-        label = safe_text(snapshot.org_name or profile, TREE_NAME_MAX, style="bold")
+        label = Text()
+        if self.sessions[profile].read_only and len(self.sessions) > 1:
+            # First, so a long name never pushes it out of a narrow tree.
+            label.append("RO", style="bold reverse")
+            label.append(" ")
+        label.append_text(safe_text(snapshot.org_name or profile, TREE_NAME_MAX, style="bold"))
         if len(self.sessions) > 1 and snapshot.org_name != profile:
             label.append(f"  {profile}", style="dim")
-        if self.sessions[profile].read_only and len(self.sessions) > 1:
-            label.append("  RO", style="bold")
         problem = self.problems.get(profile) if len(self.sessions) > 1 else None
         if problem:  # several orgs: the one that fails says why on its root (one: the header)
             label.append("  ⚠ ", style="bold red")
