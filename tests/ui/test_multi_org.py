@@ -308,7 +308,7 @@ async def test_spend_shows_the_focused_org_and_o_switches_to_the_next() -> None:
         await settle(pilot)
         assert screen.session is app.sessions[0]
         demo_name = app.sessions[0].snapshot.org_name
-        assert demo_name in header_text(app)
+        assert demo_name in header_text(app) and "(1 of 2)" in header_text(app)
         demo_big = screen.query_one("#spend-big", Digits).value
         demo_rows = len(screen.projects_table.rows)
         await pilot.press("O")
@@ -322,6 +322,7 @@ async def test_spend_shows_the_focused_org_and_o_switches_to_the_next() -> None:
         )
         await settle(pilot)
         assert STAGING in header_text(app) and demo_name not in header_text(app)
+        assert "(2 of 2)" in header_text(app)  # as the main screen's header says of it
         assert screen.query_one("#spend-big", Digits).value != demo_big
         assert len(screen.projects_table.rows) != demo_rows
         await pilot.press("escape")  # back on the main screen: the tree's org has focus again

@@ -8,8 +8,9 @@ note, then progress).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from orgtui.core.clock import scheduler_for
-from orgtui.ui.text import clock_time, relative_time, safe_text
+from orgtui.ui.text import clock_time, relative_time, safe_str, safe_text
 
 if TYPE_CHECKING:
     from orgtui.ui.app import OrgTuiApp
@@ -42,6 +43,44 @@ class HeaderState:
     sync_note: str = ""  # e.g. "full 14:30 · changes 14:35, 3 req" (Syncer.last_cycle)
     not_cached: int = 0  # parts the cache refused to store (the log file says why)
     problem: str = ""  # why the org cannot be reached (a missing or revoked key, offline)
+
+
+def header_state(app: Any, session: Any, *, title: str = "") -> HeaderState:
+    """The header for `session`'s organisation as `app` knows it now: the main screen's and a
+    feature screen's (`title`, e.g. "Spend") say the same of the same org."""
+    name = session.profile.name
+    state = getattr(app, "sync_states", {}).get(name)
+    snap = session.snapshot
+    budget: Any = getattr(session.client, "budget", None)
+    sessions = list(getattr(app, "sessions", [session]))
+    org_name = snap.org_name or name
+    problem = app.org_problem(name) if hasattr(app, "org_problem") else None
+    return HeaderState(
+        org_name=f"{title} · {org_name}" if title else snap.org_name,
+        profile=name,
+        read_only=session.read_only,
+        fetched_at=snap.oldest_fetch(),
+        offline=bool(state and state.offline),
+        syncing=state.progress if state is not None and state.running else None,
+        sync_label=state.label if state is not None else "",
+        requests=getattr(budget, "requests_made", 0),
+        rate_limited=getattr(budget, "rate_limited", 0),
+        wait_seconds=getattr(budget, "wait_seconds", 0.0),
+        stale_parts=len(snap.stale_parts()),
+        sync_note=app.sync_note(name) if hasattr(app, "sync_note") else "",
+        not_cached=len(getattr(session.cache, "refused", None) or ()),
+        profiles=len(sessions),
+        position=sessions.index(session) + 1 if session in sessions else 1,
+        alerts=_alert_badge(app),
+        problem=safe_str(problem or "", 80),
+    )
+
+
+def _alert_badge(app: Any) -> str | None:
+    # The spend watch (and its module, heavy to import) starts after the first frame; until
+    # then there can be no unseen alert.
+    watch = sys.modules.get("orgtui.ui.features.spend.alerts_watch")
+    return watch.alert_badge(app) if watch is not None else None
 
 
 def freshness(state: HeaderState, now: float) -> tuple[str, str]:

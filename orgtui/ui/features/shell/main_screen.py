@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,7 +26,7 @@ from orgtui.ui.text import safe_str
 from orgtui.ui.widgets.detail import DetailPane
 from orgtui.ui.widgets.filter_bar import Filterable, FilterBar
 from orgtui.ui.widgets.footer import OrgFooter
-from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
+from orgtui.ui.widgets.header import ConsoleHeader, header_state
 from orgtui.ui.widgets.org_tree import GROUPS, ORG, PROJECT, ROLES, NodeRef, OrgTree
 
 if TYPE_CHECKING:
@@ -133,30 +132,7 @@ class MainScreen(Screen[None]):
         self._update_header()
 
     def _update_header(self) -> None:
-        app = self.app
-        session = app.session
-        state = app.sync_states[session.profile.name]
-        snap = session.snapshot
-        budget: Any = getattr(session.client, "budget", None)
-        self.query_one(ConsoleHeader).state = HeaderState(
-            org_name=snap.org_name,
-            profile=session.profile.name,
-            read_only=session.read_only,
-            fetched_at=snap.oldest_fetch(),
-            offline=state.offline,
-            syncing=state.progress if state.running else None,
-            sync_label=state.label,
-            requests=getattr(budget, "requests_made", 0),
-            rate_limited=getattr(budget, "rate_limited", 0),
-            wait_seconds=getattr(budget, "wait_seconds", 0.0),
-            stale_parts=len(snap.stale_parts()),
-            sync_note=app.sync_note(session.profile.name) if hasattr(app, "sync_note") else "",
-            not_cached=len(getattr(session.cache, "refused", None) or ()),
-            profiles=len(app.sessions),
-            position=app.sessions.index(session) + 1,
-            alerts=_alert_badge(app),
-            problem=safe_str(app.org_problem(session.profile.name) or "", 80),
-        )
+        self.query_one(ConsoleHeader).state = header_state(self.app, self.app.session)
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         self.tree.sync_session(message.profile, message.snapshot)
@@ -322,10 +298,3 @@ class MainScreen(Screen[None]):
             parts = ["projects"]
         self.app.notify("Refreshing…", timeout=2)
         self.app.refresh_scope(session, parts)
-
-
-def _alert_badge(app: Any) -> str | None:
-    # The spend watch (and its module, heavy to import) starts after the first frame; until
-    # then there can be no unseen alert.
-    watch = sys.modules.get("orgtui.ui.features.spend.alerts_watch")
-    return watch.alert_badge(app) if watch is not None else None

@@ -49,7 +49,7 @@ from orgtui.ui.features.usage.graph import UsageGraph, shown
 from orgtui.ui.messages import RequestsMade, SnapshotChanged, SyncFinished, SyncProgress
 from orgtui.ui.text import clock_time, safe_str
 from orgtui.ui.widgets.footer import OrgFooter
-from orgtui.ui.widgets.header import ConsoleHeader, HeaderState
+from orgtui.ui.widgets.header import ConsoleHeader, header_state
 from orgtui.ui.widgets.vtable import VirtualTable
 
 if TYPE_CHECKING:
@@ -321,23 +321,5 @@ class SpendScreen(Screen[None]):
         self._paint()
 
     def _update_header(self) -> None:
-        app: Any = self.app
-        session = self.session
-        states = getattr(app, "sync_states", {})
-        state = states.get(session.profile.name)
-        snap = session.snapshot
-        budget: Any = getattr(session.client, "budget", None)
-        self.query_one(ConsoleHeader).state = HeaderState(
-            org_name=f"Spend · {snap.org_name or session.profile.name}",
-            profile=session.profile.name,
-            read_only=session.read_only,
-            fetched_at=snap.oldest_fetch(),
-            offline=bool(state and state.offline),
-            syncing=state.progress if state is not None and state.running else None,
-            requests=getattr(budget, "requests_made", 0),
-            rate_limited=getattr(budget, "rate_limited", 0),
-            wait_seconds=getattr(budget, "wait_seconds", 0.0),
-            stale_parts=len(snap.stale_parts()),
-            sync_note=app.sync_note(session.profile.name) if hasattr(app, "sync_note") else "",
-            profiles=len(getattr(app, "sessions", [session])),
-        )
+        header = self.query_one(ConsoleHeader)
+        header.state = header_state(self.app, self.session, title="Spend")
