@@ -7,14 +7,16 @@ Nothing here asserts: the perf scripts report, the test suite never times anythi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,3 +201,35 @@ def rows_to_json(rows: Iterable[Row], meta: Mapping[str, Any] | None = None) -> 
 def rows_from_json(data: Mapping[str, Any]) -> list[Row]:
     names = set(Row.__dataclass_fields__)
     return [Row(**{k: v for k, v in item.items() if k in names}) for item in data["rows"]]
+
+
+@contextlib.contextmanager
+def served_sandbox(
+    env: Mapping[str, str], root: Path, *extra: str, timeout: float = 120.0
+) -> Iterator[str]:
+    """`orgtui sandbox serve [EXTRA]` in another process (data under `root/served`, log in
+    `root/served.log`) on a free loopback port; yields its base URL, stops it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    argv = [sys.executable, "-m", "orgtui", "sandbox", "serve", "--port", str(port),
+            *extra, "--data-dir", str(root / "served"), "--log-level", "warning"]  # fmt: skip
+    with (root / "served.log").open("w") as log:
+        proc = subprocess.Popen(argv, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"sandbox serve exited: {(root / 'served.log').read_text()}")
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"sandbox serve did not start in {timeout:.0f} s")
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}/v1"
+        finally:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(10)
+            if proc.poll() is None:
+                proc.kill()

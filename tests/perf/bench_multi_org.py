@@ -26,12 +26,10 @@ import argparse
 import asyncio
 import contextlib
 import json
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +39,14 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 NOW = 1795012200.0
 
 from _entry import console_argv, first_paint  # noqa: E402
-from _harness import Row, format_table, isolated_env, median, rows_to_json  # noqa: E402
+from _harness import (  # noqa: E402
+    Row,
+    format_table,
+    isolated_env,
+    median,
+    rows_to_json,
+    served_sandbox,
+)
 
 PROFILES = ("org0", "org1", "org2")
 
@@ -122,33 +127,9 @@ def _child(n: int, cache_dir: str, warm: bool) -> float:
 # ------------------------------------------------------------ process start (real entry point)
 
 
-@contextlib.contextmanager
-def _served(env: dict[str, str], root: Path) -> Iterator[str]:
+def _served(env: dict[str, str], root: Path) -> contextlib.AbstractContextManager[str]:
     """`orgtui sandbox serve` (the demo org) in another process; yields its base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    argv = [sys.executable, "-m", "orgtui", "sandbox", "serve", "--port", str(port),
-            "--data-dir", str(root / "served"), "--log-level", "warning"]  # fmt: skip
-    with (root / "served.log").open("w") as log:
-        proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"sandbox serve exited: {(root / 'served.log').read_text()}")
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                    break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("sandbox serve did not start in 120 s")
-                time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}/v1"
-        finally:
-            proc.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(10)
-            if proc.poll() is None:
-                proc.kill()
+    return served_sandbox(env, root)
 
 
 def _write_config(env: dict[str, str], base_url: str) -> None:

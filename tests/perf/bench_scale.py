@@ -32,8 +32,6 @@ import asyncio
 import contextlib
 import os
 import resource
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +52,7 @@ from _harness import (  # noqa: E402
     report_child,
     rows_to_json,
     run_child,
+    served_sandbox,
 )
 
 FULL_SCALE = (500, 10_000, 2_000)
@@ -400,39 +399,11 @@ def _paint_rows(env: dict[str, str], db: Path, repeat: int, n_projects: int) -> 
 # ---------------------------------------------------------------------------- real profile
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _served(env: dict[str, str], root: Path, scale: tuple[int, int, int]) -> Iterator[str]:
+def _served(
+    env: dict[str, str], root: Path, scale: tuple[int, int, int]
+) -> contextlib.AbstractContextManager[str]:
     """`orgtui sandbox serve --scale ...` in another process; yields its base URL."""
-    port = _free_port()
-    argv = [sys.executable, "-m", "orgtui", "sandbox", "serve", "--port", str(port),
-            "--scale", ",".join(map(str, scale)), "--data-dir", str(root / "served"),
-            "--log-level", "warning"]  # fmt: skip
-    log = (root / "served.log").open("w")
-    proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"sandbox serve exited: {(root / 'served.log').read_text()}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("sandbox serve did not start in 600 s")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(10)
-        if proc.poll() is None:
-            proc.kill()
-        log.close()
+    return served_sandbox(env, root, "--scale", ",".join(map(str, scale)), timeout=600)
 
 
 def _write_profile(env: dict[str, str], base_url: str) -> None:
