@@ -12,21 +12,13 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgtui.core.incident_kinds import KINDS
 from orgtui.core.key_match import Probe, candidates
 
 __all__ = ["KEY_LIST_MAX_AGE_S", "CouldNotRead", "Inventories", "Inventory", "read_inventories"]
 
 # A cached key list younger than this is used as it is; older ones are read again.
 KEY_LIST_MAX_AGE_S = 600.0
-# Usage endpoints that count requests per key.
-_REQUEST_KINDS = (
-    "completions",
-    "embeddings",
-    "moderations",
-    "images",
-    "audio_speeches",
-    "audio_transcriptions",
-)
 
 
 class CouldNotRead(Exception):
@@ -117,7 +109,11 @@ async def _requests_today(client: Any, key_ids: list[str], now: float) -> dict[s
         except ApiError:
             return  # the count is a hint; the match stands without it
 
-    await asyncio.gather(*(one(kind) for kind in _REQUEST_KINDS))
+    # The usage endpoints that count model requests per key (the incident panel's kinds).
+    kinds = [
+        k.kind for k in KINDS if k.events == "num_model_requests" and "api_key_id" in k.group_by
+    ]
+    await asyncio.gather(*(one(kind) for kind in kinds))
     return counts
 
 
