@@ -233,3 +233,21 @@ def served_sandbox(
                 proc.wait(10)
             if proc.poll() is None:
                 proc.kill()
+
+
+async def warm_cache(conn: Any, label: str = "warm-up") -> int:
+    """Refresh all of `conn`'s organisation into its profile's cache, as an earlier console run
+    would have, then close it; returns how many projects it has. Raises on any failed part."""
+    from orgtui.core.cache import Cache
+    from orgtui.core.session import Session
+    from orgtui.core.sync import Syncer
+
+    session = Session(conn.profile, conn.client, Cache.open(conn.profile))
+    try:
+        result = await Syncer(session).refresh_all()
+        if result.errors:
+            raise RuntimeError(f"{label} failed: {list(result.errors.items())[:3]}")
+        return len(session.snapshot.projects)
+    finally:
+        session.close()
+        await conn.aclose()

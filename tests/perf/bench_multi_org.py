@@ -46,6 +46,7 @@ from _harness import (  # noqa: E402
     median,
     rows_to_json,
     served_sandbox,
+    warm_cache,
 )
 
 PROFILES = ("org0", "org1", "org2")
@@ -72,19 +73,8 @@ def _connections(n: int) -> list[Any]:
 
 
 async def _warm(n: int) -> None:
-    from orgtui.core.cache import Cache
-    from orgtui.core.session import Session
-    from orgtui.core.sync import Syncer
-
     for conn in _connections(n):
-        session = Session(conn.profile, conn.client, Cache.open(conn.profile))
-        try:
-            result = await Syncer(session).refresh_all()
-            if result.errors:
-                raise RuntimeError(f"warm-up failed: {list(result.errors.items())[:2]}")
-        finally:
-            session.close()
-            await conn.aclose()
+        await warm_cache(conn)
 
 
 async def _first_paint(n: int) -> float:
@@ -148,20 +138,9 @@ def _write_config(env: dict[str, str], base_url: str) -> None:
 async def _warm_served() -> None:
     """Fill each profile's cache over HTTP, as an earlier console run would have."""
     from orgtui.connect import open_connection
-    from orgtui.core.cache import Cache
-    from orgtui.core.session import Session
-    from orgtui.core.sync import Syncer
 
     for name in PROFILES:
-        conn = open_connection(name)
-        session = Session(conn.profile, conn.client, Cache.open(conn.profile))
-        try:
-            result = await Syncer(session).refresh_all()
-            if result.errors:
-                raise RuntimeError(f"{name} warm-up failed: {list(result.errors.items())[:3]}")
-        finally:
-            session.close()
-            await conn.aclose()
+        await warm_cache(open_connection(name), f"{name} warm-up")
 
 
 def _paint(argv: list[str], env: dict[str, str]) -> float:

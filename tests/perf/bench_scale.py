@@ -53,6 +53,7 @@ from _harness import (  # noqa: E402
     rows_to_json,
     run_child,
     served_sandbox,
+    warm_cache,
 )
 
 FULL_SCALE = (500, 10_000, 2_000)
@@ -419,20 +420,8 @@ def _write_profile(env: dict[str, str], base_url: str) -> None:
 async def _warm_served() -> int:
     """Fill the `served` profile's cache over HTTP, as an earlier console run would have."""
     from orgtui.connect import open_connection
-    from orgtui.core.cache import Cache
-    from orgtui.core.session import Session
-    from orgtui.core.sync import Syncer
 
-    conn = open_connection(SERVED)
-    session = Session(conn.profile, conn.client, Cache.open(conn.profile))
-    try:
-        result = await Syncer(session).refresh_all()
-        if result.errors:
-            raise RuntimeError(f"served warm-up failed: {list(result.errors.items())[:3]}")
-        return len(session.snapshot.projects)
-    finally:
-        session.close()
-        await conn.aclose()
+    return await warm_cache(open_connection(SERVED), "served warm-up")
 
 
 # A first paint is a third of a second on a shared, noisy machine: this many interleaved
