@@ -28,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui"), str(HERE)]
 NOW = 1795012200.0
 
 from _entry import console_argv, describe, paired  # noqa: E402
-from _harness import Row, format_table, median, rows_to_json  # noqa: E402
+from _harness import Row, format_table, median, rows_to_json, warm_cache  # noqa: E402
 
 
 def _scratch_env() -> None:
@@ -50,20 +50,8 @@ def _child_env() -> dict[str, str]:
 async def _warm_demo() -> int:
     """What an earlier `orgtui --demo` leaves behind: the demo database and a full cache."""
     from orgtui.connect import open_connection
-    from orgtui.core.cache import Cache
-    from orgtui.core.session import Session
-    from orgtui.core.sync import Syncer
 
-    conn = open_connection(demo=True)
-    session = Session(conn.profile, conn.client, Cache.open(conn.profile))
-    try:
-        result = await Syncer(session).refresh_all()
-        if result.errors:
-            raise RuntimeError(f"demo warm-up failed: {list(result.errors.items())[:3]}")
-        return len(session.snapshot.projects)
-    finally:
-        session.close()
-        await conn.aclose()
+    return await warm_cache(open_connection(demo=True), "demo warm-up")
 
 
 # ---------------------------------------------------------------------- in-process figures
