@@ -81,6 +81,7 @@ def _collection_on() -> Iterator[None]:
     gc.enable()
     yield
     gc.enable()
+    gc.unfreeze()  # what a test's app froze (orgtui.perf_gc) is collectable again
 
 
 @pytest.fixture(autouse=True)

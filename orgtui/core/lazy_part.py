@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from orgtui.perf_gc import freeze_after
+
 __all__ = ["LazyPart"]
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ class LazyPart:
                     except Exception:  # damaged row: reads as not fetched; a refresh fixes it
                         log.exception("cached part could not be parsed")
                         self._values = {}
+                    # 10,000 cached keys just parsed: out of later full collections.
+                    freeze_after(sum(len(v) for v in self._values.values() if isinstance(v, list)))
                 values = self._values
         return values
 

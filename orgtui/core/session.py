@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from orgtui.core.clock import Clock, SystemClock
 from orgtui.core.snapshot import OrgSnapshot
+from orgtui.perf_gc import freeze_after
 
 if TYPE_CHECKING:
     from orgtui.api.client import AdminClient
@@ -165,6 +166,7 @@ class Session:
             self._snapshot = merged
             self._persist(merged, parts)
         self._notify(parts)
+        freeze_after(_items(merged, parts))
         return merged
 
     def replace_all(self, snapshot: OrgSnapshot) -> OrgSnapshot:
@@ -204,3 +206,17 @@ class Session:
     def __repr__(self) -> str:
         name: Any = getattr(self.profile, "name", "?")
         return f"Session(profile={name!r}, read_only={self.read_only})"
+
+
+def _items(snapshot: OrgSnapshot, parts: tuple[str, ...]) -> int:
+    """How many items the listed parts hold (their lists' lengths), to size a freeze."""
+    total = 0
+    for part_id in parts:
+        try:
+            data = snapshot.part_data(part_id)
+        except ValueError:  # not a part this snapshot knows
+            continue
+        for value in (data or {}).values():
+            if isinstance(value, list):
+                total += len(value)
+    return total

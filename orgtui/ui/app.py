@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -99,6 +100,7 @@ class OrgTuiApp(SyncMixin, App[int]):
         self.started = False
         # Set while nothing is in flight (`orgtui.ui.idle`): for whoever waits until it is done.
         self.idle = asyncio.Event()
+        self.settled_at = time.monotonic()  # the first settle comes a period after the start
         super().__init__()
         for theme in themes.custom_themes():
             self.register_theme(theme)

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncMixin", "SyncState"]
 
+# At most this often, after a refresh cycle, one full garbage collection reclaims what freezes
+# held (`orgtui.perf_gc.settle`): tens of milliseconds at 10,000 keys, once per refresh period.
+SETTLE_EVERY_S = 240.0
+
 
 class SyncState:
     """Per-profile refresh state for the header."""
@@ -49,6 +53,8 @@ class SyncMixin:
     screen_stack: Any
     call_from_thread: Any
     run_worker: Any
+    # When collections were last settled (time.monotonic; the app sets it at start).
+    settled_at: float = 0.0
 
     def org_problem(self, profile: str) -> str | None:
         """Why an organisation shows no fresh data: its connection's problem (a missing key),
@@ -172,4 +178,16 @@ class SyncMixin:
         self._broadcast(lambda: SyncFinished(profile, dict(result.errors), offline=offline))
         for hook in list(state.on_finish):
             hook()
+        if parts in ("all", "changes"):  # a refresh cycle, not a few parts asked for
+            self._settle_collections()
         return result
+
+    def _settle_collections(self) -> None:
+        import time
+
+        from orgtui import perf_gc
+
+        now = time.monotonic()
+        if now - self.settled_at >= SETTLE_EVERY_S:
+            self.settled_at = now
+            perf_gc.settle()

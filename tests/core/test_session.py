@@ -157,3 +157,32 @@ def test_apply_refuses_unknown_part_ids(factories: ModuleType) -> None:
         session.apply(factories.make_snapshot(projects=1), ["projects", "project:p:bogus"])
     assert session.snapshot.projects == {}  # nothing half-applied
     session.close()
+
+
+def test_a_big_part_landing_is_frozen_out_of_later_collections(factories: ModuleType) -> None:
+    """10,000 keys are ~180,000 objects that live until the next refresh: a session freezes
+    them once they land (orgtui.perf_gc.freeze_after), a small change it does not."""
+    import gc
+
+    from orgtui import perf_gc
+
+    session = _session()
+    session.replace_all(factories.make_snapshot(projects=1))
+    pid = next(iter(session.snapshot.projects))
+    part = project_part(pid, "keys")
+    try:
+        small = [factories.make_key(pid, i) for i in range(3)]
+        session.apply(session.snapshot.with_project(pid, api_keys=small), [part])
+        assert gc.get_freeze_count() == 0
+        big = [factories.make_key(pid, i) for i in range(perf_gc.BIG_PART)]
+        session.apply(
+            session.snapshot.with_project(pid, api_keys=big).with_part_status(
+                part, PartStatus(1.0)
+            ),
+            [part],
+        )
+        assert gc.get_freeze_count() > 0
+        assert session.snapshot.project(pid).count("api_keys") == perf_gc.BIG_PART  # type: ignore[union-attr]
+    finally:
+        gc.unfreeze()
+        session.close()

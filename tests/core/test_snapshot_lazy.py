@@ -127,3 +127,21 @@ def test_get_and_count_refuse_unknown_fields(factories: ModuleType) -> None:
     with pytest.raises(AttributeError):
         view.count("keys")
     assert view.count("api_keys") == 0 and view.count("users") is None
+
+
+def test_parsing_a_big_cached_part_freezes_it_and_a_small_one_not() -> None:
+    """The first read of a project's 10,000 cached keys: what it made is frozen out of later
+    full collections (orgtui.perf_gc.freeze_after), which would otherwise stall scrolling."""
+    import gc
+
+    from orgtui import perf_gc
+    from orgtui.core.lazy_part import LazyPart
+
+    try:
+        LazyPart(lambda: {"api_keys": [object()] * 3}).load()
+        assert gc.get_freeze_count() == 0
+        big = LazyPart(lambda: {"api_keys": [object() for _ in range(perf_gc.BIG_PART)]})
+        assert len(big.load()["api_keys"]) == perf_gc.BIG_PART
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
